@@ -1,0 +1,105 @@
+import type { MemberRef, ServiceModel, Shape } from "../model/service-model.js";
+import { shapeOf } from "../model/service-model.js";
+import { parseScalar } from "./scalars.js";
+
+/**
+ * Parses form parameters (`query` and `ec2` protocols) into a typed input, driven by the shape.
+ * Query lists are `Name.member.N` (or `Name.N` when flattened, named by the member's locationName);
+ * EC2 lists are always `Name.N`, named by queryName or the capitalised locationName. Maps are
+ * `Name.entry.N.key/value` (flattened: `Name.N.<key>/<value>`). Like AWS, a list sent as `Name=`
+ * is empty. When the serialized name is absent the member name is tried too, because some older
+ * clients send that instead (the Java SDK v2 for SQS does).
+ */
+export class QueryInputParser {
+  private readonly prefixes = new Set<string>();
+
+  constructor(private readonly model: ServiceModel, private readonly params: Map<string, string>, private readonly ec2: boolean) {
+    for (const key of params.keys()) {
+      let dot = key.indexOf(".");
+      while (dot !== -1) {
+        this.prefixes.add(key.slice(0, dot));
+        dot = key.indexOf(".", dot + 1);
+      }
+      this.prefixes.add(key);
+    }
+  }
+
+  parseStructure(shape: Shape, prefix: string): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    for (const [name, ref] of Object.entries(shape.members ?? {})) {
+      for (const key of this.candidateKeys(name, ref)) {
+        const full = prefix ? `${prefix}.${key}` : key;
+        if (!this.prefixes.has(full)) continue;
+        const value = this.parseValue(ref, full, name);
+        if (value !== undefined) out[name] = value;
+        break;
+      }
+    }
+    return out;
+  }
+
+  private candidateKeys(name: string, ref: MemberRef): string[] {
+    const target = shapeOf(this.model, ref);
+    let primary: string;
+    if (this.ec2) {
+      primary = ref.queryName ?? (ref.locationName ? ref.locationName[0]!.toUpperCase() + ref.locationName.slice(1) : name);
+    } else if ((target.type === "list" || target.type === "map") && (target.flattened || ref.flattened)) {
+      primary = ref.locationName ?? (target.type === "list" ? target.member?.locationName : undefined) ?? name;
+    } else {
+      primary = ref.locationName ?? name;
+    }
+    return primary === name ? [name] : [primary, name];
+  }
+
+  private parseValue(ref: MemberRef, key: string, name: string): unknown {
+    const shape = shapeOf(this.model, ref);
+    switch (shape.type) {
+      case "structure":
+        return this.parseStructure(shape, key);
+      case "list":
+        return this.parseList(shape, ref, key);
+      case "map":
+        return this.parseMap(shape, ref, key);
+      default: {
+        const text = this.params.get(key);
+        return text === undefined ? undefined : parseScalar(shape, text, name);
+      }
+    }
+  }
+
+  private parseList(shape: Shape, ref: MemberRef, key: string): unknown[] {
+    if (this.params.get(key) === "") return [];
+    const flattened = this.ec2 || shape.flattened || ref.flattened;
+    const base = flattened ? key : `${key}.${shape.member?.locationName ?? "member"}`;
+    const items: unknown[] = [];
+    for (let i = 1; this.prefixes.has(`${base}.${i}`); i++) items.push(this.parseValue(shape.member!, `${base}.${i}`, key));
+    return items;
+  }
+
+  private parseMap(shape: Shape, ref: MemberRef, key: string): Record<string, unknown> {
+    const flattened = shape.flattened || ref.flattened;
+    const base = flattened ? key : `${key}.entry`;
+    const keyName = shape.key?.locationName ?? "key";
+    const valueName = shape.value?.locationName ?? "value";
+    const out: Record<string, unknown> = {};
+    for (let i = 1; this.prefixes.has(`${base}.${i}`); i++) {
+      const k = this.params.get(`${base}.${i}.${keyName}`) ?? this.params.get(`${base}.${i}.${keyName.toLowerCase()}`);
+      if (k === undefined) continue;
+      const valueKey = this.prefixes.has(`${base}.${i}.${valueName}`) ? `${base}.${i}.${valueName}` : `${base}.${i}.${valueName.toLowerCase()}`;
+      out[k] = this.parseValue(shape.value!, valueKey, k);
+    }
+    return out;
+  }
+}
+
+export function formParams(body: Buffer, query: URLSearchParams): Map<string, string> {
+  const params = new Map<string, string>();
+  for (const [k, v] of query) params.set(k, v);
+  if (body.length > 0) for (const [k, v] of new URLSearchParams(body.toString("utf8"))) params.set(k, v);
+  return params;
+}
+
+export function parseQueryInput(model: ServiceModel, inputShape: Shape | undefined, params: Map<string, string>, ec2: boolean): Record<string, unknown> {
+  if (!inputShape) return {};
+  return new QueryInputParser(model, params, ec2).parseStructure(inputShape, "");
+}

@@ -1,0 +1,68 @@
+import type { Shape, TimestampFormat } from "../model/service-model.js";
+import { ServiceError } from "../errors/service-error.js";
+
+/** Parses a timestamp leniently: epoch seconds (number or numeric string), ISO 8601, or HTTP-date. */
+export function parseTimestamp(value: unknown): Date {
+  if (value instanceof Date) return value;
+  if (typeof value === "number") return new Date(value * 1000);
+  const text = String(value).trim();
+  const date = /^-?\d+(\.\d+)?$/.test(text) ? new Date(Number(text) * 1000) : new Date(text);
+  if (Number.isNaN(date.getTime())) throw new ServiceError("InvalidParameterValue", `Invalid timestamp: ${text}`);
+  return date;
+}
+
+const toDate = (value: unknown): Date => (value instanceof Date ? value : parseTimestamp(value));
+
+export function formatTimestamp(value: unknown, format: TimestampFormat): string | number {
+  const date = toDate(value);
+  switch (format) {
+    case "unixTimestamp":
+      return date.getTime() / 1000;
+    case "rfc822":
+      return date.toUTCString();
+    case "iso8601":
+      return date.toISOString();
+  }
+}
+
+/** Converts a wire string (query value, header, XML text) to the scalar type of its shape. */
+export function parseScalar(shape: Shape, text: string, name: string): unknown {
+  switch (shape.type) {
+    case "integer":
+    case "long": {
+      if (text.trim() === "") return undefined;
+      const n = Number(text);
+      if (!Number.isInteger(n)) throw new ServiceError("InvalidParameterValue", `Value (${text}) for parameter ${name} is invalid. Expected: 'integer'.`);
+      return n;
+    }
+    case "float":
+    case "double": {
+      const n = Number(text);
+      if (Number.isNaN(n)) throw new ServiceError("InvalidParameterValue", `Value (${text}) for parameter ${name} is invalid. Expected: 'number'.`);
+      return n;
+    }
+    case "boolean": {
+      const lower = text.toLowerCase();
+      if (lower === "true") return true;
+      if (lower === "false") return false;
+      throw new ServiceError("InvalidParameterValue", `Value (${text}) for parameter ${name} is invalid. Expected: 'boolean'.`);
+    }
+    case "timestamp":
+      return parseTimestamp(text);
+    case "blob":
+      return Buffer.from(text, "base64");
+    default:
+      return text;
+  }
+}
+
+export function formatScalar(shape: Shape, value: unknown, timestampFormat: TimestampFormat): string {
+  switch (shape.type) {
+    case "timestamp":
+      return String(formatTimestamp(value, timestampFormat));
+    case "blob":
+      return Buffer.isBuffer(value) ? value.toString("base64") : value instanceof Uint8Array ? Buffer.from(value).toString("base64") : Buffer.from(String(value)).toString("base64");
+    default:
+      return String(value);
+  }
+}

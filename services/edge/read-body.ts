@@ -1,0 +1,19 @@
+import type { Readable } from "node:stream";
+import { ServiceError } from "../../sdk-compat/errors/service-error.js";
+
+/** Bodies the engine reads whole (everything but object and block payloads) stay under this. */
+export const MAX_BUFFERED_BODY = 4 * 1024 * 1024;
+
+export async function readBody(stream: Readable, limit = MAX_BUFFERED_BODY): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of stream) {
+    size += (chunk as Buffer).length;
+    if (size > limit) {
+      stream.resume();
+      throw new ServiceError("RequestEntityTooLarge", `The request body exceeds the ${limit} bytes cloudbox reads for this operation.`, { status: 413 });
+    }
+    chunks.push(chunk as Buffer);
+  }
+  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
+}

@@ -1,0 +1,38 @@
+import type { ServiceModel } from "../sdk-compat/model/service-model.js";
+import { loadServiceModel } from "../sdk-compat/model/service-model.js";
+import type { Protocol } from "../sdk-compat/protocol/protocol.js";
+import { JsonProtocol } from "../sdk-compat/protocol/json-protocol.js";
+import { QueryProtocol } from "../sdk-compat/protocol/query-protocol.js";
+import { Ec2Protocol } from "../sdk-compat/protocol/ec2-protocol.js";
+import { RestProtocol } from "../sdk-compat/protocol/rest-protocol.js";
+import type { ServiceProvider } from "../sdk-compat/protocol/operation-handler.js";
+import type { DomainEnvironment } from "../storage/state/environment.js";
+import type { ServiceName } from "./config.js";
+import { createS3Provider } from "../storage/s3/provider.js";
+import { createSqsProvider } from "../messaging/sqs/provider.js";
+import { createSnsProvider } from "../messaging/sns/provider.js";
+import { createEc2Provider } from "../compute/ec2/provider.js";
+import { createEbsDirectProvider } from "../storage/ebs/direct-provider.js";
+
+export interface RegisteredService {
+  name: ServiceName;
+  model: ServiceModel;
+  /** The protocols this service answers; the first is the default. */
+  protocols: Protocol[];
+  provider: ServiceProvider;
+}
+
+const definitions: Record<ServiceName, { protocols: (model: ServiceModel) => Protocol[]; create: (env: DomainEnvironment) => ServiceProvider }> = {
+  s3: { protocols: (m) => [new RestProtocol(m, "rest-xml")], create: createS3Provider },
+  // SQS answers both protocols for good: clients moved to JSON and back more than once.
+  sqs: { protocols: (m) => [new JsonProtocol(m), new QueryProtocol(m)], create: createSqsProvider },
+  sns: { protocols: (m) => [new QueryProtocol(m)], create: createSnsProvider },
+  ec2: { protocols: (m) => [new Ec2Protocol(m)], create: createEc2Provider },
+  ebs: { protocols: (m) => [new RestProtocol(m, "rest-json")], create: createEbsDirectProvider },
+};
+
+export function registerService(name: ServiceName, env: DomainEnvironment): RegisteredService {
+  const definition = definitions[name];
+  const model = loadServiceModel(name);
+  return { name, model, protocols: definition.protocols(model), provider: definition.create(env) };
+}
