@@ -81,7 +81,7 @@ export class AwsDispatcher {
     let resolved: ResolvedOperation | undefined;
     try {
       if (isFormRequest(raw.method, raw.headers)) {
-        wire.body = await readBody(raw.body);
+        wire.body = await readBody(raw.body, undefined, raw.headers);
         wire.stream = undefined;
       }
       service = resolveService(this.services, scope, raw.headers, wire.stream ? undefined : requestParams(wire));
@@ -94,13 +94,13 @@ export class AwsDispatcher {
       resolved = protocol.resolveOperation(wire);
       if (!resolved) throw unknownOperation(protocol, wire);
       if (wire.stream && !protocol.streamsInput(resolved.operation)) {
-        wire.body = await readBody(wire.stream);
+        wire.body = await readBody(wire.stream, undefined, raw.headers);
         wire.stream = undefined;
       }
-      const handler = service.provider.handlers[resolved.operation.name];
-      if (!handler) throw CommonErrors.notImplemented(resolved.operation.name);
       const input = protocol.parseInput(resolved, wire);
       checkRequired(protocol, resolved, input);
+      const handler = service.provider.handlers[resolved.operation.name];
+      if (!handler) throw CommonErrors.notImplemented(resolved.operation.name);
       const context: OperationContext = {
         account: accountOf(scope.accessKeyId),
         region: scope.region ?? DEFAULT_REGION,
