@@ -2,7 +2,7 @@ import type { InstanceTypeInfo } from "@aws-sdk/client-ec2";
 
 /**
  * Cluster compute: the Xen-era cc2.8xlarge and the Nitro hpc6a.48xlarge.
- * Figures as DescribeInstanceTypes reports them in us-east-1 (types AWS has retired from the API are rebuilt from the published specifications).
+ * Figures as AWS's DescribeInstanceTypes reports them (types AWS has retired from the API are rebuilt from their published specifications).
  */
 export const HIGH_PERFORMANCE_COMPUTING: InstanceTypeInfo[] = [
   {
@@ -45,7 +45,7 @@ export const HIGH_PERFORMANCE_COMPUTING: InstanceTypeInfo[] = [
     InstanceStorageSupported: false,
     InstanceType: "hpc6a.48xlarge",
     MemoryInfo: { SizeInMiB: 393216 },
-    NetworkInfo: { ConnectionTrackingConfiguration: { DefaultTcpEstablishedTimeout: 432000, DefaultUdpStreamTimeout: 180, DefaultUdpTimeout: 30 }, DefaultNetworkCardIndex: 0, EfaInfo: { MaximumEfaInterfaces: 1 }, EfaSupported: true, EnaSrdSupported: false, EnaSupport: "required", EncryptionInTransitSupported: true, FlexibleEnaQueuesSupport: "unsupported", Ipv4AddressesPerInterface: 50, Ipv6AddressesPerInterface: 50, Ipv6Supported: true, MaximumNetworkCards: 1, MaximumNetworkInterfaces: 2, NetworkCards: [{ BaselineBandwidthInGbps: 100.0, DefaultEnaQueueCountPerInterface: 8, MaximumNetworkInterfaces: 2, NetworkCardIndex: 0, NetworkPerformance: "100 Gigabit", PeakBandwidthInGbps: 100.0 }], NetworkPerformance: "100 Gigabit", SecondaryNetworkSupported: false },
+    NetworkInfo: { ConnectionTrackingConfiguration: { DefaultTcpEstablishedTimeout: 432000, DefaultUdpStreamTimeout: 180, DefaultUdpTimeout: 30 }, DefaultNetworkCardIndex: 0, EfaInfo: { MaximumEfaInterfaces: 1 }, EfaSupported: true, EnaSrdSupported: false, EnaSupport: "required", EncryptionInTransitSupported: true, FlexibleEnaQueuesSupport: "unsupported", Ipv4AddressesPerInterface: 50, Ipv6AddressesPerInterface: 50, Ipv6Supported: true, MaximumNetworkCards: 1, MaximumNetworkInterfaces: 2, NetworkCards: [{ BaselineBandwidthInGbps: 100, DefaultEnaQueueCountPerInterface: 8, MaximumNetworkInterfaces: 2, NetworkCardIndex: 0, NetworkPerformance: "100 Gigabit", PeakBandwidthInGbps: 100 }], NetworkPerformance: "100 Gigabit", SecondaryNetworkSupported: false },
     NitroEnclavesSupport: "unsupported",
     NitroTpmInfo: { SupportedVersions: ["2.0"] },
     NitroTpmSupport: "supported",
