@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from "node:crypto";
+import type BetterSqlite3 from "better-sqlite3";
 import type { Database } from "../../storage/state/database.js";
 import type { PreparedMessage } from "./message-input.js";
 import type { Queue } from "./queue-store.js";
@@ -68,7 +69,7 @@ export class MessageStore {
   private readonly insert;
   private readonly selectVisible;
   private readonly bySeq;
-  private readonly markReceived;
+  private readonly markReceived: BetterSqlite3.Statement[] = [];
   private readonly deleteReceipt;
   private readonly deleteSeq;
   private readonly setVisible;
@@ -98,7 +99,6 @@ export class MessageStore {
       sender_id, sent_at, visible_at, receive_count, group_id, dedup_id, dlq_source_arn) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)`);
     this.selectVisible = sql.prepare("SELECT * FROM sqs_messages WHERE queue_id = ? AND visible_at <= ? AND sent_at > ? LIMIT ?");
     this.bySeq = sql.prepare("SELECT * FROM sqs_messages WHERE seq = ?");
-    this.markReceived = sql.prepare("UPDATE sqs_messages SET visible_at = ?, receive_count = receive_count + 1, first_receive_at = COALESCE(first_receive_at, ?), receipt = ? WHERE seq = ?");
     this.deleteReceipt = sql.prepare("DELETE FROM sqs_messages WHERE seq = ? AND queue_id = ? AND receipt = ? RETURNING group_id");
     this.deleteSeq = sql.prepare("DELETE FROM sqs_messages WHERE seq = ?");
     this.setVisible = sql.prepare("UPDATE sqs_messages SET visible_at = ? WHERE seq = ?");
@@ -125,6 +125,13 @@ export class MessageStore {
     this.clearGroups = sql.prepare("DELETE FROM sqs_fifo_groups WHERE queue_id = ?");
     this.rebuildGroupsStmt = sql.prepare(`INSERT INTO sqs_fifo_groups (queue_id, group_id, head_seq)
       SELECT queue_id, group_id, MIN(seq) FROM sqs_messages WHERE queue_id = ? AND group_id IS NOT NULL GROUP BY group_id`);
+  }
+
+  /** Marks `count` messages received in one statement (prepared once per batch size). */
+  private markReceivedStatement(count: number): BetterSqlite3.Statement {
+    return (this.markReceived[count] ??= this.db.sql.prepare(
+      `UPDATE sqs_messages SET visible_at = ?, receive_count = receive_count + 1, first_receive_at = COALESCE(first_receive_at, ?), receipt = ? WHERE seq IN (${new Array(count).fill("?").join(", ")})`,
+    ));
   }
 
   /** Stores a message; FIFO queues answer a duplicate within 5 minutes with the original's id. */
@@ -163,20 +170,27 @@ export class MessageStore {
       const rows = queue.fifo ? this.fifoCandidates(queue, max - out.length, now, cutoff) : (this.selectVisible.all(queue.id, now, cutoff, max - out.length) as MessageRow[]);
       if (rows.length === 0) break;
       let moved = false;
+      const taken: MessageRow[] = [];
       for (const row of rows) {
         if (row.receive_count >= limit) {
           this.move(row, deadLetter!, now, queue.arn);
           moved = true;
-          continue;
+        } else {
+          taken.push(row);
         }
+      }
+      if (taken.length) {
+        // One token per receive: the handle is (message, token), so it is still unique to this receive.
         const token = randomBytes(12).toString("base64url");
         const visibleAt = now + visibilityTimeout * 1000;
-        this.markReceived.run(visibleAt, now, token, row.seq);
-        row.visible_at = visibleAt;
-        row.receive_count += 1;
-        row.first_receive_at ??= now;
-        row.receipt = token;
-        out.push({ row, receiptHandle: receiptHandle(queue.id, row.seq, token) });
+        this.markReceivedStatement(taken.length).run(visibleAt, now, token, ...taken.map((r) => r.seq));
+        for (const row of taken) {
+          row.visible_at = visibleAt;
+          row.receive_count += 1;
+          row.first_receive_at ??= now;
+          row.receipt = token;
+          out.push({ row, receiptHandle: receiptHandle(queue.id, row.seq, token) });
+        }
       }
       if (!moved) break;
     }

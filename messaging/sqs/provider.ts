@@ -81,11 +81,19 @@ export function createSqsProvider(env: DomainEnvironment): SqsProvider {
 
   const url = (ctx: OperationContext, queue: Queue): string => `${ctx.baseUrl}/${queue.account}/${encodeURIComponent(queue.name)}`;
 
+  // QueueUrl -> queue for the hot paths; emptied whenever a queue goes away.
+  const byUrl = new Map<string, Queue>();
+
   function resolve(queueUrl: string | undefined, ctx: OperationContext): Queue {
     if (!queueUrl) throw SqsErrors.missingParameter("QueueUrl");
+    const key = `${ctx.account}\n${ctx.region}\n${queueUrl}`;
+    const known = byUrl.get(key);
+    if (known) return known;
     const parsed = parseQueueUrl(queueUrl, ctx.account, ctx.region);
     const queue = parsed && queues.get(parsed.account, parsed.region, parsed.name);
     if (!queue) throw SqsErrors.queueDoesNotExist();
+    if (byUrl.size >= 10_000) byUrl.clear();
+    byUrl.set(key, queue);
     return queue;
   }
 
@@ -210,6 +218,7 @@ export function createSqsProvider(env: DomainEnvironment): SqsProvider {
   return {
     delivery: { deliver },
     reset() {
+      byUrl.clear();
       queues.clear();
       longPoll.clear();
       tasks.reset();
@@ -268,6 +277,7 @@ export function createSqsProvider(env: DomainEnvironment): SqsProvider {
           messages.drop(queue.id);
           queues.delete(queue);
         });
+        byUrl.clear();
         longPoll.clear(queue.id);
         return {};
       },
