@@ -224,6 +224,9 @@ export function createSqsProvider(env: DomainEnvironment): SqsProvider {
       tasks.reset();
     },
     close() {
+      // Waiters wake to an unknown queue and answer empty instead of touching a closing database.
+      byUrl.clear();
+      queues.clear();
       longPoll.clear();
     },
     handlers: {
