@@ -92,6 +92,10 @@ export class MessageStore {
   private readonly removeGroup;
   private readonly clearGroups;
   private readonly rebuildGroupsStmt;
+  private readonly findAttempt;
+  private readonly putAttempt;
+  private readonly sweepAttempts;
+  private readonly dropAttempts;
 
   constructor(private readonly db: Database) {
     const sql = db.sql;
@@ -123,6 +127,10 @@ export class MessageStore {
     this.setGroupHead = sql.prepare("UPDATE sqs_fifo_groups SET head_seq = ? WHERE queue_id = ? AND group_id = ?");
     this.removeGroup = sql.prepare("DELETE FROM sqs_fifo_groups WHERE queue_id = ? AND group_id = ?");
     this.clearGroups = sql.prepare("DELETE FROM sqs_fifo_groups WHERE queue_id = ?");
+    this.findAttempt = sql.prepare("SELECT handles FROM sqs_receive_attempts WHERE queue_id = ? AND attempt_id = ? AND expires_at > ?").pluck();
+    this.putAttempt = sql.prepare("INSERT OR REPLACE INTO sqs_receive_attempts (queue_id, attempt_id, handles, expires_at) VALUES (?, ?, ?, ?)");
+    this.sweepAttempts = sql.prepare("DELETE FROM sqs_receive_attempts WHERE queue_id = ? AND expires_at <= ?");
+    this.dropAttempts = sql.prepare("DELETE FROM sqs_receive_attempts WHERE queue_id = ?");
     this.rebuildGroupsStmt = sql.prepare(`INSERT INTO sqs_fifo_groups (queue_id, group_id, head_seq)
       SELECT queue_id, group_id, MIN(seq) FROM sqs_messages WHERE queue_id = ? AND group_id IS NOT NULL GROUP BY group_id`);
   }
@@ -161,8 +169,15 @@ export class MessageStore {
    * received maxReceiveCount times already go to the dead-letter queue instead. FIFO queues hand
    * out messages in order per group and skip every group with a message in flight.
    */
-  receive(queue: Queue, max: number, visibilityTimeout: number, now: number, deadLetter: Queue | undefined): ReceivedMessage[] {
+  receive(queue: Queue, max: number, visibilityTimeout: number, now: number, deadLetter: Queue | undefined, attemptId?: string): ReceivedMessage[] {
     this.maybeSweep(queue, now);
+    if (queue.fifo && attemptId) {
+      const previous = this.findAttempt.get(queue.id, attemptId, now) as string | undefined;
+      if (previous !== undefined) return this.repeatAttempt(queue, JSON.parse(previous) as [number, string][], now + visibilityTimeout * 1000);
+      const out = this.receive(queue, max, visibilityTimeout, now, deadLetter);
+      if (out.length) this.putAttempt.run(queue.id, attemptId, JSON.stringify(out.map((m) => [m.row.seq, m.row.receipt])), now + DEDUP_WINDOW_MS);
+      return out;
+    }
     const cutoff = now - queue.retentionMs;
     const limit = queue.redrive && deadLetter ? queue.redrive.maxReceiveCount : Number.POSITIVE_INFINITY;
     const out: ReceivedMessage[] = [];
@@ -193,6 +208,19 @@ export class MessageStore {
         }
       }
       if (!moved) break;
+    }
+    return out;
+  }
+
+  /** The messages of an earlier attempt still held by its receipts, with their lock renewed. */
+  private repeatAttempt(queue: Queue, handles: [number, string][], visibleAt: number): ReceivedMessage[] {
+    const out: ReceivedMessage[] = [];
+    for (const [seq, token] of handles) {
+      const row = this.message(seq);
+      if (!row || row.receipt !== token) continue;
+      this.setVisible.run(visibleAt, seq);
+      row.visible_at = visibleAt;
+      out.push({ row, receiptHandle: receiptHandle(queue.id, seq, token) });
     }
     return out;
   }
@@ -279,6 +307,7 @@ export class MessageStore {
   drop(queueId: number): void {
     this.dropMessages.run(queueId);
     this.dropDedup.run(queueId);
+    this.dropAttempts.run(queueId);
     this.clearGroups.run(queueId);
   }
 
@@ -286,6 +315,9 @@ export class MessageStore {
     if (now - queue.sweptAt < SWEEP_INTERVAL_MS) return;
     queue.sweptAt = now;
     if (this.sweepStmt.run(queue.id, now - queue.retentionMs).changes > 0) this.rebuildGroups(queue);
-    if (queue.fifo) this.sweepDedup.run(queue.id, now);
+    if (queue.fifo) {
+      this.sweepDedup.run(queue.id, now);
+      this.sweepAttempts.run(queue.id, now);
+    }
   }
 }

@@ -161,7 +161,7 @@ export function createSqsProvider(env: DomainEnvironment): SqsProvider {
 
   function receiveNow(queue: Queue, max: number, visibilityTimeout: number, input: Sqs.ReceiveMessageRequest): Sqs.Message[] {
     const deadLetter = queue.redrive ? queues.byArn(queue.redrive.deadLetterTargetArn) : undefined;
-    const received = db.transaction(() => messages.receive(queue, max, visibilityTimeout, clock.now(), deadLetter));
+    const received = db.transaction(() => messages.receive(queue, max, visibilityTimeout, clock.now(), deadLetter, input.ReceiveRequestAttemptId));
     if (deadLetter && longPoll.hasWaiters(deadLetter.id)) longPoll.notify(deadLetter.id, 10);
     if (received.length === 0) return [];
     const wanted = new Set<string>([...(input.AttributeNames ?? []), ...(input.MessageSystemAttributeNames ?? [])]);

@@ -72,6 +72,18 @@ describe("SQS FIFO queues and dead letters through SDK v3", () => {
     assert.match(received.Messages![0]!.Attributes!.MessageDeduplicationId!, /^[0-9a-f]{64}$/);
   });
 
+  it("a retried receive with the same ReceiveRequestAttemptId gets the same messages and handles", async () => {
+    const QueueUrl = await fifoQueue({ ContentBasedDeduplication: "true" });
+    for (const body of ["r1", "r2"]) await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: body, MessageGroupId: "g" }));
+    const first = await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, ReceiveRequestAttemptId: "attempt-1" }));
+    const retry = await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, ReceiveRequestAttemptId: "attempt-1" }));
+    assert.deepEqual(retry.Messages?.map((m) => [m.Body, m.ReceiptHandle]), first.Messages?.map((m) => [m.Body, m.ReceiptHandle]));
+    const other = await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, ReceiveRequestAttemptId: "attempt-2" }));
+    assert.equal(other.Messages, undefined);
+    await sqs.send(new DeleteMessageBatchCommand({ QueueUrl, Entries: retry.Messages!.map((m, i) => ({ Id: `d${i}`, ReceiptHandle: m.ReceiptHandle! })) }));
+    assert.equal((await sqs.send(new ReceiveMessageCommand({ QueueUrl, ReceiveRequestAttemptId: "attempt-1" }))).Messages, undefined, "deleted messages are not repeated");
+  });
+
   it("accepts the high-throughput attributes and per-group deduplication scope", async () => {
     const QueueUrl = await fifoQueue({ DeduplicationScope: "messageGroup", FifoThroughputLimit: "perMessageGroupId" });
     const a = await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: "x", MessageGroupId: "g1", MessageDeduplicationId: "same" }));
