@@ -119,7 +119,7 @@ export class MessageStore {
     this.findDedup = sql.prepare("SELECT message_id, seq FROM sqs_dedup WHERE queue_id = ? AND scope = ? AND dedup_id = ? AND expires_at > ?");
     this.putDedup = sql.prepare("INSERT OR REPLACE INTO sqs_dedup (queue_id, scope, dedup_id, message_id, seq, expires_at) VALUES (?, ?, ?, ?, ?, ?)");
     this.visibleInOrder = sql.prepare("SELECT * FROM sqs_messages WHERE queue_id = ? AND visible_at <= ? AND sent_at > ? ORDER BY seq LIMIT ?");
-    this.hiddenGroups = sql.prepare("SELECT DISTINCT group_id FROM sqs_messages WHERE queue_id = ? AND visible_at > ?").pluck();
+    this.hiddenGroups = sql.prepare("SELECT DISTINCT group_id FROM sqs_messages WHERE queue_id = ? AND visible_at > ? AND sent_at > ?").pluck();
     this.groupsInOrder = sql.prepare("SELECT group_id FROM sqs_fifo_groups WHERE queue_id = ? ORDER BY head_seq").pluck();
     this.groupMessages = sql.prepare("SELECT * FROM sqs_messages WHERE queue_id = ? AND group_id = ? AND sent_at > ? ORDER BY seq LIMIT ?");
     this.addGroup = sql.prepare("INSERT INTO sqs_fifo_groups (queue_id, group_id, head_seq) VALUES (?, ?, ?) ON CONFLICT DO NOTHING");
@@ -230,7 +230,7 @@ export class MessageStore {
    * a hidden (in flight or delayed) message, and as many messages of one group as fit before the next.
    */
   private fifoCandidates(queue: Queue, max: number, now: number, cutoff: number): MessageRow[] {
-    const blocked = new Set(this.hiddenGroups.all(queue.id, now) as string[]);
+    const blocked = new Set(this.hiddenGroups.all(queue.id, now, cutoff) as string[]);
     const groups: string[] = [];
     for (const group of this.groupsInOrder.iterate(queue.id) as Iterable<string>) {
       if (blocked.has(group)) continue;
