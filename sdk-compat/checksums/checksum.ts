@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import * as zlib from "node:zlib";
 import { Crc32 } from "@aws-crypto/crc32";
-import { Crc32c } from "@aws-crypto/crc32c";
+import { Crc32c } from "./crc32c.js";
 import { Crc64Nvme } from "./crc64-nvme.js";
 
 /**
@@ -53,11 +53,6 @@ function crc32(): Checksum {
   return { update: (chunk) => void crc.update(chunk), digest: () => uint32(crc.digest()) };
 }
 
-function crc32c(): Checksum {
-  const crc = new Crc32c();
-  return { update: (chunk) => void crc.update(chunk), digest: () => uint32(crc.digest()) };
-}
-
 function hash(name: string): Checksum {
   const h = createHash(name);
   return { update: (chunk) => void h.update(chunk), digest: () => h.digest() };
@@ -68,7 +63,7 @@ export function createChecksum(algorithm: ChecksumAlgorithm): Checksum {
     case "CRC32":
       return crc32();
     case "CRC32C":
-      return crc32c();
+      return new Crc32c();
     case "CRC64NVME":
       return new Crc64Nvme();
     case "SHA1":

@@ -2,6 +2,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { Crc32 } from "@aws-crypto/crc32";
+import { Crc32c } from "@aws-crypto/crc32c";
 import { Crc64Nvme as SdkCrc64Nvme } from "@aws-sdk/crc64-nvme";
 import type { ChecksumAlgorithm } from "../../sdk-compat/checksums/checksum.js";
 import { CHECKSUM_ALGORITHMS, checksumHeaderName, checksumOf, createChecksum } from "../../sdk-compat/checksums/checksum.js";
@@ -68,6 +69,18 @@ describe("checksums", () => {
       assert.deepEqual(checksumOf("CRC64NVME", slice), await sdkCrc64(slice), `length ${length}`);
     }
     assert.deepEqual(chunked("CRC64NVME", data, [3, 8, 13, 1, 64]), await sdkCrc64(data));
+  });
+
+  it("CRC32C matches @aws-crypto/crc32c over random data at every alignment", () => {
+    const data = randomBytes(4099);
+    for (const length of [0, 1, 7, 8, 9, 15, 16, 17, 1000, 4099]) {
+      const expected = Buffer.alloc(4);
+      expected.writeUInt32BE(new Crc32c().update(data.subarray(0, length)).digest());
+      assert.deepEqual(checksumOf("CRC32C", data.subarray(0, length)), expected, `length ${length}`);
+    }
+    const expected = Buffer.alloc(4);
+    expected.writeUInt32BE(new Crc32c().update(data).digest());
+    assert.deepEqual(chunked("CRC32C", data, [3, 8, 13, 1, 64]), expected);
   });
 
   it("CRC32 matches @aws-crypto/crc32 over random data", () => {
