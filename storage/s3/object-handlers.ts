@@ -63,14 +63,13 @@ export function objectHandlers({ store, clock, bucketFor }: ObjectDeps) {
       out.ContentRange = `bytes ${start}-${end}/${row.size}`;
       out.StatusCode = 206;
     }
-    if ("ResponseContentType" in input) {
-      if (input.ResponseContentType !== undefined) out.ContentType = input.ResponseContentType;
-      if (input.ResponseContentLanguage !== undefined) out.ContentLanguage = input.ResponseContentLanguage;
-      if (input.ResponseContentDisposition !== undefined) out.ContentDisposition = input.ResponseContentDisposition;
-      if (input.ResponseContentEncoding !== undefined) out.ContentEncoding = input.ResponseContentEncoding;
-      if (input.ResponseCacheControl !== undefined) out.CacheControl = input.ResponseCacheControl;
-      if (input.ResponseExpires !== undefined) out.Expires = input.ResponseExpires;
-    }
+    const o = input as GetObjectRequest;
+    if (o.ResponseContentType !== undefined) out.ContentType = o.ResponseContentType;
+    if (o.ResponseContentLanguage !== undefined) out.ContentLanguage = o.ResponseContentLanguage;
+    if (o.ResponseContentDisposition !== undefined) out.ContentDisposition = o.ResponseContentDisposition;
+    if (o.ResponseContentEncoding !== undefined) out.ContentEncoding = o.ResponseContentEncoding;
+    if (o.ResponseCacheControl !== undefined) out.CacheControl = o.ResponseCacheControl;
+    if (o.ResponseExpires !== undefined) out.Expires = o.ResponseExpires.toUTCString();
     return { row, out, start, end };
   }
 

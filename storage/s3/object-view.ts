@@ -17,7 +17,8 @@ interface AttributeInput {
   ContentDisposition?: string;
   ContentEncoding?: string;
   ContentLanguage?: string;
-  Expires?: Date;
+  // botocore models Expires as a string header; SDK types say Date.
+  Expires?: Date | string;
   WebsiteRedirectLocation?: string;
   Metadata?: Record<string, string>;
 }
@@ -31,7 +32,7 @@ export function storedAttributes(input: AttributeInput): StoredAttributes {
   const encoding = input.ContentEncoding?.split(",").map((e) => e.trim()).filter((e) => e && e !== "aws-chunked").join(",");
   if (encoding) (headers.ContentEncoding = encoding), (any = true);
   if (input.ContentLanguage !== undefined) (headers.ContentLanguage = input.ContentLanguage), (any = true);
-  if (input.Expires !== undefined) (headers.Expires = input.Expires.toISOString()), (any = true);
+  if (input.Expires !== undefined) (headers.Expires = input.Expires instanceof Date ? input.Expires.toUTCString() : input.Expires), (any = true);
   if (input.WebsiteRedirectLocation !== undefined) (headers.WebsiteRedirectLocation = input.WebsiteRedirectLocation), (any = true);
   const metadata = input.Metadata && Object.keys(input.Metadata).length ? JSON.stringify(input.Metadata) : null;
   return { content_type: input.ContentType || DEFAULT_CONTENT_TYPE, headers: any ? JSON.stringify(headers) : null, metadata };
@@ -52,7 +53,7 @@ export function objectHeaders(row: ObjectRow, checksumMode: string | undefined, 
     if (h.ContentDisposition !== undefined) out.ContentDisposition = h.ContentDisposition;
     if (h.ContentEncoding !== undefined) out.ContentEncoding = h.ContentEncoding;
     if (h.ContentLanguage !== undefined) out.ContentLanguage = h.ContentLanguage;
-    if (h.Expires !== undefined) out.Expires = new Date(h.Expires);
+    if (h.Expires !== undefined) out.Expires = h.Expires;
     if (h.WebsiteRedirectLocation !== undefined) out.WebsiteRedirectLocation = h.WebsiteRedirectLocation;
   }
   if (row.metadata) out.Metadata = JSON.parse(row.metadata);
