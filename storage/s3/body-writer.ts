@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
 import type { BlobInfo, BlobStore } from "../blobs/blob-store.js";
-import type { ChecksumAlgorithm } from "./checksum-api.js";
-import { createChecksum, payloadTrailers } from "./checksum-api.js";
+import type { ChecksumAlgorithm } from "../../sdk-compat/checksums/checksum.js";
+import { createChecksum } from "../../sdk-compat/checksums/checksum.js";
+import { payloadTrailers } from "../../sdk-compat/aws-chunked/trailers.js";
 import { S3Errors } from "./s3-errors.js";
 
 export const CHECKSUM_ALGORITHMS: readonly ChecksumAlgorithm[] = ["CRC32", "CRC32C", "CRC64NVME", "SHA1", "SHA256"];

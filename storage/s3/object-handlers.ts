@@ -77,7 +77,7 @@ export function objectHandlers({ store, clock, bucketFor }: ObjectDeps) {
     async PutObject(input: PutObjectRequest, ctx: OperationContext): Promise<PutObjectOutput> {
       const bucket = bucketFor(input.Bucket!, ctx);
       const key = input.Key!;
-      if (input.ContentLength !== undefined && input.ContentLength > MAX_SINGLE_UPLOAD && !("x-amz-decoded-content-length" in input)) {
+      if (input.ContentLength !== undefined && input.ContentLength > MAX_SINGLE_UPLOAD) {
         throw S3Errors.entityTooLarge(input.ContentLength, MAX_SINGLE_UPLOAD);
       }
       const storageClass = storageClassOf(input.StorageClass);
