@@ -116,7 +116,10 @@ export class AwsDispatcher {
         wire.body = await readBody(wire.stream!, undefined, wire.headers);
         wire.stream = undefined;
       }
-      service = resolveService(this.services, scope, raw.headers, wire.stream ? undefined : requestParams(wire));
+      // Unsigned GETs with `?Action=` are query-protocol links AWS hands out (SNS's SubscribeURL and
+      // UnsubscribeURL); their parameters route them like a form post would.
+      const queryAction = raw.method === "GET" && !scope.service && query.has("Action");
+      service = resolveService(this.services, scope, raw.headers, wire.stream && !queryAction ? undefined : requestParams(wire));
       if (!service) throw new ServiceError("UnrecognizedClientException", "The request does not name a service cloudbox serves.");
       protocol = this.pickProtocol(service, raw.headers);
       const presigned = parsePresignedQuery(query);
