@@ -2,7 +2,9 @@ import type { Readable } from "node:stream";
 import { ServiceError, CommonErrors } from "../../sdk-compat/errors/service-error.js";
 import type { Protocol, ResolvedOperation } from "../../sdk-compat/protocol/protocol.js";
 import { inputShape } from "../../sdk-compat/protocol/protocol.js";
-import type { WireRequest, WireResponse } from "../../sdk-compat/protocol/wire.js";
+import type { RawRequest, WireRequest, WireResponse } from "../../sdk-compat/protocol/wire.js";
+
+export type { RawRequest } from "../../sdk-compat/protocol/wire.js";
 import { requestParams } from "../../sdk-compat/protocol/query-protocol.js";
 import type { OperationContext } from "../../sdk-compat/protocol/operation-handler.js";
 import type { RegisteredService } from "../service-registry.js";
@@ -11,19 +13,6 @@ import { isFormRequest, resolveService } from "./service-resolver.js";
 import { readBody } from "./read-body.js";
 import { s3VirtualHostPath } from "./s3-virtual-host.js";
 import { randomUUID } from "node:crypto";
-
-/** A request as any transport (HTTP server, in-process handler) hands it over. */
-export interface RawRequest {
-  method: string;
-  /** Path and query string as sent. */
-  url: string;
-  /** Lower-cased names, repeated values joined with ", ". */
-  headers: Record<string, string | undefined>;
-  body: Readable;
-  /** Scheme, host and port the client addressed, e.g. http://localhost:4566. */
-  baseUrl: string;
-  signal: AbortSignal;
-}
 
 export interface DispatchResult extends WireResponse {
   service?: string;
@@ -81,7 +70,7 @@ export class AwsDispatcher {
     let resolved: ResolvedOperation | undefined;
     try {
       if (isFormRequest(raw.method, raw.headers)) {
-        wire.body = await readBody(raw.body);
+        wire.body = await readBody(raw.body, undefined, raw.headers);
         wire.stream = undefined;
       }
       service = resolveService(this.services, scope, raw.headers, wire.stream ? undefined : requestParams(wire));
@@ -94,13 +83,13 @@ export class AwsDispatcher {
       resolved = protocol.resolveOperation(wire);
       if (!resolved) throw unknownOperation(protocol, wire);
       if (wire.stream && !protocol.streamsInput(resolved.operation)) {
-        wire.body = await readBody(wire.stream);
+        wire.body = await readBody(wire.stream, undefined, raw.headers);
         wire.stream = undefined;
       }
-      const handler = service.provider.handlers[resolved.operation.name];
-      if (!handler) throw CommonErrors.notImplemented(resolved.operation.name);
       const input = protocol.parseInput(resolved, wire);
       checkRequired(protocol, resolved, input);
+      const handler = service.provider.handlers[resolved.operation.name];
+      if (!handler) throw CommonErrors.notImplemented(resolved.operation.name);
       const context: OperationContext = {
         account: accountOf(scope.accessKeyId),
         region: scope.region ?? DEFAULT_REGION,
