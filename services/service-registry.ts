@@ -13,6 +13,7 @@ import { createSqsProvider } from "../messaging/sqs/provider.js";
 import { createSnsProvider } from "../messaging/sns/provider.js";
 import { createEc2Provider } from "../compute/ec2/provider.js";
 import { createEbsDirectProvider } from "../storage/ebs/direct-provider.js";
+import { createEbsVolumeProvider } from "../storage/ebs/volume-provider.js";
 
 export interface RegisteredService {
   name: ServiceName;
@@ -27,7 +28,7 @@ const definitions: Record<ServiceName, { protocols: (model: ServiceModel) => Pro
   // SQS answers both protocols for good: clients moved to JSON and back more than once.
   sqs: { protocols: (m) => [new JsonProtocol(m), new QueryProtocol(m)], create: createSqsProvider },
   sns: { protocols: (m) => [new QueryProtocol(m)], create: createSnsProvider },
-  ec2: { protocols: (m) => [new Ec2Protocol(m)], create: createEc2Provider },
+  ec2: { protocols: (m) => [new Ec2Protocol(m)], create: createEc2WithEbs },
   ebs: { protocols: (m) => [new RestProtocol(m, "rest-json")], create: createEbsDirectProvider },
 };
 
@@ -35,4 +36,11 @@ export function registerService(name: ServiceName, env: DomainEnvironment): Regi
   const definition = definitions[name];
   const model = loadServiceModel(name);
   return { name, model, protocols: definition.protocols(model), provider: definition.create(env) };
+}
+
+/** The ec2 service also serves EBS's EC2-API operations (volumes, attachments, snapshots). */
+function createEc2WithEbs(env: DomainEnvironment): ServiceProvider {
+  const ec2 = createEc2Provider(env);
+  const ebs = createEbsVolumeProvider(env, { instances: { find: () => undefined } });
+  return { ...ec2, handlers: { ...ebs.handlers, ...ec2.handlers } };
 }
