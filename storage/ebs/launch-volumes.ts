@@ -61,7 +61,8 @@ export function createVolumeHooks(store: EbsStore): VolumeHooks {
           if (attachment.detach_at !== null) continue;
           if (attachment.delete_on_termination === 1) {
             store.detach(attachment.volume_id, instanceId, 0);
-            if (store.attachmentsOfVolume(attachment.volume_id).length === 0) store.deleteVolume(attachment.volume_id);
+            const volume = store.volume(account, region, attachment.volume_id);
+            if (volume && volume.deleted_at === null && store.attachmentsOfVolume(attachment.volume_id).length === 0) store.deleteVolume(volume);
           } else {
             store.detach(attachment.volume_id, instanceId);
           }
@@ -80,7 +81,7 @@ export function createVolumeHooks(store: EbsStore): VolumeHooks {
         store.insertSnapshot({
           snapshot_id: snapshotId, account: ownerAccount, region, volume_id: "vol-ffffffff", volume_size: volumeSize, description: description ?? "",
           encrypted: 0, kms_key_id: null, started_at: now, complete_at: now, timeout_at: null, source: "copy", parent_snapshot_id: null,
-          lineage: snapshotId, client_token: null, request_hash: null, tags: "[]",
+          lineage: snapshotId, client_token: null, request_hash: null,
         });
         store.setPermissions(snapshotId, ["all"]);
       });

@@ -25,8 +25,7 @@ const MIGRATIONS = [
      deleted_at INTEGER,
      client_token TEXT,
      request_hash TEXT,
-     lineage TEXT NOT NULL,
-     tags TEXT NOT NULL DEFAULT '[]'
+     lineage TEXT NOT NULL
    )`,
   "CREATE INDEX ebs_volumes_scope ON ebs_volumes (account, region)",
   `CREATE TABLE ebs_attachments (
@@ -79,8 +78,7 @@ const MIGRATIONS = [
      client_token TEXT,
      request_hash TEXT,
      storage_tier TEXT NOT NULL DEFAULT 'standard',
-     permissions TEXT NOT NULL DEFAULT '[]',
-     tags TEXT NOT NULL DEFAULT '[]'
+     permissions TEXT NOT NULL DEFAULT '[]'
    )`,
   "CREATE INDEX ebs_snapshots_scope ON ebs_snapshots (region, account)",
   "CREATE INDEX ebs_snapshots_volume ON ebs_snapshots (volume_id, started_at)",
@@ -117,7 +115,6 @@ export interface VolumeRow {
   client_token: string | null;
   request_hash: string | null;
   lineage: string;
-  tags: string;
 }
 
 export interface AttachmentRow {
@@ -163,7 +160,6 @@ export interface SnapshotRow {
   request_hash: string | null;
   storage_tier: string;
   permissions: string;
-  tags: string;
 }
 
 export interface BlockRow {

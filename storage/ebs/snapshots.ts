@@ -78,9 +78,9 @@ export function snapshotHandlers(store: EbsStore, usage: () => SnapshotUsage | u
           snapshot_id: resourceId("snap"), account: ctx.account, region: ctx.region, volume_id: volumeId, volume_size: volume.size,
           description: input.Description ?? "", encrypted: volume.encrypted, kms_key_id: volume.kms_key_id, started_at: now,
           complete_at: now + store.timings.snapshotMs, timeout_at: null, source: "volume" as const, parent_snapshot_id: null,
-          lineage: volume.lineage, client_token: null, request_hash: null, tags: JSON.stringify(tags),
+          lineage: volume.lineage, client_token: null, request_hash: null,
         };
-        store.insertSnapshot(row);
+        store.insertSnapshot(row, tags);
         store.copyVolumeBlocksToSnapshot(volumeId, row.snapshot_id);
         return snapshotView(store, store.snapshot(ctx.region, row.snapshot_id)!);
       });
@@ -105,8 +105,8 @@ export function snapshotHandlers(store: EbsStore, usage: () => SnapshotUsage | u
           description: input.Description ?? `[Copied ${source.snapshot_id} from ${sourceRegion}]`, encrypted: encrypted ? 1 : 0,
           kms_key_id: encrypted ? input.KmsKeyId ?? (sourceRegion === ctx.region ? source.kms_key_id : null) ?? defaultKmsKeyId(ctx.account, ctx.region) : null,
           started_at: now, complete_at: now + store.timings.snapshotMs, timeout_at: null, source: "copy", parent_snapshot_id: null,
-          lineage: source.lineage, client_token: null, request_hash: null, tags: JSON.stringify(tags),
-        });
+          lineage: source.lineage, client_token: null, request_hash: null,
+        }, tags);
         store.copySnapshotBlocks(source.snapshot_id, snapshotId);
         return { SnapshotId: snapshotId, Tags: tags.length ? tags : undefined };
       });
@@ -118,7 +118,7 @@ export function snapshotHandlers(store: EbsStore, usage: () => SnapshotUsage | u
         const imageId = usage()?.(ctx.account, ctx.region, row.snapshot_id);
         if (imageId) throw new ServiceError("InvalidSnapshot.InUse", `The snapshot ${row.snapshot_id} is currently in use by ${imageId}`);
         dryRun(input);
-        store.deleteSnapshot(row.snapshot_id);
+        store.deleteSnapshot(row);
         return {};
       });
     },
@@ -140,7 +140,13 @@ export function snapshotHandlers(store: EbsStore, usage: () => SnapshotUsage | u
       }
       const match = compileFilters(input.Filters, SNAPSHOT_FILTERS, (s: Snapshot) => s.Tags ?? []);
       dryRun(input);
-      const snapshots = rows.map((r) => snapshotView(store, r)).filter(match);
+      const tagsByOwner = new Map<string, Map<string, Map<string, string>>>();
+      const tagsOf = (r: SnapshotRow) => {
+        let owned = tagsByOwner.get(r.account);
+        if (!owned) tagsByOwner.set(r.account, (owned = store.tags.tagsOfType(r.account, ctx.region, "snapshot")));
+        return owned.get(r.snapshot_id) ?? new Map<string, string>();
+      };
+      const snapshots = rows.map((r) => snapshotView(store, r, tagsOf(r))).filter(match);
       const { page, nextToken } = paginate(snapshots, input, { min: 5, max: 1000, ids, idsParam: "snapshotSet", keyOf: (s) => s.SnapshotId! });
       return nextToken ? { Snapshots: page, NextToken: nextToken } : { Snapshots: page };
     },

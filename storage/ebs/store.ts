@@ -3,6 +3,9 @@ import type { DomainEnvironment } from "../state/environment.js";
 import type { AttachmentRow, BlockRow, ModificationRow, SnapshotRow, VolumeRow } from "./schema.js";
 import { registerEbsSchema } from "./schema.js";
 import type { EbsQuotas, EbsTimings } from "./timing.js";
+import type { ResourceTags } from "./resource-tags.js";
+import { LocalResourceTags } from "./resource-tags.js";
+import type { Tag } from "@aws-sdk/client-ec2";
 import { quotasFrom, timingsFrom } from "./timing.js";
 
 export const BLOCK_SIZE = 524_288;
@@ -20,16 +23,19 @@ export type SnapshotState = "pending" | "completed" | "error";
 export class EbsStore {
   readonly timings: EbsTimings;
   readonly quotas: EbsQuotas;
+  /** Replaced by EC2's tag store when EC2 runs, so tags are shared with CreateTags/DescribeTags. */
+  tags: ResourceTags;
   private readonly s: Record<string, Statement>;
 
   constructor(readonly env: DomainEnvironment) {
     registerEbsSchema(env.db);
     this.timings = timingsFrom(env.settings);
     this.quotas = quotasFrom(env.settings);
+    this.tags = new LocalResourceTags(env.db);
     const p = (sql: string) => env.db.sql.prepare(sql);
     this.s = {
-      insertVolume: p(`INSERT INTO ebs_volumes (volume_id, account, region, az, size, volume_type, iops, throughput, encrypted, kms_key_id, snapshot_id, multi_attach, created_at, ready_at, deleted_at, client_token, request_hash, lineage, tags)
-        VALUES (@volume_id, @account, @region, @az, @size, @volume_type, @iops, @throughput, @encrypted, @kms_key_id, @snapshot_id, @multi_attach, @created_at, @ready_at, @deleted_at, @client_token, @request_hash, @lineage, @tags)`),
+      insertVolume: p(`INSERT INTO ebs_volumes (volume_id, account, region, az, size, volume_type, iops, throughput, encrypted, kms_key_id, snapshot_id, multi_attach, created_at, ready_at, deleted_at, client_token, request_hash, lineage)
+        VALUES (@volume_id, @account, @region, @az, @size, @volume_type, @iops, @throughput, @encrypted, @kms_key_id, @snapshot_id, @multi_attach, @created_at, @ready_at, @deleted_at, @client_token, @request_hash, @lineage)`),
       getVolume: p("SELECT * FROM ebs_volumes WHERE volume_id = ? AND account = ? AND region = ?"),
       listVolumes: p("SELECT * FROM ebs_volumes WHERE account = ? AND region = ? AND (deleted_at IS NULL OR deleted_at > ?) ORDER BY volume_id"),
       volumeByToken: p("SELECT * FROM ebs_volumes WHERE account = ? AND region = ? AND client_token = ?"),
@@ -51,8 +57,8 @@ export class EbsStore {
       deleteVolumeBlocks: p("DELETE FROM ebs_volume_blocks WHERE volume_id = ?"),
       getVolumeBlock: p("SELECT block_index, blob_id, checksum FROM ebs_volume_blocks WHERE volume_id = ? AND block_index = ?"),
       replaceVolumeBlock: p("INSERT INTO ebs_volume_blocks (volume_id, block_index, blob_id, checksum) VALUES (?, ?, ?, ?) ON CONFLICT (volume_id, block_index) DO UPDATE SET blob_id = excluded.blob_id, checksum = excluded.checksum"),
-      insertSnapshot: p(`INSERT INTO ebs_snapshots (snapshot_id, account, region, volume_id, volume_size, description, encrypted, kms_key_id, started_at, complete_at, timeout_at, failed, source, parent_snapshot_id, lineage, client_token, request_hash, storage_tier, permissions, tags)
-        VALUES (@snapshot_id, @account, @region, @volume_id, @volume_size, @description, @encrypted, @kms_key_id, @started_at, @complete_at, @timeout_at, 0, @source, @parent_snapshot_id, @lineage, @client_token, @request_hash, 'standard', '[]', @tags)`),
+      insertSnapshot: p(`INSERT INTO ebs_snapshots (snapshot_id, account, region, volume_id, volume_size, description, encrypted, kms_key_id, started_at, complete_at, timeout_at, failed, source, parent_snapshot_id, lineage, client_token, request_hash, storage_tier, permissions)
+        VALUES (@snapshot_id, @account, @region, @volume_id, @volume_size, @description, @encrypted, @kms_key_id, @started_at, @complete_at, @timeout_at, 0, @source, @parent_snapshot_id, @lineage, @client_token, @request_hash, 'standard', '[]')`),
       getSnapshot: p("SELECT * FROM ebs_snapshots WHERE snapshot_id = ? AND region = ?"),
       snapshotsOfRegion: p("SELECT * FROM ebs_snapshots WHERE region = ? ORDER BY snapshot_id"),
       snapshotByToken: p("SELECT * FROM ebs_snapshots WHERE account = ? AND region = ? AND client_token = ?"),
@@ -79,8 +85,9 @@ export class EbsStore {
 
   // ---- volumes
 
-  insertVolume(row: VolumeRow): void {
+  insertVolume(row: VolumeRow, tags: Tag[] = []): void {
     this.s.insertVolume!.run(row);
+    if (tags.length) this.tags.set(row.account, row.region, row.volume_id, "volume", tags);
   }
 
   /** A volume of this account and region that is not gone yet (deleting ones included). */
@@ -118,8 +125,10 @@ export class EbsStore {
   }
 
   /** Deletes a volume: its metadata shows `deleting` for a while, its blocks are freed now. */
-  deleteVolume(volumeId: string): void {
+  deleteVolume(row: VolumeRow): void {
+    const volumeId = row.volume_id;
     this.s.markVolumeDeleted!.run(this.now(), volumeId);
+    this.tags.deleteAll(row.account, row.region, volumeId);
     this.releaseVolumeBlocks(volumeId);
   }
 
@@ -214,8 +223,9 @@ export class EbsStore {
 
   // ---- snapshots
 
-  insertSnapshot(row: Omit<SnapshotRow, "failed" | "storage_tier" | "permissions">): void {
+  insertSnapshot(row: Omit<SnapshotRow, "failed" | "storage_tier" | "permissions">, tags: Tag[] = []): void {
     this.s.insertSnapshot!.run(row);
+    if (tags.length) this.tags.set(row.account, row.region, row.snapshot_id, "snapshot", tags);
   }
 
   snapshot(region: string, snapshotId: string): SnapshotRow | undefined {
@@ -265,7 +275,9 @@ export class EbsStore {
     this.s.setPermissions!.run(JSON.stringify(permissions), snapshotId);
   }
 
-  deleteSnapshot(snapshotId: string): void {
+  deleteSnapshot(row: SnapshotRow): void {
+    const snapshotId = row.snapshot_id;
+    this.tags.deleteAll(row.account, row.region, snapshotId);
     for (const block of this.snapshotBlocks(snapshotId)) this.env.blobs.release(block.blob_id);
     this.s.deleteSnapshotBlocks!.run(snapshotId);
     this.s.deleteSnapshot!.run(snapshotId);

@@ -1,7 +1,7 @@
 import type { Snapshot, Volume, VolumeAttachment, VolumeModification } from "@aws-sdk/client-ec2";
 import type { AttachmentRow, ModificationRow, SnapshotRow, VolumeRow } from "./schema.js";
 import type { EbsStore } from "./store.js";
-import { parseTags } from "./ec2-query.js";
+import { tagList } from "./resource-tags.js";
 import { baselineIops } from "./volume-types.js";
 
 /** What a volume's size and performance are at this moment: a modification still `modifying` shows the original. */
@@ -34,7 +34,7 @@ export function attachmentView(store: EbsStore, row: AttachmentRow): VolumeAttac
   };
 }
 
-export function volumeView(store: EbsStore, row: VolumeRow, attachments = store.attachmentsOfVolume(row.volume_id)): Volume {
+export function volumeView(store: EbsStore, row: VolumeRow, attachments = store.attachmentsOfVolume(row.volume_id), tags = store.tags.tagsOf(row.account, row.region, row.volume_id)): Volume {
   const spec = effectiveSpec(store, row);
   const volume: Volume = {
     VolumeId: row.volume_id,
@@ -47,7 +47,7 @@ export function volumeView(store: EbsStore, row: VolumeRow, attachments = store.
     Encrypted: row.encrypted === 1,
     VolumeType: spec.type as Volume["VolumeType"],
     MultiAttachEnabled: spec.multiAttach,
-    Tags: parseTags(row.tags),
+    Tags: tagList(tags),
   };
   const iops = baselineIops(spec.type, spec.size, spec.iops);
   if (iops !== null) volume.Iops = iops;
@@ -85,7 +85,7 @@ export function modificationView(store: EbsStore, row: ModificationRow): VolumeM
   return view;
 }
 
-export function snapshotView(store: EbsStore, row: SnapshotRow): Snapshot {
+export function snapshotView(store: EbsStore, row: SnapshotRow, tags = store.tags.tagsOf(row.account, row.region, row.snapshot_id)): Snapshot {
   const state = store.snapshotState(row);
   const snapshot: Snapshot = {
     SnapshotId: row.snapshot_id,
@@ -98,7 +98,7 @@ export function snapshotView(store: EbsStore, row: SnapshotRow): Snapshot {
     VolumeSize: row.volume_size,
     Encrypted: row.encrypted === 1,
     StorageTier: row.storage_tier as Snapshot["StorageTier"],
-    Tags: parseTags(row.tags),
+    Tags: tagList(tags),
   };
   if (row.kms_key_id) snapshot.KmsKeyId = row.kms_key_id;
   if (state === "completed" && row.complete_at !== null) snapshot.CompletionTime = new Date(row.complete_at);

@@ -7,12 +7,15 @@ import { volumeHandlers } from "./volumes.js";
 import { attachmentHandlers } from "./attachments.js";
 import { snapshotHandlers } from "./snapshots.js";
 import { createVolumeHooks } from "./launch-volumes.js";
+import type { ResourceTags } from "./resource-tags.js";
 
 export interface EbsVolumeDependencies {
   /** How EBS sees instances (state, zone, hypervisor, root device) for AttachVolume/DetachVolume. */
   instances: InstanceView;
   /** Which AMI uses a snapshot; until EC2 provides it, no snapshot is considered in use. */
   images?: ImageSnapshotUsage;
+  /** EC2's tag store, so CreateTags/DescribeTags and the volume/snapshot Tags agree; EBS keeps its own without it. */
+  tags?: ResourceTags;
 }
 
 export interface EbsVolumeProvider {
@@ -25,6 +28,7 @@ export interface EbsVolumeProvider {
 /** EBS as seen through the EC2 API; the ec2 service serves these handlers beside its own. */
 export function createEbsVolumeProvider(env: DomainEnvironment, deps: EbsVolumeDependencies): EbsVolumeProvider {
   const store = ebsStoreFor(env);
+  if (deps.tags) store.tags = deps.tags;
   const images = deps.images;
   const handlers = {
     ...volumeHandlers(store),

@@ -42,7 +42,13 @@ export function defaultKmsKeyId(account: string, region: string): string {
 }
 
 /** Validates and plans a volume (size, type, performance, snapshot, quotas) without writing anything. */
-export function planVolume(store: EbsStore, spec: NewVolume): { row: VolumeRow; snapshot?: SnapshotRow } {
+export interface VolumePlan {
+  row: VolumeRow;
+  snapshot: SnapshotRow | undefined;
+  tags: Tag[];
+}
+
+export function planVolume(store: EbsStore, spec: NewVolume): VolumePlan {
   let snapshot: SnapshotRow | undefined;
   if (spec.snapshotId !== undefined) {
     checkIdFormat([spec.snapshotId], "snap", "InvalidSnapshotID.Malformed");
@@ -83,13 +89,12 @@ export function planVolume(store: EbsStore, spec: NewVolume): { row: VolumeRow; 
     client_token: spec.clientToken ?? null,
     request_hash: spec.requestHash ?? null,
     lineage: snapshot?.lineage ?? volumeId,
-    tags: JSON.stringify(spec.tags ?? []),
   };
-  return snapshot ? { row, snapshot } : { row };
+  return { row, snapshot, tags: spec.tags ?? [] };
 }
 
-export function insertPlannedVolume(store: EbsStore, plan: { row: VolumeRow; snapshot?: SnapshotRow }): void {
-  store.insertVolume(plan.row);
+export function insertPlannedVolume(store: EbsStore, plan: VolumePlan): void {
+  store.insertVolume(plan.row, plan.tags);
   if (plan.snapshot) store.copySnapshotBlocksToVolume(plan.snapshot.snapshot_id, plan.row.volume_id);
 }
 
@@ -167,7 +172,7 @@ export function volumeHandlers(store: EbsStore) {
         });
         dryRun(input);
         insertPlannedVolume(store, plan);
-        return volumeView(store, plan.row, []);
+        return volumeView(store, plan.row, [], new Map((plan.tags).map((t) => [t.Key!, t.Value ?? ""])));
       });
     },
 
@@ -179,7 +184,7 @@ export function volumeHandlers(store: EbsStore) {
         if (state === "in-use") throw EbsErrors.volumeInUse(row.volume_id, attachments[0]!.instance_id);
         if (state !== "available") throw EbsErrors.volumeIncorrectState(row.volume_id, state);
         dryRun(input);
-        store.deleteVolume(row.volume_id);
+        store.deleteVolume(row);
         return {};
       });
     },
@@ -196,7 +201,8 @@ export function volumeHandlers(store: EbsStore) {
         if (missing.length) throw EbsErrors.volumeNotFound(missing);
       }
       dryRun(input);
-      const volumes = rows.map((r) => volumeView(store, r)).filter(match);
+      const tags = store.tags.tagsOfType(ctx.account, ctx.region, "volume");
+      const volumes = rows.map((r) => volumeView(store, r, undefined, tags.get(r.volume_id))).filter(match);
       const { page, nextToken } = paginate(volumes, input, { min: 5, max: 500, ids, idsParam: "volumeSet", keyOf: (v) => v.VolumeId! });
       return nextToken ? { Volumes: page, NextToken: nextToken } : { Volumes: page };
     },
