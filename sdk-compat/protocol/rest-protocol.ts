@@ -78,7 +78,8 @@ export class RestProtocol implements Protocol {
         return text === null ? undefined : parseScalar(target, text, wireName);
       }
       case "header": {
-        const text = request.headers[wireName.toLowerCase()];
+        // Presigned URLs carry x-amz-* headers in the query string (SigV4 "hoisting"); AWS reads them as headers.
+        const text = request.headers[wireName.toLowerCase()] ?? (wireName.startsWith("x-amz-") && request.query.has("X-Amz-Signature") ? request.query.get(wireName.toLowerCase()) ?? undefined : undefined);
         if (text === undefined) return undefined;
         if (target.type === "list") return text.split(",").map((v) => v.trim());
         if (ref.jsonvalue || target.type === "string" && (target as Shape & { jsonvalue?: boolean }).jsonvalue) return JSON.parse(Buffer.from(text, "base64").toString("utf8"));

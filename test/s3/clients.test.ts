@@ -6,8 +6,15 @@ import { request } from "node:http";
 import { join } from "node:path";
 import { S3Client, CreateBucketCommand, PutObjectCommand, GetObjectCommand, ListObjectsV2Command } from "@aws-sdk/client-s3";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
+import { crc32 } from "node:zlib";
 import type { Cloudbox } from "../../services/cloudbox.js";
 import { startTestCloudbox, sdkConfig, boto3, awsCli } from "../support/fixture.js";
+
+function crc32Base64(text: string): string {
+  const b = Buffer.alloc(4);
+  b.writeUInt32BE(crc32(text) >>> 0);
+  return b.toString("base64");
+}
 
 /** Keys users trip over: spaces, unicode, +, % and dot segments. */
 const AWKWARD = ["with space.txt", "ünïcødé/文件.txt", "plus+sign.txt", "percent%20literal.txt", "a/../b.txt"];
@@ -29,18 +36,50 @@ describe("S3 through presigned URLs, boto3 and the aws CLI", () => {
 
   it("presigned GET and PUT URLs work with plain fetch", async () => {
     await s3.send(new CreateBucketCommand({ Bucket: "presigned" }));
-    const putUrl = await getSignedUrl(s3, new PutObjectCommand({ Bucket: "presigned", Key: "via url+ü.txt", ContentType: "text/plain" }), { expiresIn: 300 });
-    const put = await fetch(putUrl, { method: "PUT", body: "uploaded by fetch", headers: { "content-type": "text/plain" } });
+    const body = "uploaded by fetch";
+    // A default client signs a CRC32 into the URL: the real one of the body makes the PUT valid.
+    const putUrl = await getSignedUrl(s3, new PutObjectCommand({ Bucket: "presigned", Key: "via url+ü.txt", ContentType: "text/plain", ChecksumCRC32: crc32Base64(body) }), { expiresIn: 300 });
+    const put = await fetch(putUrl, { method: "PUT", body, headers: { "content-type": "text/plain" } });
     assert.equal(put.status, 200, await put.text());
     assert.ok(put.headers.get("etag"));
     const getUrl = await getSignedUrl(s3, new GetObjectCommand({ Bucket: "presigned", Key: "via url+ü.txt" }), { expiresIn: 300 });
     const got = await fetch(getUrl);
     assert.equal(got.status, 200);
     assert.equal(got.headers.get("content-type"), "text/plain");
-    assert.equal(await got.text(), "uploaded by fetch");
+    assert.equal(await got.text(), body);
     const ranged = await fetch(getUrl, { headers: { range: "bytes=0-7" } });
     assert.equal(ranged.status, 206);
     assert.equal(await ranged.text(), "uploaded");
+  });
+
+  it("validates the checksum signed into a presigned PUT, as AWS does", async () => {
+    // Without ChecksumCRC32 the SDK signs the CRC32 of an empty body (AAAAAA==): AWS then refuses any
+    // other body, and so does cloudbox rather than give a false green.
+    const url = await getSignedUrl(s3, new PutObjectCommand({ Bucket: "presigned", Key: "empty-crc" }), { expiresIn: 300 });
+    assert.match(url, /x-amz-checksum-crc32=AAAAAA%3D%3D/);
+    const refused = await fetch(url, { method: "PUT", body: "not empty" });
+    assert.equal(refused.status, 400);
+    assert.match(await refused.text(), /<Code>BadDigest<\/Code>/);
+    const empty = await fetch(url, { method: "PUT", body: "" });
+    assert.equal(empty.status, 200);
+  });
+
+  it("refuses an expired presigned URL with AccessDenied", async () => {
+    const virtual = await startTestCloudbox({ clock: "virtual" });
+    try {
+      const client = new S3Client(sdkConfig(virtual));
+      await client.send(new CreateBucketCommand({ Bucket: "expiring" }));
+      await client.send(new PutObjectCommand({ Bucket: "expiring", Key: "k", Body: "v" }));
+      const url = await getSignedUrl(client, new GetObjectCommand({ Bucket: "expiring", Key: "k" }), { expiresIn: 60 });
+      assert.equal((await fetch(url)).status, 200);
+      virtual.clock.advance!(61_000);
+      const res = await fetch(url);
+      assert.equal(res.status, 403);
+      assert.match(await res.text(), /<Code>AccessDenied<\/Code><Message>Request has expired<\/Message>/);
+      client.destroy();
+    } finally {
+      await virtual.stop();
+    }
   });
 
   it("boto3: upload_file (multipart), download, paginators and awkward keys", async () => {
