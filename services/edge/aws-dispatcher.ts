@@ -2,7 +2,9 @@ import type { Readable } from "node:stream";
 import { ServiceError, CommonErrors } from "../../sdk-compat/errors/service-error.js";
 import type { Protocol, ResolvedOperation } from "../../sdk-compat/protocol/protocol.js";
 import { inputShape } from "../../sdk-compat/protocol/protocol.js";
-import type { WireRequest, WireResponse } from "../../sdk-compat/protocol/wire.js";
+import type { RawRequest, WireRequest, WireResponse } from "../../sdk-compat/protocol/wire.js";
+
+export type { RawRequest } from "../../sdk-compat/protocol/wire.js";
 import { requestParams } from "../../sdk-compat/protocol/query-protocol.js";
 import type { OperationContext } from "../../sdk-compat/protocol/operation-handler.js";
 import type { RegisteredService } from "../service-registry.js";
@@ -16,19 +18,6 @@ import { checkPresignedExpiry, parsePresignedQuery } from "../../sdk-compat/sigv
 import type { VerifiedSignature } from "../../sdk-compat/sigv4/signature-v4.js";
 import { chunkSignatureVerifier, sha256Hex, verifySignatureV4 } from "../../sdk-compat/sigv4/signature-v4.js";
 import { checkPayloadSha256, declaredPayloadSha256, PayloadSha256Verifier } from "../../sdk-compat/sigv4/payload-hash.js";
-
-/** A request as any transport (HTTP server, in-process handler) hands it over. */
-export interface RawRequest {
-  method: string;
-  /** Path and query string as sent. */
-  url: string;
-  /** Lower-cased names, repeated values joined with ", ". */
-  headers: Record<string, string | undefined>;
-  body: Readable;
-  /** Scheme, host and port the client addressed, e.g. http://localhost:4566. */
-  baseUrl: string;
-  signal: AbortSignal;
-}
 
 export interface DispatchResult extends WireResponse {
   service?: string;
@@ -124,10 +113,13 @@ export class AwsDispatcher {
         wire.stream = decoded.stream;
       }
       if (isFormRequest(raw.method, raw.headers)) {
-        wire.body = await readBody(wire.stream!);
+        wire.body = await readBody(wire.stream!, undefined, wire.headers);
         wire.stream = undefined;
       }
-      service = resolveService(this.services, scope, raw.headers, wire.stream ? undefined : requestParams(wire));
+      // Unsigned GETs with `?Action=` are query-protocol links AWS hands out (SNS's SubscribeURL and
+      // UnsubscribeURL); their parameters route them like a form post would.
+      const queryAction = raw.method === "GET" && !scope.service && query.has("Action");
+      service = resolveService(this.services, scope, raw.headers, wire.stream && !queryAction ? undefined : requestParams(wire));
       if (!service) throw new ServiceError("UnrecognizedClientException", "The request does not name a service cloudbox serves.");
       protocol = this.pickProtocol(service, raw.headers);
       const presigned = parsePresignedQuery(query);
@@ -139,7 +131,7 @@ export class AwsDispatcher {
       resolved = protocol.resolveOperation(wire);
       if (!resolved) throw unknownOperation(protocol, wire);
       if (wire.stream && !protocol.streamsInput(resolved.operation)) {
-        wire.body = await readBody(wire.stream);
+        wire.body = await readBody(wire.stream, undefined, wire.headers);
         wire.stream = undefined;
       }
       if (payloadSha256) {
@@ -153,10 +145,10 @@ export class AwsDispatcher {
       if (secretFor && !verified) {
         verifySignatureV4({ method: raw.method, path: rawPath, rawQuery, headers: raw.headers }, secretFor, wire.stream ? "UNSIGNED-PAYLOAD" : sha256Hex(wire.body));
       }
-      const handler = service.provider.handlers[resolved.operation.name];
-      if (!handler) throw CommonErrors.notImplemented(resolved.operation.name);
       const input = protocol.parseInput(resolved, wire);
       checkRequired(protocol, resolved, input);
+      const handler = service.provider.handlers[resolved.operation.name];
+      if (!handler) throw CommonErrors.notImplemented(resolved.operation.name);
       const context: OperationContext = {
         account: accountOf(scope.accessKeyId),
         region: scope.region ?? DEFAULT_REGION,
