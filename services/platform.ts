@@ -45,7 +45,7 @@ export class Platform {
     }
     this.dispatcher = new AwsDispatcher(this.services, (error, request) => {
       process.stderr.write(`cloudbox: internal error on ${request.method} ${request.url}: ${error instanceof Error ? error.stack : String(error)}\n`);
-    });
+    }, { now: () => this.clock.now() });
   }
 
   /** Wipes every resource of every service, as if cloudbox had just started. */

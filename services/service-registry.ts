@@ -14,6 +14,7 @@ import { createSqsProvider } from "../messaging/sqs/provider.js";
 import { createSnsProvider } from "../messaging/sns/provider.js";
 import { createEc2Provider } from "../compute/ec2/provider.js";
 import { createEbsDirectProvider } from "../storage/ebs/direct-provider.js";
+import { createEbsVolumeProvider } from "../storage/ebs/volume-provider.js";
 
 export interface RegisteredService {
   name: ServiceName;
@@ -29,7 +30,7 @@ const definitions: Record<ServiceName, { protocols: (model: ServiceModel) => Pro
   sqs: { protocols: (m) => [new JsonProtocol(m), new QueryProtocol(m)], create: createSqsProvider },
   // SNS reaches SQS through SQS's delivery interface, looked up per delivery so start order does not matter.
   sns: { protocols: (m) => [new QueryProtocol(m)], create: (env, others) => createSnsProvider(env, { queues: () => queueDeliveryOf(others.get("sqs")?.provider) }) },
-  ec2: { protocols: (m) => [new Ec2Protocol(m)], create: createEc2Provider },
+  ec2: { protocols: (m) => [new Ec2Protocol(m)], create: createEc2WithEbs },
   ebs: { protocols: (m) => [new RestProtocol(m, "rest-json")], create: createEbsDirectProvider },
 };
 
@@ -43,4 +44,11 @@ export function registerService(name: ServiceName, env: DomainEnvironment, other
   const definition = definitions[name];
   const model = loadServiceModel(name);
   return { name, model, protocols: definition.protocols(model), provider: definition.create(env, others) };
+}
+
+/** The ec2 service also serves EBS's EC2-API operations (volumes, attachments, snapshots). */
+function createEc2WithEbs(env: DomainEnvironment): ServiceProvider {
+  const ec2 = createEc2Provider(env);
+  const ebs = createEbsVolumeProvider(env, { instances: { find: () => undefined } });
+  return { ...ec2, handlers: { ...ebs.handlers, ...ec2.handlers } };
 }

@@ -13,7 +13,7 @@ interface Route {
   queryLiterals: [string, string | undefined][];
   /** Header names of required header-bound input members (CopyObject's x-amz-copy-source). */
   requiredHeaders: string[];
-  /** Query keys of required query-bound input members (UploadPart's partNumber and uploadId). */
+  /** Query keys of required querystring input members (S3's uploadId, partNumber): DeleteObject vs AbortMultipartUpload. */
   requiredQuery: string[];
 }
 
@@ -54,9 +54,8 @@ function decode(segment: string): string {
  * Matches REST requests to operations by method, URI template and literal query keys. Greedy
  * labels (`{Key+}`) keep their slashes and every label is percent-decoded exactly once. When
  * several templates match, the one with the most literal query keys wins, then the one whose
- * required query members and headers are present (PutObject vs UploadPart vs CopyObject), then
- * the most literal path segments. A template whose required query or header member is missing
- * does not match.
+ * required query keys and headers are all present (UploadPart vs PutObject, CopyObject vs
+ * PutObject), then the most literal path segments. A route missing a required one never matches.
  */
 export class RestRouter {
   private readonly byMethod = new Map<string, Route[]>();
