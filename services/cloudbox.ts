@@ -8,6 +8,7 @@ import { Platform } from "./platform.js";
 import { controlRoutes } from "./control/control-routes.js";
 import { httpHandler } from "./edge/http-adapter.js";
 import type { Clock, VirtualClock } from "../storage/state/clock.js";
+import { InProcessHandler } from "../sdk-compat/client/in-process-handler.js";
 
 export interface Cloudbox {
   /** http://host:port, ready for AWS_ENDPOINT_URL or an SDK client's `endpoint`. */
@@ -15,6 +16,8 @@ export interface Cloudbox {
   port: number;
   host: string;
   clock: Clock & Partial<Pick<VirtualClock, "advance" | "set">>;
+  /** An SDK `requestHandler` that reaches this cloudbox without a socket. */
+  handler: InProcessHandler;
   platform: Platform;
   reset(): Promise<void>;
   stop(): Promise<void>;
@@ -27,11 +30,31 @@ export class PortInUseError extends Error {
   }
 }
 
+/** The endpoint of a cloudbox started with `listen: false`: clients reach it only through `handler`. */
+export const IN_PROCESS_ENDPOINT = "http://in-process.localhost";
+
 /** Starts cloudbox: one HTTP server answering every service and the control plane. */
 export async function startCloudbox(options: CloudboxOptions = {}): Promise<Cloudbox> {
   const host = options.host ?? DEFAULT_HOST;
   const wantedPort = options.port ?? DEFAULT_PORT;
   const platform = new Platform(options);
+  const handler = new InProcessHandler((raw) => platform.dispatcher.dispatch(raw));
+  if (options.listen === false) {
+    let closed = false;
+    return {
+      endpoint: IN_PROCESS_ENDPOINT,
+      port: 0,
+      host,
+      clock: platform.clock,
+      handler,
+      platform,
+      reset: async () => platform.reset(),
+      stop: async () => {
+        if (!closed) platform.close();
+        closed = true;
+      },
+    };
+  }
   const app = express();
   app.disable("x-powered-by");
   app.disable("etag");
@@ -64,6 +87,7 @@ export async function startCloudbox(options: CloudboxOptions = {}): Promise<Clou
     port,
     host,
     clock: platform.clock,
+    handler,
     platform,
     reset: async () => platform.reset(),
     stop: () => {

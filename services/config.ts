@@ -6,6 +6,8 @@ export type ServiceName = (typeof ALL_SERVICES)[number];
 export interface CloudboxOptions {
   /** Port to listen on; 0 picks a free one. Default 4566. */
   port?: number;
+  /** false: open no port at all; SDK clients reach cloudbox through `cb.handler` only. */
+  listen?: boolean;
   /** Address to bind; loopback unless told otherwise. */
   host?: string;
   /** Where state and blobs persist; by default a temp directory removed on stop. */

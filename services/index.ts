@@ -1,7 +1,11 @@
-export { startCloudbox, PortInUseError } from "./cloudbox.js";
+export { startCloudbox, PortInUseError, IN_PROCESS_ENDPOINT } from "./cloudbox.js";
 export type { Cloudbox } from "./cloudbox.js";
 export type { CloudboxOptions, ServiceName } from "./config.js";
 export { ALL_SERVICES } from "./config.js";
 export { ServiceError } from "../sdk-compat/errors/service-error.js";
 export { RealClock, VirtualClock } from "../storage/state/clock.js";
 export type { Clock } from "../storage/state/clock.js";
+export { clientConfig } from "../sdk-compat/client/client-config.js";
+export type { ClientConfigOptions, CloudboxClientConfig } from "../sdk-compat/client/client-config.js";
+export { InProcessHandler } from "../sdk-compat/client/in-process-handler.js";
+export { backWithCloudbox } from "../sdk-compat/client/mock-bridge.js";

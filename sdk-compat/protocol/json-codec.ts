@@ -3,8 +3,13 @@ import { shapeOf } from "../model/service-model.js";
 import { ServiceError } from "../errors/service-error.js";
 import { formatTimestamp, parseTimestamp } from "./scalars.js";
 
-/** JSON keys are member names unless the member carries a locationName (rest-json). */
-const jsonKey = (name: string, ref: MemberRef): string => (ref.location ? name : ref.locationName ?? name);
+/**
+ * JSON keys are member names unless the member carries a locationName (rest-json). awsJson models
+ * (SQS) only carry locationNames that cloudbox patches in for their query-protocol twin, so the
+ * json protocol ignores them.
+ */
+const jsonKey = (model: ServiceModel, name: string, ref: MemberRef): string =>
+  ref.location || model.metadata.protocol === "json" ? name : ref.locationName ?? name;
 
 /** Converts a parsed JSON document into a typed value: timestamps to Date, blobs to Buffer. */
 export function fromJson(model: ServiceModel, shape: Shape, value: unknown, path = ""): unknown {
@@ -16,7 +21,7 @@ export function fromJson(model: ServiceModel, shape: Shape, value: unknown, path
       const source = value as Record<string, unknown>;
       for (const [name, ref] of Object.entries(shape.members ?? {})) {
         if (ref.location) continue;
-        const v = source[jsonKey(name, ref)];
+        const v = source[jsonKey(model, name, ref)];
         if (v !== undefined && v !== null) out[name] = fromJson(model, shapeOf(model, ref), v, `${path}.${name}`);
       }
       return out;
@@ -61,7 +66,7 @@ export function toJson(model: ServiceModel, shape: Shape, value: unknown, timest
         if (ref.location) continue;
         const v = source[name];
         if (v === undefined || v === null) continue;
-        out[jsonKey(name, ref)] = toJson(model, shapeOf(model, ref), v, ref.timestampFormat);
+        out[jsonKey(model, name, ref)] = toJson(model, shapeOf(model, ref), v, ref.timestampFormat);
       }
       return out;
     }

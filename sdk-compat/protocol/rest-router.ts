@@ -13,6 +13,8 @@ interface Route {
   queryLiterals: [string, string | undefined][];
   /** Header names of required header-bound input members (CopyObject's x-amz-copy-source). */
   requiredHeaders: string[];
+  /** Query keys of required querystring input members (S3's uploadId, partNumber): DeleteObject vs AbortMultipartUpload. */
+  requiredQuery: string[];
 }
 
 function compile(model: ServiceModel, operation: Operation): Route {
@@ -28,14 +30,16 @@ function compile(model: ServiceModel, operation: Operation): Route {
       })
     : [];
   const requiredHeaders: string[] = [];
+  const requiredQuery: string[] = [];
   if (operation.input) {
     const input = shapeOf(model, operation.input);
     for (const name of input.required ?? []) {
       const ref = input.members?.[name];
       if (ref?.location === "header" && ref.locationName) requiredHeaders.push(ref.locationName.toLowerCase());
+      if (ref?.location === "querystring" && ref.locationName) requiredQuery.push(ref.locationName);
     }
   }
-  return { operation, method: operation.http.method, segments, queryLiterals, requiredHeaders };
+  return { operation, method: operation.http.method, segments, queryLiterals, requiredHeaders, requiredQuery };
 }
 
 function decode(segment: string): string {
@@ -50,7 +54,8 @@ function decode(segment: string): string {
  * Matches REST requests to operations by method, URI template and literal query keys. Greedy
  * labels (`{Key+}`) keep their slashes and every label is percent-decoded exactly once. When
  * several templates match, the one with the most literal query keys wins, then the one whose
- * required headers are present (PutObject vs CopyObject), then the most literal path segments.
+ * required query keys and headers are all present (UploadPart vs PutObject, CopyObject vs
+ * PutObject), then the most literal path segments. A route missing a required one never matches.
  */
 export class RestRouter {
   private readonly byMethod = new Map<string, Route[]>();
@@ -81,6 +86,14 @@ export class RestRouter {
           break;
         }
         score += 1000;
+      }
+      if (!ok) continue;
+      for (const key of route.requiredQuery) {
+        if (!request.query.has(key)) {
+          ok = false;
+          break;
+        }
+        score += 100;
       }
       if (!ok) continue;
       for (const header of route.requiredHeaders) {

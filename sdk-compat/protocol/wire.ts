@@ -21,3 +21,19 @@ export interface WireResponse {
   headers: Record<string, string>;
   body?: string | Buffer | Readable;
 }
+
+/** A request as any transport (the HTTP server, the in-process handler) hands it to the dispatcher. */
+export interface RawRequest {
+  method: string;
+  /** Path and query string as sent. */
+  url: string;
+  /** Lower-cased names, repeated values joined with ", ". */
+  headers: Record<string, string | undefined>;
+  body: Readable;
+  /** Scheme, host and port the client addressed, e.g. http://localhost:4566. */
+  baseUrl: string;
+  signal: AbortSignal;
+}
+
+/** Anything that answers raw requests: the platform's dispatcher, seen from a transport. */
+export type RawRequestHandler = (request: RawRequest) => Promise<WireResponse>;

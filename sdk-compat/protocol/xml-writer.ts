@@ -2,11 +2,11 @@ import type { MemberRef, ServiceModel, Shape } from "../model/service-model.js";
 import { shapeOf } from "../model/service-model.js";
 import { formatScalar } from "./scalars.js";
 
-const ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;", "\r": "&#xD;" };
+const ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\r": "&#xD;" };
 
 /** Escapes text for an XML element or attribute; `"` and `\r` as entities, as SQS's query answers do. */
 export function escapeXml(text: string): string {
-  return /[&<>"'\r]/.test(text) ? text.replace(/[&<>"'\r]/g, (c) => ESCAPES[c]!) : text;
+  return /[&<>"\r]/.test(text) ? text.replace(/[&<>"\r]/g, (c) => ESCAPES[c]!) : text;
 }
 
 /** Writes typed values as XML elements, driven by the shape (query, ec2 and rest-xml outputs). */
@@ -21,6 +21,11 @@ export class XmlWriter {
       if (ref.location || ref.xmlAttribute) continue;
       const v = value[name];
       if (v === undefined || v === null) continue;
+      if (ref.xmlText) {
+        const target = shapeOf(this.model, ref);
+        this.parts.push(escapeXml(formatScalar(target, v, ref.timestampFormat ?? target.timestampFormat ?? "iso8601")));
+        continue;
+      }
       this.member(ref, ref.locationName ?? name, v);
     }
   }

@@ -4,7 +4,18 @@ import { ServiceError } from "../../sdk-compat/errors/service-error.js";
 /** Bodies the engine reads whole (everything but object and block payloads) stay under this. */
 export const MAX_BUFFERED_BODY = 4 * 1024 * 1024;
 
-export async function readBody(stream: Readable, limit = MAX_BUFFERED_BODY): Promise<Buffer> {
+const EMPTY = Buffer.alloc(0);
+
+/** Whether the headers promise no body at all, so reading can be skipped (most GETs and HEADs). */
+export function hasNoBody(headers: Record<string, string | undefined>): boolean {
+  return headers["transfer-encoding"] === undefined && (headers["content-length"] === undefined || headers["content-length"] === "0");
+}
+
+export async function readBody(stream: Readable, limit = MAX_BUFFERED_BODY, headers?: Record<string, string | undefined>): Promise<Buffer> {
+  if (headers && hasNoBody(headers)) {
+    stream.resume();
+    return EMPTY;
+  }
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of stream) {

@@ -10,9 +10,13 @@ export async function startTestCloudbox(options: CloudboxOptions = {}): Promise<
   return startCloudbox({ port: 0, ...options });
 }
 
-/** Options for any @aws-sdk/client-* pointed at a test cloudbox. */
+/**
+ * Options for any @aws-sdk/client-* pointed at a test cloudbox. With CLOUDBOX_TEST_TRANSPORT=in-process
+ * the same suites run through the in-process handler instead of loopback HTTP.
+ */
 export function sdkConfig(cloudbox: Cloudbox, region = "us-east-1") {
-  return { endpoint: cloudbox.endpoint, region, credentials: TEST_CREDENTIALS, forcePathStyle: true, maxAttempts: 1 };
+  const config = { endpoint: cloudbox.endpoint, region, credentials: TEST_CREDENTIALS, forcePathStyle: true, maxAttempts: 1 };
+  return process.env["CLOUDBOX_TEST_TRANSPORT"] === "in-process" ? { ...config, requestHandler: cloudbox.handler } : config;
 }
 
 export interface ProcessResult {

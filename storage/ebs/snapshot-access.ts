@@ -1,0 +1,12 @@
+import type { SnapshotRow } from "./schema.js";
+
+/** createVolumePermission: the owner, accounts it was shared with, or everyone ("all"). */
+export function snapshotPermissions(row: SnapshotRow): string[] {
+  return JSON.parse(row.permissions) as string[];
+}
+
+export function canUseSnapshot(row: SnapshotRow, account: string): boolean {
+  if (row.account === account) return true;
+  const permissions = snapshotPermissions(row);
+  return permissions.includes("all") || permissions.includes(account);
+}

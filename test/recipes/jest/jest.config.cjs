@@ -1,0 +1,6 @@
+module.exports = {
+  testEnvironment: "node",
+  testMatch: ["<rootDir>/*.spec.cjs"],
+  globalSetup: "<rootDir>/global-setup.cjs",
+  globalTeardown: "<rootDir>/global-teardown.cjs",
+};

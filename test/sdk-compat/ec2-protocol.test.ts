@@ -1,0 +1,65 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { loadServiceModel } from "../../sdk-compat/model/service-model.js";
+import { Ec2Protocol } from "../../sdk-compat/protocol/ec2-protocol.js";
+import { ServiceError } from "../../sdk-compat/errors/service-error.js";
+import { type InputCase, type OutputCase, parseCase } from "./protocol-fixtures.js";
+
+const ec2 = new Ec2Protocol(loadServiceModel("ec2"));
+const form = { "content-type": "application/x-www-form-urlencoded; charset=utf-8" };
+
+const inputs: InputCase[] = [
+  {
+    name: "lists are Name.N named by queryName/capitalised locationName",
+    operation: "DescribeInstances",
+    request: { headers: form, body: "Action=DescribeInstances&Version=2016-11-15&InstanceId.1=i-1&InstanceId.2=i-2&Filter.1.Name=tag%3Aenv&Filter.1.Value.1=prod&Filter.1.Value.2=dev&MaxResults=5" },
+    input: { InstanceIds: ["i-1", "i-2"], Filters: [{ Name: "tag:env", Values: ["prod", "dev"] }], MaxResults: 5 },
+  },
+  {
+    name: "nested lists of structures and booleans",
+    operation: "RunInstances",
+    request: { headers: form, body: "Action=RunInstances&ImageId=ami-1&MinCount=1&MaxCount=2&DryRun=true&TagSpecification.1.ResourceType=instance&TagSpecification.1.Tag.1.Key=Name&TagSpecification.1.Tag.1.Value=web&BlockDeviceMapping.1.DeviceName=%2Fdev%2Fsdf&BlockDeviceMapping.1.Ebs.VolumeSize=20" },
+    input: {
+      ImageId: "ami-1", MinCount: 1, MaxCount: 2, DryRun: true,
+      TagSpecifications: [{ ResourceType: "instance", Tags: [{ Key: "Name", Value: "web" }] }],
+      BlockDeviceMappings: [{ DeviceName: "/dev/sdf", Ebs: { VolumeSize: 20 } }],
+    },
+  },
+];
+
+const outputs: OutputCase[] = [
+  {
+    name: "members directly under OpResponse with requestId, lists as <item>",
+    operation: "DescribeRegions",
+    output: { Regions: [{ RegionName: "us-east-1", Endpoint: "ec2.us-east-1.amazonaws.com" }] },
+    body: '<?xml version="1.0" encoding="UTF-8"?><DescribeRegionsResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>req-1</requestId><regionInfo><item><regionName>us-east-1</regionName><regionEndpoint>ec2.us-east-1.amazonaws.com</regionEndpoint></item></regionInfo></DescribeRegionsResponse>',
+  },
+  {
+    name: "nested items, integers, timestamps as ISO 8601",
+    operation: "DescribeInstances",
+    output: { Reservations: [{ ReservationId: "r-1", Instances: [{ InstanceId: "i-1", State: { Code: 16, Name: "running" }, LaunchTime: new Date("2026-01-02T03:04:05Z") }] }] },
+    contains: ["<reservationSet><item><reservationId>r-1</reservationId><instancesSet><item><instanceId>i-1</instanceId>", "<instanceState><code>16</code><name>running</name></instanceState>", "<launchTime>2026-01-02T03:04:05.000Z</launchTime>"],
+  },
+];
+
+describe("ec2 protocol fixtures (EC2 model)", () => {
+  for (const c of inputs) {
+    it(`parses: ${c.name}`, () => {
+      const { operation, input } = parseCase(ec2, c);
+      assert.equal(operation, c.operation);
+      assert.deepEqual(input, c.input);
+    });
+  }
+  for (const c of outputs) {
+    it(`serializes: ${c.name}`, () => {
+      const response = ec2.serializeOutput(ec2.model.operations[c.operation]!, c.output, "req-1");
+      if (c.body) assert.equal(response.body, c.body);
+      for (const fragment of c.contains ?? []) assert.ok(String(response.body).includes(fragment), `${fragment} in ${response.body}`);
+    });
+  }
+  it("serializes errors as Response/Errors/Error with a capital-ID RequestID", () => {
+    const response = ec2.serializeError(new ServiceError("InvalidInstanceID.NotFound", "The instance ID 'i-1' does not exist"), "req-3");
+    assert.equal(response.status, 400);
+    assert.equal(response.body, `<?xml version="1.0" encoding="UTF-8"?><Response><Errors><Error><Code>InvalidInstanceID.NotFound</Code><Message>The instance ID 'i-1' does not exist</Message></Error></Errors><RequestID>req-3</RequestID></Response>`);
+  });
+});
