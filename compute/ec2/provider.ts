@@ -16,6 +16,7 @@ import { networkHandlers } from "../network/network-handlers.js";
 import { KeyPairStore } from "../keys/key-pair-store.js";
 import { keyPairHandlers } from "../keys/key-pair-handlers.js";
 import { imageHandlers } from "../images/image-handlers.js";
+import { instanceTypeHandlers } from "./instance-type-handlers.js";
 import { Fleet } from "../hypervisor/fleet.js";
 import { Hypervisor } from "../hypervisor/hypervisor.js";
 import type { HostReport } from "../hypervisor/hypervisor.js";
@@ -71,6 +72,7 @@ export function createEc2Provider(env: DomainEnvironment, deps: Ec2Dependencies 
         };
       },
       ...instanceHandlers(c),
+      ...instanceTypeHandlers(),
       ...networkHandlers(c),
       ...imageHandlers(c),
       ...keyPairHandlers(c),

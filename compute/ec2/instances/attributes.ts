@@ -58,7 +58,7 @@ export function modifyInstanceAttribute(c: Ec2Context, input: ModifyInstanceAttr
       const image = findImage(row!.region, row!.image_id);
       if (image) checkCompatible(type, image);
       const host = hostSpecFor(type)!;
-      updates.push(["instance_type", type.name], ["vcpus", type.vcpus], ["memory_mib", type.memoryMiB], ["host_family", host.family], ["hypervisor", host.hypervisor]);
+      updates.push(["instance_type", type.name], ["vcpus", type.vcpus], ["memory_mib", type.memoryMiB], ["host_threads", type.threads], ["gpus", type.gpus], ["host_family", host.family], ["hypervisor", host.hypervisor]);
       break;
     }
     case "userData": {

@@ -11,7 +11,7 @@ import { findImage } from "../../images/catalogue.js";
 import type { MachineImage } from "../../images/catalogue.js";
 import { typeSpec } from "../../hypervisor/catalog-port.js";
 import type { TypeSpec } from "../../hypervisor/catalog-port.js";
-import type { Host } from "../../hypervisor/fleet.js";
+import type { Slot } from "../../hypervisor/placement.js";
 import type { Subnet } from "../../network/network-store.js";
 import { allocatePrivateIp, macAddress, randomPublicIp } from "../../network/addresses.js";
 import { tagsBySpecification } from "../../tags/tag-store.js";
@@ -147,10 +147,10 @@ export function runInstances(c: Ec2Context, input: RunInstancesRequest, ctx: Ope
 
     const candidates = subnet ? [subnet.availabilityZone] : wantedZone ? [wantedZone] : zones.map((z) => z.name);
     let az: string | undefined;
-    let hosts: Host[] = [];
+    let hosts: Slot[] = [];
     for (const zone of candidates) {
       const session = c.hypervisor.session(region, zone, type, now);
-      const placed: Host[] = [];
+      const placed: Slot[] = [];
       while (placed.length < wanted) {
         const host = session.place(type);
         if (!host) break;
@@ -193,7 +193,7 @@ export function runInstances(c: Ec2Context, input: RunInstancesRequest, ctx: Ope
     const rows: InstanceRow[] = [];
     const instanceTags = tagsByType.get("instance") ?? [];
     for (let i = 0; i < count; i++) {
-      const host = hosts[i]!;
+      const { host, socket } = hosts[i]!;
       const instanceId = resourceId("i");
       const settlesAt = now + c.settings.lifecycle.pendingMs;
       const boots: BootEvent[] = [{ at: settlesAt, kind: "boot", hostId: host.hostId, hypervisor: host.spec.hypervisor }];
@@ -205,7 +205,7 @@ export function runInstances(c: Ec2Context, input: RunInstancesRequest, ctx: Ope
       }
       const row: NewInstance = {
         instance_id: instanceId, account, region, reservation_id: reservationId, launch_index: i, image_id: image.imageId, instance_type: type.name,
-        vcpus: type.vcpus, memory_mib: type.memoryMiB, host_family: host.spec.family, hypervisor: host.spec.hypervisor,
+        vcpus: type.vcpus, memory_mib: type.memoryMiB, host_threads: type.threads, gpus: type.gpus, socket, host_family: host.spec.family, hypervisor: host.spec.hypervisor,
         az, subnet_id: launchSubnet.subnetId, vpc_id: launchSubnet.vpcId, private_ip: addresses[i]!, public_ip: withPublicIp ? publicIp(c, region) : null,
         eni_id: resourceId("eni"), mac: macAddress(), host_id: host.hostId, previous_host_id: null, key_name: input.KeyName ?? null, launch_time: now,
         state: "pending", state_at: now, settles_at: settlesAt, host_release_at: null, transition_reason: "", state_reason_code: null, state_reason_message: null,
