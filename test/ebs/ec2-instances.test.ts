@@ -2,7 +2,7 @@ import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
 import {
   EC2Client, DescribeImagesCommand, RunInstancesCommand, DescribeInstancesCommand, TerminateInstancesCommand, StopInstancesCommand, CreateVolumeCommand,
-  AttachVolumeCommand, DetachVolumeCommand, DescribeVolumesCommand, CreateTagsCommand, DescribeTagsCommand, ModifyInstanceAttributeCommand,
+  AttachVolumeCommand, DetachVolumeCommand, DescribeVolumesCommand, DescribeSnapshotsCommand, CreateTagsCommand, DescribeTagsCommand, ModifyInstanceAttributeCommand,
 } from "@aws-sdk/client-ec2";
 import type { Cloudbox } from "../../services/cloudbox.js";
 import { startTestCloudbox, sdkConfig, boto3 } from "../support/fixture.js";
@@ -42,6 +42,17 @@ describe("EBS with EC2 instances", () => {
     assert.ok(volumes.every((v) => v.State === "in-use" && v.AvailabilityZone === "us-east-1a"));
     assert.ok(volumes.every((v) => v.Tags?.some((t) => t.Key === "team" && t.Value === "storage")), "volume TagSpecifications reach launch volumes");
     assert.deepEqual(volumes.map((v) => v.Size).sort((a, b) => a! - b!), [8, 20]);
+    // The root volume names the AMI's snapshot, which is Amazon's public snapshot and can be restored.
+    const root = volumes.find((v) => v.Attachments![0]!.Device === described.RootDeviceName)!;
+    const image = (await ec2.send(new DescribeImagesCommand({ ImageIds: [imageId] }))).Images![0]!;
+    assert.equal(root.SnapshotId, image.BlockDeviceMappings![0]!.Ebs!.SnapshotId);
+    const snapshot = (await ec2.send(new DescribeSnapshotsCommand({ SnapshotIds: [root.SnapshotId!] }))).Snapshots![0]!;
+    assert.deepEqual([snapshot.State, snapshot.OwnerAlias], ["completed", "amazon"]);
+    const restored = await ec2.send(new CreateVolumeCommand({ AvailabilityZone: "us-east-1b", SnapshotId: root.SnapshotId }));
+    assert.equal(restored.SnapshotId, root.SnapshotId);
+    await assert.rejects(ec2.send(new RunInstancesCommand({
+      ImageId: imageId, InstanceType: "m5.large", MinCount: 1, MaxCount: 1, BlockDeviceMappings: [{ DeviceName: "/dev/sdf", Ebs: { SnapshotId: "snap-0123456789abcdef0" } }],
+    })), { name: "InvalidSnapshot.NotFound" });
   });
 
   it("attach/detach a volume on a running instance; the instance's BlockDeviceMappings follow", async () => {
