@@ -49,6 +49,10 @@ function checkRequired(protocol: Protocol, resolved: ResolvedOperation, input: R
   for (const name of shape?.required ?? []) {
     if (input[name] === undefined) {
       const ref = shape!.members![name]!;
+      // rest-json services (EBS direct API) validate like Coral/Smithy services do, not with EC2/SQS's MissingParameter.
+      if (protocol.name === "rest-json") {
+        throw new ServiceError("ValidationException", `1 validation error detected: Value null at '${name[0]!.toLowerCase()}${name.slice(1)}' failed to satisfy constraint: Member must not be null`);
+      }
       throw CommonErrors.missingParameter(protocol.name === "ec2" ? ref.queryName ?? name : ref.locationName ?? name);
     }
   }
