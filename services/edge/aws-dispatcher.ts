@@ -49,6 +49,10 @@ function checkRequired(protocol: Protocol, resolved: ResolvedOperation, input: R
   for (const name of shape?.required ?? []) {
     if (input[name] === undefined) {
       const ref = shape!.members![name]!;
+      // rest-json services (EBS direct API) validate like Coral/Smithy services do, not with EC2/SQS's MissingParameter.
+      if (protocol.name === "rest-json") {
+        throw new ServiceError("ValidationException", `1 validation error detected: Value null at '${name[0]!.toLowerCase()}${name.slice(1)}' failed to satisfy constraint: Member must not be null`);
+      }
       throw CommonErrors.missingParameter(protocol.name === "ec2" ? ref.queryName ?? name : ref.locationName ?? name);
     }
   }
@@ -113,7 +117,7 @@ export class AwsDispatcher {
         wire.stream = decoded.stream;
       }
       if (isFormRequest(raw.method, raw.headers)) {
-        wire.body = await readBody(wire.stream!, undefined, wire.headers);
+        wire.body = await readBody(wire.stream!, undefined, raw.bodyless && !chunked);
         wire.stream = undefined;
       }
       // Unsigned GETs with `?Action=` are query-protocol links AWS hands out (SNS's SubscribeURL and
@@ -131,7 +135,7 @@ export class AwsDispatcher {
       resolved = protocol.resolveOperation(wire);
       if (!resolved) throw unknownOperation(protocol, wire);
       if (wire.stream && !protocol.streamsInput(resolved.operation)) {
-        wire.body = await readBody(wire.stream, undefined, wire.headers);
+        wire.body = await readBody(wire.stream, undefined, raw.bodyless && !chunked);
         wire.stream = undefined;
       }
       if (payloadSha256) {

@@ -12,7 +12,7 @@ import type { SnapshotRow } from "./schema.js";
 import { EbsErrors } from "./errors.js";
 import { checkIdFormat, compileFilters, dryRun, paginate, tagsFor } from "./ec2-query.js";
 import { snapshotView } from "./views.js";
-import { canUseSnapshot, snapshotPermissions } from "./snapshot-access.js";
+import { AMAZON_OWNER_ID, canUseSnapshot, snapshotPermissions } from "./snapshot-access.js";
 import { defaultKmsKeyId } from "./volumes.js";
 
 /** The volume id AWS shows on snapshots that did not come from a volume of this account (copies, direct API). */
@@ -126,7 +126,7 @@ export function snapshotHandlers(store: EbsStore, usage: () => SnapshotUsage | u
     DescribeSnapshots(input: DescribeSnapshotsRequest, ctx: OperationContext): DescribeSnapshotsResult {
       const ids = input.SnapshotIds;
       checkIdFormat(ids, "snap", "InvalidSnapshotID.Malformed");
-      const owners = input.OwnerIds?.map((o) => (o === "self" ? ctx.account : o));
+      const owners = input.OwnerIds?.map((o) => (o === "self" ? ctx.account : o === "amazon" ? AMAZON_OWNER_ID : o));
       const restorable = input.RestorableByUserIds?.map((u) => (u === "self" ? ctx.account : u));
       let rows = store.snapshotsOfRegion(ctx.region).filter((r) => canUseSnapshot(r, ctx.account));
       if (ids?.length) {

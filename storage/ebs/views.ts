@@ -2,6 +2,7 @@ import type { Snapshot, Volume, VolumeAttachment, VolumeModification } from "@aw
 import type { AttachmentRow, ModificationRow, SnapshotRow, VolumeRow } from "./schema.js";
 import type { EbsStore } from "./store.js";
 import { tagList } from "./resource-tags.js";
+import { AMAZON_OWNER_ID } from "./snapshot-access.js";
 import { baselineIops } from "./volume-types.js";
 
 /** What a volume's size and performance are at this moment: a modification still `modifying` shows the original. */
@@ -94,6 +95,7 @@ export function snapshotView(store: EbsStore, row: SnapshotRow, tags = store.tag
     StartTime: new Date(row.started_at),
     Progress: store.snapshotProgress(row),
     OwnerId: row.account,
+    ...(row.account === AMAZON_OWNER_ID ? { OwnerAlias: "amazon" } : {}),
     Description: row.description,
     VolumeSize: row.volume_size,
     Encrypted: row.encrypted === 1,

@@ -191,3 +191,47 @@ describe("EBS direct API (rest-json) with EC2 volumes and snapshots", () => {
     assert.ok(diskUsage(blobsDir) - before < BLOCK, "blocks are freed with their last snapshot or volume");
   });
 });
+
+describe("EBS direct API on the wire", () => {
+  let cb: Cloudbox;
+  before(async () => {
+    cb = await startTestCloudbox();
+  });
+  after(async () => {
+    await cb.stop();
+  });
+
+  const auth = "AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/ebs/aws4_request, SignedHeaders=host, Signature=00";
+
+  it("a PutSnapshotBlock without its checksum header is a ValidationException naming the member", async () => {
+    const started = await fetch(`${cb.endpoint}/snapshots`, { method: "POST", headers: { authorization: auth, "content-type": "application/json" }, body: JSON.stringify({ VolumeSize: 1 }) });
+    assert.equal(started.status, 201);
+    const { SnapshotId } = (await started.json()) as { SnapshotId: string };
+    const response = await fetch(`${cb.endpoint}/snapshots/${SnapshotId}/blocks/0`, {
+      method: "PUT", headers: { authorization: auth, "x-amz-data-length": String(BLOCK), "x-amz-checksum-algorithm": "SHA256", "content-type": "application/octet-stream" }, body: new Uint8Array(BLOCK),
+    });
+    assert.equal(response.status, 400);
+    assert.equal(response.headers.get("x-amzn-errortype"), "ValidationException");
+    const body = (await response.json()) as { message: string };
+    assert.match(body.message, /Value null at 'checksum'/);
+  });
+
+  it("GetSnapshotBlock answers the block as a binary body with its checksum headers", async () => {
+    const started = await fetch(`${cb.endpoint}/snapshots`, { method: "POST", headers: { authorization: auth, "content-type": "application/json" }, body: JSON.stringify({ VolumeSize: 1 }) });
+    const { SnapshotId } = (await started.json()) as { SnapshotId: string };
+    const data = block(42);
+    const put = await fetch(`${cb.endpoint}/snapshots/${SnapshotId}/blocks/3`, {
+      method: "PUT", headers: { authorization: auth, "x-amz-data-length": String(BLOCK), "x-amz-checksum": sha(data).toString("base64"), "x-amz-checksum-algorithm": "SHA256" }, body: new Uint8Array(data),
+    });
+    assert.equal(put.status, 201);
+    assert.equal(put.headers.get("x-amz-checksum"), sha(data).toString("base64"));
+    const listed = (await (await fetch(`${cb.endpoint}/snapshots/${SnapshotId}/blocks`, { headers: { authorization: auth } })).json()) as { Blocks: { BlockIndex: number; BlockToken: string }[]; BlockSize: number };
+    assert.equal(listed.BlockSize, BLOCK);
+    const token = listed.Blocks[0]!.BlockToken;
+    const got = await fetch(`${cb.endpoint}/snapshots/${SnapshotId}/blocks/3?blockToken=${encodeURIComponent(token)}`, { headers: { authorization: auth } });
+    assert.equal(got.status, 200);
+    assert.equal(got.headers.get("x-amz-data-length"), String(BLOCK));
+    assert.equal(got.headers.get("x-amz-checksum-algorithm"), "SHA256");
+    assert.ok(Buffer.from(await got.arrayBuffer()).equals(data));
+  });
+});
