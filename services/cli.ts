@@ -68,12 +68,13 @@ export async function main(argv: string[]): Promise<number> {
       durable: values.durable ?? envFlag("CLOUDBOX_DURABLE"),
       logRequests: values["log-requests"] ?? envFlag("CLOUDBOX_LOG_REQUESTS"),
     });
-    process.stdout.write(`cloudbox ${cloudbox.platform.version} ready on ${cloudbox.endpoint} (${[...cloudbox.platform.services.keys()].join(", ")})\n`);
     const shutdown = () => {
       cloudbox.stop().then(() => process.exit(0), () => process.exit(1));
     };
+    // Handlers first: whoever reads "ready" may signal us at once.
     process.once("SIGINT", shutdown);
     process.once("SIGTERM", shutdown);
+    process.stdout.write(`cloudbox ${cloudbox.platform.version} ready on ${cloudbox.endpoint} (${[...cloudbox.platform.services.keys()].join(", ")})\n`);
     return -1;
   } catch (error) {
     if (error instanceof PortInUseError) process.stderr.write(`cloudbox: ${error.message}\n`);

@@ -41,11 +41,11 @@ export class Platform {
     const clock = options.clock ?? "real";
     this.clock = clock === "real" ? new RealClock() : clock === "virtual" ? new VirtualClock() : clock;
     for (const name of resolveServices(options.services)) {
-      this.services.set(name, registerService(name, { db: this.db, blobs: this.blobs, clock: this.clock, settings: options.settings?.[name] ?? {} }));
+      this.services.set(name, registerService(name, { db: this.db, blobs: this.blobs, clock: this.clock, settings: options.settings?.[name] ?? {} }, this.services));
     }
     this.dispatcher = new AwsDispatcher(this.services, (error, request) => {
       process.stderr.write(`cloudbox: internal error on ${request.method} ${request.url}: ${error instanceof Error ? error.stack : String(error)}\n`);
-    });
+    }, { now: () => this.clock.now() });
   }
 
   /** Wipes every resource of every service, as if cloudbox had just started. */

@@ -9,11 +9,14 @@ import { RestProtocol } from "../sdk-compat/protocol/rest-protocol.js";
 import type { ServiceProvider } from "../sdk-compat/protocol/operation-handler.js";
 import type { DomainEnvironment } from "../storage/state/environment.js";
 import type { ServiceName } from "./config.js";
+import type { QueueDelivery } from "../messaging/sqs/queue-delivery.js";
 import { createS3Provider } from "../storage/s3/provider.js";
 import { createSqsProvider } from "../messaging/sqs/provider.js";
 import { createSnsProvider } from "../messaging/sns/provider.js";
 import { createEc2Provider } from "../compute/ec2/provider.js";
+import type { Ec2Provider } from "../compute/ec2/provider.js";
 import { createEbsDirectProvider } from "../storage/ebs/direct-provider.js";
+import { createEbsVolumeProvider } from "../storage/ebs/volume-provider.js";
 
 export interface RegisteredService {
   name: ServiceName;
@@ -23,17 +26,44 @@ export interface RegisteredService {
   provider: ServiceProvider;
 }
 
-const definitions: Record<ServiceName, { protocols: (model: ServiceModel) => Protocol[]; create: (env: DomainEnvironment) => ServiceProvider }> = {
+const definitions: Record<ServiceName, { protocols: (model: ServiceModel) => Protocol[]; create: (env: DomainEnvironment, others: Map<string, RegisteredService>) => ServiceProvider }> = {
   s3: { protocols: (m) => [new RestProtocol(m, "rest-xml")], create: createS3Provider },
   // SQS answers both protocols for good: clients moved to JSON and back more than once.
   sqs: { protocols: (m) => [new JsonProtocol(m), new SqsQueryProtocol(m)], create: createSqsProvider },
-  sns: { protocols: (m) => [new QueryProtocol(m)], create: createSnsProvider },
-  ec2: { protocols: (m) => [new Ec2Protocol(m)], create: createEc2Provider },
+  // SNS reaches SQS through SQS's delivery interface, looked up per delivery so start order does not matter.
+  sns: { protocols: (m) => [new QueryProtocol(m)], create: (env, others) => createSnsProvider(env, { queues: () => queueDeliveryOf(others.get("sqs")?.provider) }) },
+  ec2: { protocols: (m) => [new Ec2Protocol(m)], create: createEc2WithEbs },
   ebs: { protocols: (m) => [new RestProtocol(m, "rest-json")], create: createEbsDirectProvider },
 };
 
-export function registerService(name: ServiceName, env: DomainEnvironment): RegisteredService {
+function queueDeliveryOf(provider: ServiceProvider | undefined): QueueDelivery | undefined {
+  const delivery = (provider as { delivery?: QueueDelivery } | undefined)?.delivery;
+  return typeof delivery?.deliver === "function" ? delivery : undefined;
+}
+
+/** `others` is the platform's registry, for providers that call another service (SNS → SQS). */
+export function registerService(name: ServiceName, env: DomainEnvironment, others: Map<string, RegisteredService> = new Map()): RegisteredService {
   const definition = definitions[name];
   const model = loadServiceModel(name);
-  return { name, model, protocols: definition.protocols(model), provider: definition.create(env) };
+  return { name, model, protocols: definition.protocols(model), provider: definition.create(env, others) };
+}
+
+/**
+ * The ec2 service also serves EBS's EC2-API operations (volumes, attachments, snapshots). EBS reads
+ * instances through EC2's InstanceView and tags through EC2's tag store; EC2 calls EBS's VolumeHooks.
+ * Each needs the other, so EBS gets late-bound views of EC2 that resolve once both exist.
+ */
+function createEc2WithEbs(env: DomainEnvironment): ServiceProvider {
+  let ec2: Ec2Provider | undefined;
+  const ebs = createEbsVolumeProvider(env, {
+    instances: { find: (account, region, instanceId) => ec2!.instances.find(account, region, instanceId) },
+    tags: {
+      set: (account, region, resourceId, resourceType, tags) => ec2!.tags.set(account, region, resourceId, resourceType, tags),
+      deleteAll: (account, region, resourceId) => ec2!.tags.deleteAll(account, region, resourceId),
+      tagsOf: (account, region, resourceId) => ec2!.tags.tagsOf(account, region, resourceId),
+      tagsOfType: (account, region, resourceType) => ec2!.tags.tagsOfType(account, region, resourceType),
+    },
+  });
+  ec2 = createEc2Provider(env, { volumes: ebs.hooks, extraHandlers: ebs.handlers });
+  return ec2;
 }

@@ -22,6 +22,8 @@ export interface MemberRef {
   timestampFormat?: TimestampFormat;
   hostLabel?: boolean;
   deprecated?: boolean;
+  /** cloudbox patch: the member is the text content of its parent element (S3 GetBucketLocation). */
+  xmlText?: boolean;
 }
 
 export type TimestampFormat = "iso8601" | "rfc822" | "unixTimestamp";

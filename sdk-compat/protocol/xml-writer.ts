@@ -21,6 +21,11 @@ export class XmlWriter {
       if (ref.location || ref.xmlAttribute) continue;
       const v = value[name];
       if (v === undefined || v === null) continue;
+      if (ref.xmlText) {
+        const target = shapeOf(this.model, ref);
+        this.parts.push(escapeXml(formatScalar(target, v, ref.timestampFormat ?? target.timestampFormat ?? "iso8601")));
+        continue;
+      }
       this.member(ref, ref.locationName ?? name, v);
     }
   }

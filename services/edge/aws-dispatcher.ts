@@ -13,6 +13,11 @@ import { isFormRequest, resolveService } from "./service-resolver.js";
 import { readBody } from "./read-body.js";
 import { s3VirtualHostPath } from "./s3-virtual-host.js";
 import { randomUUID } from "node:crypto";
+import { decodeAwsChunkedRequest, isAwsChunked } from "../../sdk-compat/aws-chunked/chunked-request.js";
+import { checkPresignedExpiry, parsePresignedQuery } from "../../sdk-compat/sigv4/presigned-query.js";
+import type { VerifiedSignature } from "../../sdk-compat/sigv4/signature-v4.js";
+import { chunkSignatureVerifier, sha256Hex, verifySignatureV4 } from "../../sdk-compat/sigv4/signature-v4.js";
+import { checkPayloadSha256, declaredPayloadSha256, PayloadSha256Verifier } from "../../sdk-compat/sigv4/payload-hash.js";
 
 export interface DispatchResult extends WireResponse {
   service?: string;
@@ -44,9 +49,25 @@ function checkRequired(protocol: Protocol, resolved: ResolvedOperation, input: R
   for (const name of shape?.required ?? []) {
     if (input[name] === undefined) {
       const ref = shape!.members![name]!;
+      // rest-json services (EBS direct API) validate like Coral/Smithy services do, not with EC2/SQS's MissingParameter.
+      if (protocol.name === "rest-json") {
+        throw new ServiceError("ValidationException", `1 validation error detected: Value null at '${name[0]!.toLowerCase()}${name.slice(1)}' failed to satisfy constraint: Member must not be null`);
+      }
       throw CommonErrors.missingParameter(protocol.name === "ec2" ? ref.queryName ?? name : ref.locationName ?? name);
     }
   }
+}
+
+export interface DispatcherOptions {
+  /** Wall time for presigned-URL expiry: the platform clock, so a virtual clock can expire URLs in tests. */
+  now?: () => number;
+  /** Fail bodies whose hex x-amz-content-sha256 does not match (XAmzContentSHA256Mismatch). Default true. */
+  verifyPayloadSha256?: boolean;
+  /**
+   * Strict SigV4: when set, every request's signature (and a signed chunked body's chunk
+   * signatures) is checked against the secret this returns for its access key. Default: off.
+   */
+  secretFor?: (accessKeyId: string) => string | undefined;
 }
 
 /**
@@ -55,12 +76,21 @@ function checkRequired(protocol: Protocol, resolved: ResolvedOperation, input: R
  * Whatever goes wrong becomes the protocol's own error envelope; nothing escapes as a crash.
  */
 export class AwsDispatcher {
-  constructor(private readonly services: Map<string, RegisteredService>, private readonly onError: (error: unknown, request: RawRequest) => void) {}
+  private readonly now: () => number;
+
+  constructor(
+    private readonly services: Map<string, RegisteredService>,
+    private readonly onError: (error: unknown, request: RawRequest) => void,
+    private readonly options: DispatcherOptions = {},
+  ) {
+    this.now = options.now ?? Date.now;
+  }
 
   async dispatch(raw: RawRequest): Promise<DispatchResult> {
     const requestId = randomUUID();
     const q = raw.url.indexOf("?");
-    let path = q === -1 ? raw.url : raw.url.slice(0, q);
+    const rawPath = q === -1 ? raw.url : raw.url.slice(0, q);
+    let path = rawPath;
     const rawQuery = q === -1 ? "" : raw.url.slice(q + 1);
     const query = new URLSearchParams(rawQuery);
     const wire: WireRequest = { method: raw.method, path, rawQuery, query, headers: raw.headers, body: EMPTY, stream: raw.body };
@@ -68,14 +98,36 @@ export class AwsDispatcher {
     let service: RegisteredService | undefined;
     let protocol: Protocol | undefined;
     let resolved: ResolvedOperation | undefined;
+    let verified: VerifiedSignature | undefined;
     try {
+      const secretFor = this.options.secretFor;
+      // A streaming payload hash is known before the body: the header signature can be checked
+      // now, which chunk signatures need as their seed. Other requests wait for their body.
+      if (secretFor && (raw.headers["x-amz-content-sha256"] !== undefined || !raw.headers["authorization"])) {
+        verified = verifySignatureV4({ method: raw.method, path: rawPath, rawQuery, headers: raw.headers }, secretFor);
+      }
+      const chunked = isAwsChunked(raw.headers);
+      const payloadSha256 = this.options.verifyPayloadSha256 === false || chunked ? undefined : declaredPayloadSha256(raw.headers);
+      if (chunked) {
+        // aws-chunked framing goes before anything parses the request: handlers see the payload,
+        // the decoded Content-Length and, via payloadTrailers(input.Body), the trailing checksums.
+        const signedChunks = verified && raw.headers["x-amz-content-sha256"]?.startsWith("STREAMING-AWS4-HMAC-SHA256-PAYLOAD");
+        const decoded = decodeAwsChunkedRequest(raw.headers, raw.body, signedChunks ? chunkSignatureVerifier(verified!) : undefined);
+        wire.headers = decoded.headers;
+        wire.stream = decoded.stream;
+      }
       if (isFormRequest(raw.method, raw.headers)) {
-        wire.body = await readBody(raw.body, undefined, raw.headers);
+        wire.body = await readBody(wire.stream!, undefined, raw.bodyless && !chunked);
         wire.stream = undefined;
       }
-      service = resolveService(this.services, scope, raw.headers, wire.stream ? undefined : requestParams(wire));
+      // Unsigned GETs with `?Action=` are query-protocol links AWS hands out (SNS's SubscribeURL and
+      // UnsubscribeURL); their parameters route them like a form post would.
+      const queryAction = raw.method === "GET" && !scope.service && query.has("Action");
+      service = resolveService(this.services, scope, raw.headers, wire.stream && !queryAction ? undefined : requestParams(wire));
       if (!service) throw new ServiceError("UnrecognizedClientException", "The request does not name a service cloudbox serves.");
       protocol = this.pickProtocol(service, raw.headers);
+      const presigned = parsePresignedQuery(query);
+      if (presigned) checkPresignedExpiry(presigned, this.now());
       if (protocol.name === "rest-xml") {
         path = s3VirtualHostPath(raw.headers["host"], path);
         wire.path = path;
@@ -83,8 +135,20 @@ export class AwsDispatcher {
       resolved = protocol.resolveOperation(wire);
       if (!resolved) throw unknownOperation(protocol, wire);
       if (wire.stream && !protocol.streamsInput(resolved.operation)) {
-        wire.body = await readBody(wire.stream, undefined, raw.headers);
+        wire.body = await readBody(wire.stream, undefined, raw.bodyless && !chunked);
         wire.stream = undefined;
+      }
+      if (payloadSha256) {
+        if (!wire.stream) checkPayloadSha256(payloadSha256, wire.body);
+        else {
+          const verifier = new PayloadSha256Verifier(payloadSha256);
+          verifier.on("error", () => {}); // the handler sees it by reading; unread, it must not crash
+          wire.stream.on("error", (error) => verifier.destroy(error));
+          wire.stream = wire.stream.pipe(verifier);
+        }
+      }
+      if (secretFor && !verified) {
+        verifySignatureV4({ method: raw.method, path: rawPath, rawQuery, headers: raw.headers }, secretFor, wire.stream ? "UNSIGNED-PAYLOAD" : sha256Hex(wire.body));
       }
       const input = protocol.parseInput(resolved, wire);
       checkRequired(protocol, resolved, input);
@@ -102,6 +166,8 @@ export class AwsDispatcher {
       return { ...protocol.serializeOutput(resolved.operation, output, requestId), service: service.name, operation: resolved.operation.name };
     } catch (thrown) {
       wire.stream?.resume();
+      // a decoder that failed has unpiped the request: drain it so the answer can be written
+      if (wire.stream !== raw.body) raw.body.resume();
       let error: ServiceError;
       if (thrown instanceof ServiceError) {
         error = thrown;

@@ -31,6 +31,8 @@ const READ_CHUNK = 256 * 1024;
 export class BlobStore {
   private readonly blobsDir: string;
   private readonly tmpDir: string;
+  // Prepared once: statement preparation costs more than the small-object operations themselves.
+  private readonly stmt: ReturnType<BlobStore["prepare"]>;
 
   constructor(private readonly db: Database, dir: string, private readonly inlineLimit = INLINE_LIMIT) {
     this.blobsDir = join(dir, "blobs");
@@ -39,7 +41,21 @@ export class BlobStore {
     rmSync(this.tmpDir, { recursive: true, force: true });
     mkdirSync(this.tmpDir, { recursive: true });
     db.registerSchema("blobs", ["CREATE TABLE blobs (id TEXT PRIMARY KEY, size INTEGER NOT NULL, data BLOB, refs INTEGER NOT NULL DEFAULT 0)"]);
+    this.stmt = this.prepare();
     this.sweep();
+  }
+
+  private prepare() {
+    const sql = this.db.sql;
+    return {
+      insert: sql.prepare("INSERT INTO blobs (id, size, data) VALUES (?, ?, ?)"),
+      retain: sql.prepare("UPDATE blobs SET refs = refs + 1 WHERE id = ?"),
+      release: sql.prepare("UPDATE blobs SET refs = refs - 1 WHERE id = ? RETURNING refs, data IS NULL AS onDisk"),
+      refs: sql.prepare("SELECT refs, data IS NULL AS onDisk FROM blobs WHERE id = ?"),
+      remove: sql.prepare("DELETE FROM blobs WHERE id = ?"),
+      size: sql.prepare("SELECT size FROM blobs WHERE id = ?"),
+      data: sql.prepare("SELECT data FROM blobs WHERE id = ?"),
+    };
   }
 
   private pathOf(id: string): string {
@@ -52,6 +68,13 @@ export class BlobStore {
    */
   async write(source: AsyncIterable<Uint8Array> | Uint8Array, onChunk?: (chunk: Buffer) => void): Promise<BlobInfo> {
     const id = uuid().replace(/-/g, "");
+    if (source instanceof Uint8Array && source.length <= this.inlineLimit) {
+      // Small bodies already in memory skip the async iteration: they are most requests.
+      const chunk = Buffer.isBuffer(source) ? source : Buffer.from(source.buffer, source.byteOffset, source.byteLength);
+      if (chunk.length) onChunk?.(chunk);
+      this.stmt.insert.run(id, chunk.length, chunk);
+      return { id, size: chunk.length };
+    }
     const pending: Buffer[] = [];
     let size = 0;
     let file: Awaited<ReturnType<typeof open>> | undefined;
@@ -78,9 +101,9 @@ export class BlobStore {
         await file.close();
         file = undefined;
         await rename(tmp, this.pathOf(id));
-        this.db.sql.prepare("INSERT INTO blobs (id, size, data) VALUES (?, ?, NULL)").run(id, size);
+        this.stmt.insert.run(id, size, null);
       } else {
-        this.db.sql.prepare("INSERT INTO blobs (id, size, data) VALUES (?, ?, ?)").run(id, size, Buffer.concat(pending, size));
+        this.stmt.insert.run(id, size, pending.length === 1 ? pending[0]! : Buffer.concat(pending, size));
       }
       return { id, size };
     } catch (error) {
@@ -91,23 +114,23 @@ export class BlobStore {
   }
 
   retain(id: string): void {
-    this.db.sql.prepare("UPDATE blobs SET refs = refs + 1 WHERE id = ?").run(id);
+    this.stmt.retain.run(id);
   }
 
   /** Drops one reference; the last one removes the blob. Open readers keep their bytes (POSIX unlink). */
   release(id: string): void {
-    const row = this.db.sql.prepare("UPDATE blobs SET refs = refs - 1 WHERE id = ? RETURNING refs, data IS NULL AS onDisk").get(id) as { refs: number; onDisk: number } | undefined;
+    const row = this.stmt.release.get(id) as { refs: number; onDisk: number } | undefined;
     if (row && row.refs <= 0) this.remove(id, row.onDisk === 1);
   }
 
   /** Removes a blob nobody references (a write whose metadata commit was refused). */
   discard(id: string): void {
-    const row = this.db.sql.prepare("SELECT refs, data IS NULL AS onDisk FROM blobs WHERE id = ?").get(id) as { refs: number; onDisk: number } | undefined;
+    const row = this.stmt.refs.get(id) as { refs: number; onDisk: number } | undefined;
     if (row && row.refs <= 0) this.remove(id, row.onDisk === 1);
   }
 
   private remove(id: string, onDisk: boolean): void {
-    this.db.sql.prepare("DELETE FROM blobs WHERE id = ?").run(id);
+    this.stmt.remove.run(id);
     if (onDisk) {
       try {
         unlinkSync(this.pathOf(id));
@@ -118,7 +141,12 @@ export class BlobStore {
   }
 
   size(id: string): number | undefined {
-    return (this.db.sql.prepare("SELECT size FROM blobs WHERE id = ?").get(id) as { size: number } | undefined)?.size;
+    return (this.stmt.size.get(id) as { size: number } | undefined)?.size;
+  }
+
+  /** The bytes of a blob kept inline in the database, or undefined for a file-backed (or missing) one. */
+  inlineData(id: string): Buffer | undefined {
+    return (this.stmt.data.get(id) as { data: Buffer | null } | undefined)?.data ?? undefined;
   }
 
   /** Reads bytes [start, end] (inclusive) of one blob. */
@@ -140,7 +168,7 @@ export class BlobStore {
         if (segEnd < start || segStart > last) continue;
         const from = Math.max(start, segStart) - segStart + (segment.offset ?? 0);
         const to = Math.min(last, segEnd) - segStart + (segment.offset ?? 0);
-        const row = store.db.sql.prepare("SELECT data FROM blobs WHERE id = ?").get(segment.id) as { data: Buffer | null } | undefined;
+        const row = store.stmt.data.get(segment.id) as { data: Buffer | null } | undefined;
         if (!row) throw new Error(`blob ${segment.id} is missing`);
         if (row.data) {
           yield row.data.subarray(from, to + 1);

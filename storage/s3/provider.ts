@@ -1,22 +1,28 @@
-import type { ListBucketsCommandInput, ListBucketsCommandOutput } from "@aws-sdk/client-s3";
 import type { OperationContext, ServiceProvider } from "../../sdk-compat/protocol/operation-handler.js";
 import type { DomainEnvironment } from "../state/environment.js";
+import type { BucketRow } from "./s3-store.js";
+import { S3Store } from "./s3-store.js";
+import { S3Errors } from "./s3-errors.js";
+import { bucketHandlers } from "./bucket-handlers.js";
+import { objectHandlers } from "./object-handlers.js";
+import { listingHandlers } from "./listing.js";
+import { multipartHandlers } from "./multipart-handlers.js";
 
-/** S3: buckets and objects. */
+/** S3: a global namespace of buckets per account, immutable objects in the blob store, multipart uploads. */
 export function createS3Provider(env: DomainEnvironment): ServiceProvider {
-  env.db.registerSchema("s3", [
-    "CREATE TABLE s3_buckets (name TEXT PRIMARY KEY, account TEXT NOT NULL, region TEXT NOT NULL, created_at INTEGER NOT NULL)",
-  ]);
-  const listBuckets = env.db.sql.prepare("SELECT name, region, created_at FROM s3_buckets WHERE account = ? ORDER BY name");
+  const store = new S3Store(env.db, env.blobs);
+  const bucketFor = (name: string, ctx: OperationContext): BucketRow => {
+    const bucket = store.bucket(name);
+    if (!bucket) throw S3Errors.noSuchBucket(name);
+    if (bucket.account !== ctx.account) throw S3Errors.accessDenied();
+    return bucket;
+  };
   return {
     handlers: {
-      ListBuckets(_input: ListBucketsCommandInput, ctx: OperationContext): Omit<ListBucketsCommandOutput, "$metadata"> {
-        const rows = listBuckets.all(ctx.account) as { name: string; region: string; created_at: number }[];
-        return {
-          Buckets: rows.map((r) => ({ Name: r.name, CreationDate: new Date(r.created_at), BucketRegion: r.region })),
-          Owner: { ID: ctx.account, DisplayName: "cloudbox" },
-        };
-      },
+      ...bucketHandlers(store, env.clock, bucketFor),
+      ...objectHandlers({ store, clock: env.clock, bucketFor }),
+      ...listingHandlers(store, bucketFor),
+      ...multipartHandlers(store, env.clock, bucketFor),
     },
   };
 }

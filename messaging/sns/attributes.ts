@@ -1,0 +1,136 @@
+import { SnsErrors } from "./sns-errors.js";
+import type { CompiledPolicy, FilterPolicyScope } from "./filter-policy.js";
+import { compileFilterPolicy, isFilterPolicyScope } from "./filter-policy.js";
+import { parseQueueArn } from "./arns.js";
+
+/** Topic and subscription attributes: which can be set, their validation and their defaults. */
+
+const FEEDBACK = ["HTTP", "Application", "Lambda", "SQS", "Firehose"].flatMap((p) => [`${p}SuccessFeedbackRoleArn`, `${p}SuccessFeedbackSampleRate`, `${p}FailureFeedbackRoleArn`]);
+const SETTABLE_TOPIC = new Set([
+  "DeliveryPolicy",
+  "DisplayName",
+  "Policy",
+  "TracingConfig",
+  "KmsMasterKeyId",
+  "SignatureVersion",
+  "ContentBasedDeduplication",
+  "ArchivePolicy",
+  "DataProtectionPolicy",
+  "FifoThroughputScope",
+  ...FEEDBACK,
+]);
+
+function isJsonObject(text: string): boolean {
+  try {
+    const v: unknown = JSON.parse(text);
+    return typeof v === "object" && v !== null && !Array.isArray(v);
+  } catch {
+    return false;
+  }
+}
+
+/** Validates one topic attribute as CreateTopic or SetTopicAttributes receives it. */
+export function validateTopicAttribute(name: string, value: string, fifo: boolean, creating: boolean): void {
+  if (name === "FifoTopic") {
+    if (!creating) throw SnsErrors.invalidParameter("AttributeName");
+    if (!/^(true|false)$/i.test(value)) throw SnsErrors.invalidParameter("Attributes Reason: FifoTopic: Invalid value [" + value + "]. Must be true or false.");
+    return;
+  }
+  if (!SETTABLE_TOPIC.has(name)) throw SnsErrors.invalidParameter(creating ? `Attributes Reason: Unknown attribute ${name}` : "AttributeName");
+  switch (name) {
+    case "SignatureVersion":
+      if (value !== "1" && value !== "2") throw SnsErrors.invalidParameter("Attributes Reason: SignatureVersion: Invalid value [" + value + "]. Must be 1 or 2.");
+      return;
+    case "ContentBasedDeduplication":
+      if (!fifo) throw SnsErrors.invalidParameter("ContentBasedDeduplication Reason: Content based deduplication can only be set for FIFO topics");
+      if (!/^(true|false)$/i.test(value)) throw SnsErrors.invalidParameter("Attributes Reason: ContentBasedDeduplication: Invalid value [" + value + "]. Must be true or false.");
+      return;
+    case "FifoThroughputScope":
+      if (!fifo) throw SnsErrors.invalidParameter("FifoThroughputScope Reason: FifoThroughputScope can only be set for FIFO topics");
+      if (value !== "Topic" && value !== "MessageGroup") throw SnsErrors.invalidParameter("FifoThroughputScope Reason: Invalid value [" + value + "]. Must be Topic or MessageGroup.");
+      return;
+    case "DisplayName":
+      if (value.length > 100) throw SnsErrors.invalidParameter("DisplayName");
+      return;
+    case "Policy":
+    case "DeliveryPolicy":
+    case "DataProtectionPolicy":
+    case "ArchivePolicy":
+      if (value !== "" && !isJsonObject(value)) throw SnsErrors.invalidParameter(`${name}: failed to parse JSON.`);
+      return;
+    case "TracingConfig":
+      if (value !== "Active" && value !== "PassThrough") throw SnsErrors.invalidParameter("TracingConfig");
+      return;
+  }
+}
+
+export function defaultTopicPolicy(arn: string, account: string): string {
+  return JSON.stringify({
+    Version: "2008-10-17",
+    Id: "__default_policy_ID",
+    Statement: [
+      {
+        Sid: "__default_statement_ID",
+        Effect: "Allow",
+        Principal: { AWS: "*" },
+        Action: ["SNS:GetTopicAttributes", "SNS:SetTopicAttributes", "SNS:AddPermission", "SNS:RemovePermission", "SNS:DeleteTopic", "SNS:Subscribe", "SNS:ListSubscriptionsByTopic", "SNS:Publish"],
+        Resource: arn,
+        Condition: { StringEquals: { "AWS:SourceOwner": account } },
+      },
+    ],
+  });
+}
+
+const SETTABLE_SUBSCRIPTION = new Set(["DeliveryPolicy", "FilterPolicy", "FilterPolicyScope", "RawMessageDelivery", "RedrivePolicy", "SubscriptionRoleArn", "ReplayPolicy"]);
+const RAW_CAPABLE = new Set(["sqs", "http", "https", "firehose", "application"]);
+
+/**
+ * Validates a subscription's attributes after a change (all of them together, since FilterPolicy is
+ * checked in its FilterPolicyScope) and returns the compiled filter policy, if any.
+ */
+export function validateSubscriptionAttributes(
+  protocol: string,
+  attributes: Record<string, string>,
+  changed: string[],
+  context: "subscribe" | "set",
+): CompiledPolicy | undefined {
+  const reason = context === "subscribe" ? "Attributes Reason: " : "";
+  for (const name of changed) {
+    if (!SETTABLE_SUBSCRIPTION.has(name)) throw SnsErrors.invalidParameter(context === "subscribe" ? `Attributes Reason: Unknown attribute ${name}` : "AttributeName");
+  }
+  if (changed.includes("RawMessageDelivery")) {
+    const value = attributes["RawMessageDelivery"]!;
+    if (!/^(true|false)$/i.test(value)) throw SnsErrors.invalidParameter(`${reason}RawMessageDelivery: Invalid value [${value}]. Must be true or false.`);
+    if (value.toLowerCase() === "true" && !RAW_CAPABLE.has(protocol)) throw SnsErrors.invalidParameter(`${reason}Delivery protocol [${protocol}] does not support raw message delivery.`);
+  }
+  const scope = attributes["FilterPolicyScope"];
+  if (scope !== undefined && !isFilterPolicyScope(scope)) {
+    throw SnsErrors.invalidParameter(`${reason}FilterPolicyScope: Invalid filter policy scope, please specify either MessageAttributes or MessageBody`);
+  }
+  if (changed.includes("RedrivePolicy") && attributes["RedrivePolicy"]) {
+    let target: unknown;
+    try {
+      target = (JSON.parse(attributes["RedrivePolicy"]) as { deadLetterTargetArn?: unknown }).deadLetterTargetArn;
+    } catch {
+      throw SnsErrors.invalidParameter(`${reason}RedrivePolicy: failed to parse JSON.`);
+    }
+    if (typeof target !== "string" || !parseQueueArn(target)) throw SnsErrors.invalidParameter(`${reason}RedrivePolicy: deadLetterTargetArn is an invalid arn`);
+  }
+  if (changed.includes("DeliveryPolicy") && attributes["DeliveryPolicy"] && !isJsonObject(attributes["DeliveryPolicy"])) {
+    throw SnsErrors.invalidParameter(`${reason}DeliveryPolicy: failed to parse JSON.`);
+  }
+  const policy = attributes["FilterPolicy"];
+  if (!policy) return undefined;
+  return compileFilterPolicy(policy, (scope as FilterPolicyScope | undefined) ?? "MessageAttributes", context);
+}
+
+export function deadLetterArn(attributes: Record<string, string>): string | undefined {
+  const text = attributes["RedrivePolicy"];
+  if (!text) return undefined;
+  try {
+    const target = (JSON.parse(text) as { deadLetterTargetArn?: unknown }).deadLetterTargetArn;
+    return typeof target === "string" ? target : undefined;
+  } catch {
+    return undefined;
+  }
+}

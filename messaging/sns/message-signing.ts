@@ -1,0 +1,60 @@
+import { createSign, generateKeyPair } from "node:crypto";
+import { promisify } from "node:util";
+import { generate as generateCertificate } from "selfsigned";
+
+/**
+ * SNS message signatures. AWS signs a canonical string of selected fields, each as "Name\nValue\n"
+ * in a fixed order, with SHA1withRSA (SignatureVersion 1) or SHA256withRSA (2). The certificate is
+ * self-signed, generated once per process on first use, and served by cloudbox's control plane at
+ * the SigningCertURL, so consumers that verify signatures work offline.
+ */
+export interface Signer {
+  certificatePem: string;
+  sign(fields: Record<string, string | undefined>, version: "1" | "2"): string;
+}
+
+const NOTIFICATION_FIELDS = ["Message", "MessageId", "Subject", "Timestamp", "TopicArn", "Type"];
+const CONFIRMATION_FIELDS = ["Message", "MessageId", "SubscribeURL", "Timestamp", "Token", "TopicArn", "Type"];
+
+/** The string AWS signs for a message of this Type; Subject only when the notification has one. */
+export function canonicalString(fields: Record<string, string | undefined>): string {
+  const names = fields["Type"] === "Notification" ? NOTIFICATION_FIELDS : CONFIRMATION_FIELDS;
+  let out = "";
+  for (const name of names) {
+    const value = fields[name];
+    if (value === undefined) continue;
+    out += `${name}\n${value}\n`;
+  }
+  return out;
+}
+
+let shared: Promise<Signer> | undefined;
+
+async function createSigner(): Promise<Signer> {
+  const { privateKey, publicKey } = await promisify(generateKeyPair)("rsa", {
+    modulusLength: 2048,
+    publicKeyEncoding: { type: "spki", format: "pem" },
+    privateKeyEncoding: { type: "pkcs8", format: "pem" },
+  });
+  const notAfterDate = new Date(Date.now() + 10 * 365 * 24 * 3600 * 1000);
+  const pems = await generateCertificate([{ name: "commonName", value: "sns.amazonaws.com" }, { name: "organizationName", value: "cloudbox" }], {
+    keyPair: { privateKey, publicKey },
+    algorithm: "sha256",
+    notAfterDate,
+  });
+  return {
+    certificatePem: pems.cert,
+    sign(fields, version) {
+      return createSign(version === "2" ? "RSA-SHA256" : "RSA-SHA1").update(canonicalString(fields), "utf8").sign(privateKey, "base64");
+    },
+  };
+}
+
+/** The process-wide signer; the key pair is made on first use (about 100 ms), never at start. */
+export function signer(): Promise<Signer> {
+  shared ??= createSigner().catch((error: unknown) => {
+    shared = undefined;
+    throw error;
+  });
+  return shared;
+}

@@ -1,0 +1,115 @@
+import type { MessageAttributeValue } from "@aws-sdk/client-sns";
+import { SnsErrors } from "./sns-errors.js";
+
+/** Publish's input rules and limits, with AWS's codes and messages. */
+
+export const MAX_MESSAGE_BYTES = 262_144;
+
+export interface PublishFields {
+  Message?: string;
+  Subject?: string;
+  MessageStructure?: string;
+  MessageAttributes?: Record<string, MessageAttributeValue>;
+  MessageGroupId?: string;
+  MessageDeduplicationId?: string;
+}
+
+export interface ValidatedPublish {
+  message: string;
+  perProtocol?: Record<string, string>;
+  subject?: string;
+  attributes?: Record<string, { DataType: string; StringValue?: string; BinaryValue?: Uint8Array }>;
+  /** Bytes counted against the 256 KiB limit: the message plus attribute names, types and values. */
+  size: number;
+}
+
+const ATTRIBUTE_NAME = /^(?!\.)(?!.*\.\.)(?!.*\.$)(?!aws\.|amazon\.)[A-Za-z0-9_.-]{1,256}$/i;
+const DEDUP_ID = /^[\x21-\x7e]{1,128}$/;
+
+export function validatePublish(input: PublishFields, fifo: boolean, contentBasedDedup: boolean): ValidatedPublish {
+  const message = input.Message;
+  if (message === undefined || message === "") throw SnsErrors.invalidParameter("Empty message");
+  let size = Buffer.byteLength(message, "utf8");
+
+  let subject: string | undefined;
+  if (input.Subject !== undefined) {
+    subject = input.Subject;
+    // AWS: ASCII text, no line breaks or control characters, 1-100 characters.
+    if (subject.length === 0 || subject.length > 100 || !/^[\x20-\x7e]+$/.test(subject)) throw SnsErrors.invalidParameter("Subject");
+  }
+
+  let perProtocol: Record<string, string> | undefined;
+  if (input.MessageStructure !== undefined) {
+    if (input.MessageStructure !== "json") throw SnsErrors.invalidParameter("Invalid message structure type");
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(message);
+    } catch {
+      throw SnsErrors.invalidParameter("Message Structure - JSON message body failed to parse");
+    }
+    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw SnsErrors.invalidParameter("Message Structure - JSON message body failed to parse");
+    const map = parsed as Record<string, unknown>;
+    if (typeof map["default"] !== "string") throw SnsErrors.invalidParameter("Message Structure - No default entry in JSON message body");
+    perProtocol = {};
+    for (const [key, value] of Object.entries(map)) perProtocol[key] = typeof value === "string" ? value : JSON.stringify(value);
+  }
+
+  let attributes: ValidatedPublish["attributes"];
+  if (input.MessageAttributes && Object.keys(input.MessageAttributes).length > 0) {
+    attributes = {};
+    for (const [name, value] of Object.entries(input.MessageAttributes)) {
+      if (!ATTRIBUTE_NAME.test(name)) throw SnsErrors.parameterValueInvalid(`The message attribute name '${name}' is invalid. Attribute name can contain A-Z, a-z, 0-9, underscore(_), hyphen(-), and period (.) characters.`);
+      const type = value.DataType ?? "";
+      const base = type.split(".")[0];
+      if (base !== "String" && base !== "Number" && base !== "Binary") {
+        throw SnsErrors.parameterValueInvalid(`The message attribute '${name}' has an invalid message attribute type, the set of supported type prefixes is Binary, Number, and String.`);
+      }
+      size += Buffer.byteLength(name) + Buffer.byteLength(type);
+      if (base === "Binary") {
+        if (value.BinaryValue === undefined || value.BinaryValue.length === 0) {
+          throw SnsErrors.parameterValueInvalid(`The message attribute '${name}' must contain non-empty message attribute value for message attribute type '${type}'.`);
+        }
+        size += value.BinaryValue.length;
+        attributes[name] = { DataType: type, BinaryValue: value.BinaryValue };
+        continue;
+      }
+      const text = value.StringValue;
+      if (text === undefined || text === "") {
+        throw SnsErrors.parameterValueInvalid(`The message attribute '${name}' must contain non-empty message attribute value for message attribute type '${type}'.`);
+      }
+      if (base === "Number" && (!/^-?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(text.trim()) || !Number.isFinite(Number(text)))) {
+        throw SnsErrors.parameterValueInvalid(`Could not cast message attribute '${name}' value to number.`);
+      }
+      if (type === "String.Array") {
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(text);
+        } catch {
+          parsed = undefined;
+        }
+        if (!Array.isArray(parsed)) throw SnsErrors.parameterValueInvalid(`The message attribute '${name}' with type 'String.Array' has an invalid value: ${text}.`);
+      }
+      size += Buffer.byteLength(text);
+      attributes[name] = { DataType: type, StringValue: text };
+    }
+  }
+  if (size > MAX_MESSAGE_BYTES) throw SnsErrors.invalidParameter("Message too long");
+
+  if (fifo) {
+    if (!input.MessageGroupId) throw SnsErrors.invalidParameter("The MessageGroupId parameter is required for FIFO topics");
+    if (!/^[\x21-\x7e]{1,128}$/.test(input.MessageGroupId)) throw SnsErrors.invalidParameter("MessageGroupId Reason: MessageGroupId can only contain alphanumeric characters and punctuation, and be at most 128 characters long");
+    if (input.MessageDeduplicationId === undefined && !contentBasedDedup) {
+      throw SnsErrors.invalidParameter("The topic should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly");
+    }
+  } else if (input.MessageDeduplicationId !== undefined) {
+    throw SnsErrors.invalidParameter("MessageDeduplicationId Reason: The request includes MessageDeduplicationId parameter that is not valid for this topic type");
+  }
+  if (input.MessageDeduplicationId !== undefined && !DEDUP_ID.test(input.MessageDeduplicationId)) {
+    throw SnsErrors.invalidParameter("MessageDeduplicationId Reason: MessageDeduplicationId can only contain alphanumeric characters and punctuation, and be at most 128 characters long");
+  }
+  const out: ValidatedPublish = { message, size };
+  if (perProtocol) out.perProtocol = perProtocol;
+  if (subject !== undefined) out.subject = subject;
+  if (attributes) out.attributes = attributes;
+  return out;
+}

@@ -1,0 +1,192 @@
+import type {
+  CopyObjectRequest, CopyObjectOutput, DeleteObjectRequest, DeleteObjectsRequest, DeleteObjectsOutput, GetObjectRequest,
+  HeadObjectRequest, PutObjectRequest, PutObjectOutput,
+} from "@aws-sdk/client-s3";
+import type { OperationContext } from "../../sdk-compat/protocol/operation-handler.js";
+import type { Clock } from "../state/clock.js";
+import type { BucketRow, ObjectRow, S3Store } from "./s3-store.js";
+import { S3Store as Store } from "./s3-store.js";
+import { S3Errors } from "./s3-errors.js";
+import { writeBody } from "./body-writer.js";
+import type { BodyInput } from "./body-writer.js";
+import { checkCopySourceConditions, checkReadConditions, checkWriteConditions } from "./conditions.js";
+import { parseRange } from "./byte-range.js";
+import { objectBody, objectHeaders, segmentsOf, storedAttributes } from "./object-view.js";
+import { parseCopySource } from "./copy-source.js";
+
+/** 5 GiB: the largest single PUT, copy source and part. */
+export const MAX_SINGLE_UPLOAD = 5 * 1024 * 1024 * 1024;
+
+type Out = Record<string, unknown>;
+
+export interface ObjectDeps {
+  store: S3Store;
+  clock: Clock;
+  bucketFor(name: string, ctx: OperationContext): BucketRow;
+}
+
+const STORAGE_CLASSES = new Set(["STANDARD", "REDUCED_REDUNDANCY", "STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING", "GLACIER", "DEEP_ARCHIVE", "OUTPOSTS", "GLACIER_IR", "SNOW", "EXPRESS_ONEZONE", "FSX_OPENZFS", "FSX_ONTAP"]);
+
+export function storageClassOf(value: string | undefined): string {
+  if (value === undefined || value === "") return "STANDARD";
+  if (!STORAGE_CLASSES.has(value)) throw S3Errors.invalidArgument("The storage class you specified is not valid", "x-amz-storage-class", value);
+  return value;
+}
+
+export function objectHandlers({ store, clock, bucketFor }: ObjectDeps) {
+  const { s, db } = { s: store.s, db: store.db };
+
+  // Built once: better-sqlite3 creates several wrapper functions per transaction() call.
+  const commitPut = db.sql.transaction((conditions: { IfMatch?: string; IfNoneMatch?: string } | undefined, row: ObjectRow) => {
+    if (conditions) checkWriteConditions(conditions, s.objectRefs.get(row.bucket_id, row.key) as { etag: string } | undefined, row.key);
+    store.removeObject(row.bucket_id, row.key);
+    s.insertObject.run(row);
+    store.blobs.retain(row.blob_id!);
+  });
+
+  function getForRead(input: GetObjectRequest | HeadObjectRequest, ctx: OperationContext): { row: ObjectRow; out: Out; start: number; end: number } {
+    const bucket = bucketFor(input.Bucket!, ctx);
+    const row = store.object(bucket.id, input.Key!);
+    if (!row) throw S3Errors.noSuchKey(input.Key!);
+    checkReadConditions(input, row.etag, row.last_modified);
+    let start = 0;
+    let end = row.size - 1;
+    let ranged = false;
+    let partsCountOnly: number | undefined;
+    if (input.PartNumber !== undefined) {
+      const sizes = row.part_sizes ? (JSON.parse(row.part_sizes) as number[]) : [row.size];
+      if (input.PartNumber < 1 || input.PartNumber > sizes.length) throw S3Errors.invalidPartNumber();
+      for (let i = 0; i < input.PartNumber - 1; i++) start += sizes[i]!;
+      end = start + sizes[input.PartNumber - 1]! - 1;
+      ranged = row.part_sizes !== null;
+      partsCountOnly = sizes.length;
+    } else {
+      const range = parseRange(input.Range, row.size);
+      if (range) ({ start, end } = range), (ranged = true);
+    }
+    const out = objectHeaders(row, input.ChecksumMode, !ranged);
+    if (partsCountOnly !== undefined && row.part_sizes) out.PartsCount = partsCountOnly;
+    out.ContentLength = Math.max(0, end - start + 1);
+    if (ranged) {
+      out.ContentRange = `bytes ${start}-${end}/${row.size}`;
+      out.StatusCode = 206;
+    }
+    const o = input as GetObjectRequest;
+    if (o.ResponseContentType !== undefined) out.ContentType = o.ResponseContentType;
+    if (o.ResponseContentLanguage !== undefined) out.ContentLanguage = o.ResponseContentLanguage;
+    if (o.ResponseContentDisposition !== undefined) out.ContentDisposition = o.ResponseContentDisposition;
+    if (o.ResponseContentEncoding !== undefined) out.ContentEncoding = o.ResponseContentEncoding;
+    if (o.ResponseCacheControl !== undefined) out.CacheControl = o.ResponseCacheControl;
+    if (o.ResponseExpires !== undefined) out.Expires = o.ResponseExpires.toUTCString();
+    return { row, out, start, end };
+  }
+
+  return {
+    async PutObject(input: PutObjectRequest, ctx: OperationContext): Promise<PutObjectOutput> {
+      const bucket = bucketFor(input.Bucket!, ctx);
+      const key = input.Key!;
+      if (input.ContentLength !== undefined && input.ContentLength > MAX_SINGLE_UPLOAD) {
+        throw S3Errors.entityTooLarge(input.ContentLength, MAX_SINGLE_UPLOAD);
+      }
+      const storageClass = storageClassOf(input.StorageClass);
+      const conditional = input.IfMatch !== undefined || input.IfNoneMatch !== undefined;
+      if (conditional) checkWriteConditions(input, s.objectRefs.get(bucket.id, key) as { etag: string } | undefined, key);
+      const attributes = storedAttributes(input);
+      const written = await writeBody(store.blobs, input as BodyInput, MAX_SINGLE_UPLOAD);
+      const etag = `"${written.md5}"`;
+      try {
+        commitPut(conditional ? input : undefined, {
+          bucket_id: bucket.id, key, size: written.blob.size, etag, last_modified: clock.now(), blob_id: written.blob.id, segments: null, part_sizes: null,
+          ...attributes, storage_class: storageClass,
+          checksum_algorithm: written.checksum?.algorithm ?? null, checksum_value: written.checksum?.value ?? null, checksum_type: written.checksum ? "FULL_OBJECT" : null,
+        });
+      } catch (error) {
+        store.blobs.discard(written.blob.id);
+        throw error;
+      }
+      const out: Out = { ETag: etag, ServerSideEncryption: "AES256" };
+      if (written.checksum) {
+        out[`Checksum${written.checksum.algorithm}`] = written.checksum.value;
+        out.ChecksumType = "FULL_OBJECT";
+      }
+      return out;
+    },
+
+    GetObject(input: GetObjectRequest, ctx: OperationContext): Out {
+      const { row, out, start, end } = getForRead(input, ctx);
+      if (row.size > 0) out.Body = objectBody(store, row, start, end);
+      return out;
+    },
+
+    HeadObject(input: HeadObjectRequest, ctx: OperationContext): Out {
+      return getForRead(input as GetObjectRequest, ctx).out;
+    },
+
+    DeleteObject(input: DeleteObjectRequest, ctx: OperationContext): Out {
+      const bucket = bucketFor(input.Bucket!, ctx);
+      db.transaction(() => {
+        if (input.IfMatch !== undefined) {
+          const existing = s.objectRefs.get(bucket.id, input.Key!) as { etag: string } | undefined;
+          if (existing) checkWriteConditions({ IfMatch: input.IfMatch }, existing, input.Key!);
+        }
+        store.removeObject(bucket.id, input.Key!);
+      });
+      return {};
+    },
+
+    DeleteObjects(input: DeleteObjectsRequest, ctx: OperationContext): DeleteObjectsOutput {
+      const bucket = bucketFor(input.Bucket!, ctx);
+      const objects = input.Delete?.Objects ?? [];
+      if (objects.length === 0 || objects.length > 1000) throw S3Errors.malformedXml();
+      const deleted: { Key: string }[] = [];
+      db.transaction(() => {
+        for (const { Key } of objects) {
+          if (Key === undefined) continue;
+          store.removeObject(bucket.id, Key);
+          deleted.push({ Key });
+        }
+      });
+      return input.Delete?.Quiet ? {} : { Deleted: deleted };
+    },
+
+    CopyObject(input: CopyObjectRequest, ctx: OperationContext): Out {
+      const bucket = bucketFor(input.Bucket!, ctx);
+      const key = input.Key!;
+      const source = parseCopySource(input.CopySource!);
+      const sourceBucket = bucketFor(source.bucket, ctx);
+      const replace = input.MetadataDirective === "REPLACE";
+      if (input.MetadataDirective !== undefined && !replace && input.MetadataDirective !== "COPY") {
+        throw S3Errors.invalidArgument("Unknown metadata directive.", "x-amz-metadata-directive", input.MetadataDirective);
+      }
+      const now = clock.now();
+      let result: Out = {};
+      db.transaction(() => {
+        const src = store.object(sourceBucket.id, source.key);
+        if (!src) throw S3Errors.noSuchKey(source.key);
+        checkCopySourceConditions(input, src.etag, src.last_modified);
+        if (src.size > MAX_SINGLE_UPLOAD) throw S3Errors.invalidRequest(`The specified copy source is larger than the maximum allowable size for a copy source: ${MAX_SINGLE_UPLOAD}`);
+        if (sourceBucket.id === bucket.id && source.key === key && !replace && input.StorageClass === undefined && input.WebsiteRedirectLocation === undefined && input.ServerSideEncryption === undefined) {
+          throw S3Errors.invalidRequest("This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.");
+        }
+        if (input.IfMatch !== undefined || input.IfNoneMatch !== undefined) checkWriteConditions(input, s.objectRefs.get(bucket.id, key) as { etag: string } | undefined, key);
+        const attributes = replace ? storedAttributes(input) : { content_type: src.content_type, headers: src.headers, metadata: src.metadata };
+        // Blobs are immutable, so the copy is a new row pointing at the same bytes.
+        const blobIds = Store.blobIds(src);
+        store.retainAll(blobIds);
+        store.removeObject(bucket.id, key);
+        s.insertObject.run({
+          bucket_id: bucket.id, key, size: src.size, etag: src.etag, last_modified: now, blob_id: src.blob_id, segments: src.segments ?? (src.blob_id ? null : JSON.stringify(segmentsOf(src))), part_sizes: src.part_sizes,
+          ...attributes, storage_class: storageClassOf(input.StorageClass),
+          checksum_algorithm: src.checksum_algorithm, checksum_value: src.checksum_value, checksum_type: src.checksum_type,
+        });
+        const copyResult: Out = { ETag: src.etag, LastModified: new Date(now) };
+        if (src.checksum_algorithm && src.checksum_value) {
+          copyResult[`Checksum${src.checksum_algorithm}`] = src.checksum_value;
+          copyResult.ChecksumType = src.checksum_type ?? "FULL_OBJECT";
+        }
+        result = { CopyObjectResult: copyResult, ServerSideEncryption: "AES256" };
+      });
+      return result;
+    },
+  };
+}
