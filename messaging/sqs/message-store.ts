@@ -48,6 +48,11 @@ const DEDUP_WINDOW_MS = 5 * 60 * 1000;
 /** Expired messages are swept at most this often per queue; reads filter them out meanwhile. */
 const SWEEP_INTERVAL_MS = 60_000;
 
+// Receipt tokens: a random prefix per process and a counter, unique without a syscall per receive.
+const TOKEN_PREFIX = randomBytes(9).toString("base64url");
+let tokenCounter = 0;
+const nextToken = (): string => `${TOKEN_PREFIX}${(tokenCounter++).toString(36)}`;
+
 /** FIFO sequence numbers: 20 digits, strictly increasing with the message's row sequence. */
 export const sequenceNumber = (seq: number): string => `1${String(seq).padStart(19, "0")}`;
 
@@ -196,7 +201,7 @@ export class MessageStore {
       }
       if (taken.length) {
         // One token per receive: the handle is (message, token), so it is still unique to this receive.
-        const token = randomBytes(12).toString("base64url");
+        const token = nextToken();
         const visibleAt = now + visibilityTimeout * 1000;
         this.markReceivedStatement(taken.length).run(visibleAt, now, token, ...taken.map((r) => r.seq));
         for (const row of taken) {
