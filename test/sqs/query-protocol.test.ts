@@ -165,6 +165,44 @@ describe("SQS over the query protocol (form requests, XML answers)", () => {
     assert.equal(noBody.xml.ErrorResponse.Error.Code, "MissingParameter");
   });
 
+  it("the remaining operations answer over the query protocol too", async () => {
+    const dlq = (await query(cb, { Action: "CreateQueue", QueueName: "q-dlq" })).xml.CreateQueueResponse.CreateQueueResult.QueueUrl[0] as string;
+    const dlqArn = "arn:aws:sqs:us-east-1:000000000000:q-dlq";
+    const src = await query(cb, { Action: "CreateQueue", QueueName: "q-src" });
+    const srcUrl = src.xml.CreateQueueResponse.CreateQueueResult.QueueUrl[0] as string;
+    const set = await query(cb, { Action: "SetQueueAttributes", QueueUrl: srcUrl, "Attribute.1.Name": "RedrivePolicy", "Attribute.1.Value": JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: 1 }) });
+    assert.equal(set.status, 200, set.text);
+    assert.equal((await query(cb, { Action: "GetQueueUrl", QueueName: "q-src" })).xml.GetQueueUrlResponse.GetQueueUrlResult.QueueUrl[0], srcUrl);
+    const sources = await query(cb, { Action: "ListDeadLetterSourceQueues", QueueUrl: dlq });
+    assert.deepEqual(sources.xml.ListDeadLetterSourceQueuesResponse.ListDeadLetterSourceQueuesResult.QueueUrl, [srcUrl]);
+
+    await query(cb, { Action: "SendMessage", QueueUrl: srcUrl, MessageBody: "x" });
+    const first = await query(cb, { Action: "ReceiveMessage", QueueUrl: srcUrl });
+    const handle = first.xml.ReceiveMessageResponse.ReceiveMessageResult.Message[0].ReceiptHandle as string;
+    assert.equal((await query(cb, { Action: "ChangeMessageVisibility", QueueUrl: srcUrl, ReceiptHandle: handle, VisibilityTimeout: "0" })).status, 200);
+    await query(cb, { Action: "ReceiveMessage", QueueUrl: srcUrl });
+    const moved = await query(cb, { Action: "GetQueueAttributes", QueueUrl: dlq, "AttributeName.1": "ApproximateNumberOfMessages" });
+    assert.equal(moved.xml.GetQueueAttributesResponse.GetQueueAttributesResult.Attribute[0].Value, "1");
+
+    const started = await query(cb, { Action: "StartMessageMoveTask", SourceArn: dlqArn });
+    assert.ok(started.xml.StartMessageMoveTaskResponse.StartMessageMoveTaskResult.TaskHandle);
+    const tasks = await query(cb, { Action: "ListMessageMoveTasks", SourceArn: dlqArn });
+    const entry = tasks.xml.ListMessageMoveTasksResponse.ListMessageMoveTasksResult.ListMessageMoveTasksResultEntry;
+    assert.equal(entry.Status, "COMPLETED");
+    assert.equal(entry.ApproximateNumberOfMessagesMoved, "1");
+    const cancel = await query(cb, { Action: "CancelMessageMoveTask", TaskHandle: "bm9wZQ==" });
+    assert.equal(cancel.status, 404);
+    assert.equal(cancel.xml.ErrorResponse.Error.Code, "ResourceNotFoundException");
+
+    const back = await query(cb, { Action: "ReceiveMessage", QueueUrl: srcUrl });
+    const backHandle = back.xml.ReceiveMessageResponse.ReceiveMessageResult.Message[0].ReceiptHandle as string;
+    assert.equal((await query(cb, { Action: "DeleteMessage", QueueUrl: srcUrl, ReceiptHandle: backHandle })).status, 200);
+    await query(cb, { Action: "AddPermission", QueueUrl: srcUrl, Label: "l", "AWSAccountId.1": "111122223333", "ActionName.1": "*" });
+    assert.equal((await query(cb, { Action: "RemovePermission", QueueUrl: srcUrl, Label: "l" })).status, 200);
+    assert.equal((await query(cb, { Action: "DeleteQueue", QueueUrl: srcUrl })).status, 200);
+    assert.equal((await query(cb, { Action: "GetQueueUrl", QueueName: "q-src" })).status, 400);
+  });
+
   it("the JSON protocol sends the same query-era code in x-amzn-query-error", async () => {
     const response = await fetch(`${cb.endpoint}/`, {
       method: "POST",
