@@ -73,6 +73,17 @@ describe("SQS queues through SDK v3 (JSON protocol)", () => {
     assert.ok(sent.MessageId);
   });
 
+  it("a client without an endpoint follows the QueueUrl's host and port (SDK v3 useQueueUrlAsEndpoint)", async () => {
+    const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: "follow-url" }));
+    const { endpoint: _ignored, ...withoutEndpoint } = sdkConfig(cb);
+    const bare = new SQSClient(withoutEndpoint);
+    const sent = await bare.send(new SendMessageCommand({ QueueUrl, MessageBody: "found my way" }));
+    assert.ok(sent.MessageId);
+    const { Messages } = await bare.send(new ReceiveMessageCommand({ QueueUrl }));
+    assert.equal(Messages?.[0]?.Body, "found my way");
+    bare.destroy();
+  });
+
   it("ListQueues filters by prefix and pages with MaxResults and NextToken", async () => {
     for (const name of ["page-a", "page-b", "page-c", "page-d", "page-e"]) await sqs.send(new CreateQueueCommand({ QueueName: name }));
     const all = await sqs.send(new ListQueuesCommand({ QueueNamePrefix: "page-" }));
