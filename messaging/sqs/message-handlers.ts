@@ -98,6 +98,9 @@ export function messageHandlers(sqs: SqsContext) {
     }
     if (row.receipt !== handle.token) throw SqsErrors.invalidParameter("ReceiptHandle", receiptHandle, "The receipt handle has expired.");
     if (row.visible_at <= now) throw SqsErrors.messageNotInflight();
+    if (row.received_at !== null && now + timeout * 1000 - row.received_at > 43_200_000) {
+      throw SqsErrors.invalidParameter("VisibilityTimeout", timeout, "Total VisibilityTimeout for the message is beyond the limit [43200 seconds]");
+    }
     const visibleAt = now + timeout * 1000;
     messages.setVisibleAt(row.seq, visibleAt);
     if (longPoll.hasWaiters(queue.id)) {

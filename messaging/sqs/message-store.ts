@@ -20,6 +20,7 @@ export interface MessageRow {
   receive_count: number;
   first_receive_at: number | null;
   receipt: string | null;
+  received_at: number | null;
   group_id: string | null;
   dedup_id: string | null;
   dlq_source_arn: string | null;
@@ -143,7 +144,7 @@ export class MessageStore {
   /** Marks `count` messages received in one statement (prepared once per batch size). */
   private markReceivedStatement(count: number): BetterSqlite3.Statement {
     return (this.markReceived[count] ??= this.db.sql.prepare(
-      `UPDATE sqs_messages SET visible_at = ?, receive_count = receive_count + 1, first_receive_at = COALESCE(first_receive_at, ?), receipt = ? WHERE seq IN (${new Array(count).fill("?").join(", ")})`,
+      `UPDATE sqs_messages SET visible_at = ?, receive_count = receive_count + 1, first_receive_at = COALESCE(first_receive_at, ?), received_at = ?, receipt = ? WHERE seq IN (${new Array(count).fill("?").join(", ")})`,
     ));
   }
 
@@ -203,12 +204,13 @@ export class MessageStore {
         // One token per receive: the handle is (message, token), so it is still unique to this receive.
         const token = nextToken();
         const visibleAt = now + visibilityTimeout * 1000;
-        this.markReceivedStatement(taken.length).run(visibleAt, now, token, ...taken.map((r) => r.seq));
+        this.markReceivedStatement(taken.length).run(visibleAt, now, now, token, ...taken.map((r) => r.seq));
         for (const row of taken) {
           row.visible_at = visibleAt;
           row.receive_count += 1;
           row.first_receive_at ??= now;
           row.receipt = token;
+          row.received_at = now;
           out.push({ row, receiptHandle: receiptHandle(queue.id, row.seq, token) });
         }
       }

@@ -94,7 +94,8 @@ export function validateAttributes(input: Record<string, string>, fifo: boolean,
         if (bool(name, value) !== String(fifo)) {
           throw fifo ? SqsErrors.invalidAttributeValue(name) : SqsErrors.invalidParameterValue("Can only include alphanumeric characters, hyphens, or underscores. 1 to 80 in length");
         }
-        out[name] = bool(name, value);
+        // Standard queues do not carry the attribute at all.
+        if (fifo) out[name] = "true";
         continue;
       }
       if (!fifo) throw SqsErrors.invalidAttributeName(name);

@@ -2,7 +2,7 @@ import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
 import {
   SQSClient, CreateQueueCommand, SendMessageCommand, ReceiveMessageCommand, GetQueueAttributesCommand, PurgeQueueCommand,
-  SendMessageBatchCommand, StartMessageMoveTaskCommand, ListMessageMoveTasksCommand, DeleteMessageCommand,
+  SendMessageBatchCommand, StartMessageMoveTaskCommand, ListMessageMoveTasksCommand, DeleteMessageCommand, ChangeMessageVisibilityCommand,
 } from "@aws-sdk/client-sqs";
 import type { Cloudbox } from "../../services/cloudbox.js";
 import { startTestCloudbox, sdkConfig } from "../support/fixture.js";
@@ -101,6 +101,16 @@ describe("SQS time-driven behaviour on the virtual clock", () => {
     const relocked = await again;
     assert.equal(relocked.Messages?.[0]?.Body, "delayed");
     assert.equal(relocked.Messages?.[0]?.Attributes?.ApproximateReceiveCount, "2");
+  });
+
+  it("a lock can be extended to at most 12 hours after its receive", async () => {
+    const QueueUrl = await queue();
+    await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: "long job" }));
+    const { Messages } = await sqs.send(new ReceiveMessageCommand({ QueueUrl, VisibilityTimeout: 600 }));
+    const ReceiptHandle = Messages![0]!.ReceiptHandle!;
+    cb.clock.advance!(300_000);
+    await sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl, ReceiptHandle, VisibilityTimeout: 42_900 }));
+    await assert.rejects(sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl, ReceiptHandle, VisibilityTimeout: 42_901 })), (e: Error) => e.name === "InvalidParameterValue" && /43200 seconds/.test(e.message));
   });
 
   it("PurgeQueue is allowed again after 60 seconds", async () => {
