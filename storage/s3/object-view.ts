@@ -76,9 +76,15 @@ export function objectBody(store: S3Store, row: ObjectRow, start: number, end: n
   if (row.blob_id) {
     const inline = store.blobs.inlineData(row.blob_id);
     if (inline) return start === 0 && end === inline.length - 1 ? inline : inline.subarray(start, end + 1);
-    return store.blobs.readSegments([{ id: row.blob_id, length: row.size }], start, end);
   }
-  return store.blobs.readSegments(segmentsOf(row), start, end);
+  // The read holds its own references until the stream closes, so an overwrite or delete that
+  // lands mid-GET cannot remove the bytes this reader still has to send.
+  const segments = segmentsOf(row);
+  const ids = segments.map((s) => s.id);
+  store.db.transaction(() => store.retainAll(ids));
+  const stream = store.blobs.readSegments(segments, start, end);
+  stream.once("close", () => store.db.transaction(() => store.releaseAll(ids)));
+  return stream;
 }
 
 /** The bytes [start, end] of a segment list as a new segment list: a view, no bytes copied. */
