@@ -83,7 +83,10 @@ export function objectBody(store: S3Store, row: ObjectRow, start: number, end: n
   const ids = segments.map((s) => s.id);
   store.db.transaction(() => store.retainAll(ids));
   const stream = store.blobs.readSegments(segments, start, end);
-  stream.once("close", () => store.db.transaction(() => store.releaseAll(ids)));
+  stream.once("close", () => {
+    // A stream can outlive a stopped cloudbox: its database is closed then and there is nothing to release.
+    if (store.db.sql.open) store.db.transaction(() => store.releaseAll(ids));
+  });
   return stream;
 }
 
