@@ -9,6 +9,36 @@ export function escapeXml(text: string): string {
   return /[&<>"\r]/.test(text) ? text.replace(/[&<>"\r]/g, (c) => ESCAPES[c]!) : text;
 }
 
+interface MemberLayout {
+  name: string;
+  ref: MemberRef;
+  element: string;
+}
+
+/** A structure's body members and attributes, worked out once per shape: listings write thousands of structures. */
+interface StructureLayout {
+  elements: MemberLayout[];
+  attributes: MemberLayout[];
+  namespace: string;
+}
+
+const layouts = new WeakMap<Shape, StructureLayout>();
+
+function layoutOf(shape: Shape): StructureLayout {
+  let layout = layouts.get(shape);
+  if (!layout) {
+    const all = Object.entries(shape.members ?? {}).map(([name, ref]) => ({ name, ref, element: ref.locationName ?? name }));
+    const ns = shape.xmlNamespace;
+    layout = {
+      elements: all.filter((m) => !m.ref.location && !m.ref.xmlAttribute),
+      attributes: all.filter((m) => m.ref.xmlAttribute),
+      namespace: ns ? ` xmlns${ns.prefix ? `:${ns.prefix}` : ""}="${ns.uri}"` : "",
+    };
+    layouts.set(shape, layout);
+  }
+  return layout;
+}
+
 /** Writes typed values as XML elements, driven by the shape (query, ec2 and rest-xml outputs). */
 export class XmlWriter {
   readonly parts: string[] = [];
@@ -17,16 +47,15 @@ export class XmlWriter {
 
   /** Writes the members of a structure (not its own element). Members bound to HTTP are skipped. */
   members(shape: Shape, value: Record<string, unknown>): void {
-    for (const [name, ref] of Object.entries(shape.members ?? {})) {
-      if (ref.location || ref.xmlAttribute) continue;
-      const v = value[name];
+    for (const m of layoutOf(shape).elements) {
+      const v = value[m.name];
       if (v === undefined || v === null) continue;
-      if (ref.xmlText) {
-        const target = shapeOf(this.model, ref);
-        this.parts.push(escapeXml(formatScalar(target, v, ref.timestampFormat ?? target.timestampFormat ?? "iso8601")));
+      if (m.ref.xmlText) {
+        const target = shapeOf(this.model, m.ref);
+        this.parts.push(escapeXml(formatScalar(target, v, m.ref.timestampFormat ?? target.timestampFormat ?? "iso8601")));
         continue;
       }
-      this.member(ref, ref.locationName ?? name, v);
+      this.member(m.ref, m.element, v);
     }
   }
 
@@ -65,17 +94,26 @@ export class XmlWriter {
         if (!flat) this.parts.push(`</${element}>`);
         return;
       }
+      case "string":
+        this.parts.push(`<${element}>${escapeXml(String(value))}</${element}>`);
+        return;
+      case "integer":
+      case "long":
+      case "boolean":
+        // Numbers and booleans never need escaping.
+        this.parts.push(`<${element}>${String(value)}</${element}>`);
+        return;
       default:
         this.parts.push(`<${element}>${escapeXml(formatScalar(shape, value, ref.timestampFormat ?? shape.timestampFormat ?? "iso8601"))}</${element}>`);
     }
   }
 
   private attributes(shape: Shape, value: Record<string, unknown>): string {
-    let out = "";
-    if (shape.xmlNamespace) out += ` xmlns${shape.xmlNamespace.prefix ? `:${shape.xmlNamespace.prefix}` : ""}="${shape.xmlNamespace.uri}"`;
-    for (const [name, ref] of Object.entries(shape.members ?? {})) {
-      if (!ref.xmlAttribute || value[name] === undefined) continue;
-      out += ` ${ref.locationName ?? name}="${escapeXml(String(value[name]))}"`;
+    const layout = layoutOf(shape);
+    let out = layout.namespace;
+    for (const a of layout.attributes) {
+      if (value[a.name] === undefined) continue;
+      out += ` ${a.element}="${escapeXml(String(value[a.name]))}"`;
     }
     return out;
   }

@@ -58,6 +58,8 @@ describe("S3 buckets (SDK v3)", () => {
     assert.equal((await west.send(new GetBucketLocationCommand({ Bucket: "loc-west" }))).LocationConstraint, "eu-west-1");
     assert.equal((await west.send(new HeadBucketCommand({ Bucket: "loc-west" }))).BucketRegion, "eu-west-1");
     await rejectsWith(west.send(new CreateBucketCommand({ Bucket: "loc-west", CreateBucketConfiguration: { LocationConstraint: "eu-west-1" } })), "BucketAlreadyOwnedByYou", 409);
+    const inWest = await s3.send(new ListBucketsCommand({ BucketRegion: "eu-west-1" }));
+    assert.deepEqual(inWest.Buckets?.map((b) => [b.Name, b.BucketRegion]), [["loc-west", "eu-west-1"]]);
     await west.send(new DeleteBucketCommand({ Bucket: "loc-west" }));
     west.destroy();
   });
