@@ -1,11 +1,61 @@
 import type { DescribeAvailabilityZonesRequest, DescribeAvailabilityZonesResult, DescribeRegionsRequest, DescribeRegionsResult } from "@aws-sdk/client-ec2";
-import type { OperationContext, ServiceProvider } from "../../sdk-compat/protocol/operation-handler.js";
+import type { OperationContext, ServiceHandlers, ServiceProvider } from "../../sdk-compat/protocol/operation-handler.js";
 import type { DomainEnvironment } from "../../storage/state/environment.js";
+import type { VolumeHooks } from "../../storage/ebs/volume-hooks.js";
 import { REGIONS, availabilityZonesOf } from "./regions.js";
+import type { Ec2Context } from "./context.js";
+import { ec2Settings } from "./settings.js";
+import type { InstanceView } from "./instance-view.js";
+import { InstanceStore } from "./instances/instance-store.js";
+import { instanceHandlers } from "./instances/handlers.js";
+import { instanceView } from "./instances/instance-view.js";
+import { TagStore } from "../tags/tag-store.js";
+import { tagHandlers } from "../tags/tag-handlers.js";
+import { NetworkStore } from "../network/network-store.js";
+import { networkHandlers } from "../network/network-handlers.js";
+import { KeyPairStore } from "../keys/key-pair-store.js";
+import { keyPairHandlers } from "../keys/key-pair-handlers.js";
+import { imageHandlers } from "../images/image-handlers.js";
+import { instanceTypeHandlers } from "./instance-type-handlers.js";
+import { Fleet } from "../hypervisor/fleet.js";
+import { Hypervisor } from "../hypervisor/hypervisor.js";
+import type { HostReport } from "../hypervisor/hypervisor.js";
 
-/** EC2: regions and zones, instances on the simulated hypervisor. */
-export function createEc2Provider(_env: DomainEnvironment): ServiceProvider {
+export interface Ec2Dependencies {
+  /** EBS's side of launch volumes, attachments and DeleteOnTermination. */
+  volumes?: VolumeHooks;
+  /** More EC2 operations from other modules (EBS volumes and snapshots), merged into this service. */
+  extraHandlers?: ServiceHandlers;
+}
+
+export interface Ec2Provider extends ServiceProvider {
+  /** What other modules may know of instances. */
+  instances: InstanceView;
+  /** The shared tag store, so other modules' EC2 resources are tagged and described like the rest. */
+  tags: TagStore;
+  /** The simulated hardware and what runs on it (GET /_cloudbox/ec2/hosts). */
+  hosts(region: string, filter?: { availabilityZone?: string; family?: string; onlyUsed?: boolean }): HostReport[];
+}
+
+/** EC2: regions and zones, instances on the simulated hypervisor, and what they need around them. */
+export function createEc2Provider(env: DomainEnvironment, deps: Ec2Dependencies = {}): Ec2Provider {
+  const settings = ec2Settings(env.settings);
+  const instances = new InstanceStore(env.db);
+  const c: Ec2Context = {
+    env,
+    settings,
+    instances,
+    tags: new TagStore(env.db),
+    network: new NetworkStore(env.db, settings.defaultSubnetPrefixLength, () => env.clock.now()),
+    hypervisor: new Hypervisor(new Fleet(settings.fleet), instances, settings.fleet.placement),
+    keys: new KeyPairStore(env.db),
+    volumes: deps.volumes,
+  };
   return {
+    instances: instanceView(c),
+    tags: c.tags,
+    hosts: (region, filter) => c.hypervisor.report(region, env.clock.now(), filter),
+    reset: () => c.network.reset(),
     handlers: {
       DescribeRegions(input: DescribeRegionsRequest, _ctx: OperationContext): DescribeRegionsResult {
         const wanted = input.RegionNames;
@@ -21,6 +71,13 @@ export function createEc2Provider(_env: DomainEnvironment): ServiceProvider {
             .map((z) => ({ ZoneName: z.name, ZoneId: z.id, RegionName: ctx.region, State: "available", OptInStatus: "opt-in-not-required", ZoneType: "availability-zone", GroupName: ctx.region, NetworkBorderGroup: ctx.region, Messages: [] })),
         };
       },
+      ...instanceHandlers(c),
+      ...instanceTypeHandlers(),
+      ...networkHandlers(c),
+      ...imageHandlers(c),
+      ...keyPairHandlers(c),
+      ...tagHandlers(c),
+      ...deps.extraHandlers,
     },
   };
 }

@@ -56,7 +56,7 @@ function decode(segment: string): string {
  * labels (`{Key+}`) keep their slashes and every label is percent-decoded exactly once. When
  * several templates match, the one with the most literal query keys wins, then the one whose
  * required query keys and headers are all present (UploadPart vs PutObject, CopyObject vs
- * PutObject), then the most literal path segments. A route missing a required one never matches.
+ * PutObject), then the most literal path segments. A route missing a required one only matches when nothing else does.
  */
 export class RestRouter {
   private readonly byMethod = new Map<string, Route[]>();
@@ -88,22 +88,12 @@ export class RestRouter {
         score += 1000;
       }
       if (!ok) continue;
-      for (const key of route.requiredQuery) {
-        if (!request.query.has(key)) {
-          ok = false;
-          break;
-        }
-        score += 100;
-      }
-      if (!ok) continue;
-      for (const header of route.requiredHeaders) {
-        if (request.headers[header] === undefined) {
-          ok = false;
-          break;
-        }
-        score += 100;
-      }
-      if (!ok) continue;
+      // A missing required query member or header only ranks a route last: when no other template
+      // fits, the request still reaches its operation and fails validation naming the member
+      // (EBS GetSnapshotBlock without blockToken), instead of answering "no such operation".
+      for (const key of route.requiredQuery) score += request.query.has(key) ? 100 : -100_000;
+      for (const header of route.requiredHeaders) score += request.headers[header] !== undefined ? 100 : -100_000;
+      if (best && score + route.literalSegments < best.score) continue;
       const labels = this.matchPath(route.segments, parts);
       if (!labels) continue;
       score += route.literalSegments;

@@ -12,6 +12,18 @@ export interface LaunchVolumeRequest {
   throughput?: number;
   encrypted?: boolean;
   deleteOnTermination: boolean;
+  kmsKeyId?: string;
+  /** Tags of the RunInstances TagSpecifications for `volume`. */
+  tags?: { Key?: string; Value?: string }[];
+  /** The root device; by default the first volume of the list is the root. */
+  isRoot?: boolean;
+  /**
+   * Owner of the AMI the root comes from. A root snapshot EBS has never seen is then registered as
+   * that owner's public snapshot (the image catalogue's snapshots), so it can be described and restored.
+   */
+  imageOwnerId?: string;
+  /** The AMI's own root size, for that registration (at most 8 GiB is assumed without it). */
+  imageVolumeSize?: number;
 }
 
 export interface AttachedVolume {
@@ -29,4 +41,17 @@ export interface VolumeHooks {
   attachedTo(account: string, region: string, instanceId: string): AttachedVolume[];
   /** Deletes the DeleteOnTermination volumes and detaches the others. */
   instanceTerminated(account: string, region: string, instanceId: string): void;
+  /** ModifyInstanceAttribute BlockDeviceMapping: returns false when no volume is attached at that device. */
+  setDeleteOnTermination(account: string, region: string, instanceId: string, deviceName: string, deleteOnTermination: boolean): boolean;
+  /**
+   * Registers a completed, public snapshot for an AMI's block device mapping (the catalogue's images),
+   * so root volumes made from it carry a real SnapshotId. Returns the snapshot id.
+   */
+  registerImageSnapshot(ownerAccount: string, region: string, volumeSize: number, description?: string, snapshotId?: string): string;
+}
+
+/** What EC2 tells EBS about images, so DeleteSnapshot refuses snapshots a registered AMI uses. */
+export interface ImageSnapshotUsage {
+  /** The id of an AMI registered with this snapshot, if any. */
+  imageUsingSnapshot(account: string, region: string, snapshotId: string): string | undefined;
 }

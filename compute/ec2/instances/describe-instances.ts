@@ -1,0 +1,159 @@
+import type { DescribeInstancesRequest, DescribeInstancesResult, Reservation } from "@aws-sdk/client-ec2";
+import type { OperationContext } from "../../../sdk-compat/protocol/operation-handler.js";
+import type { Ec2Context } from "../context.js";
+import { Ec2Errors, assertIdShape, dryRunGate } from "../errors.js";
+import type { FieldReader } from "../filters.js";
+import { compileFilters, decodeToken, encodeToken, hasWildcard, pageSize, passes } from "../filters.js";
+import { privateDnsName, publicDnsName } from "../../network/addresses.js";
+import type { InstanceRow } from "./instance-store.js";
+import { STATE_CODES, currentState } from "./lifecycle.js";
+import { holdsPublicIp, parseGroups, presentInstance } from "./present.js";
+import { visible } from "./purge.js";
+
+/** A row with its state derived once, which is what every filter reads. */
+export interface Derived {
+  row: InstanceRow;
+  state: ReturnType<typeof currentState>;
+}
+
+const publicIpOf = (d: Derived) => (holdsPublicIp(d.state) ? d.row.public_ip : null);
+
+export const INSTANCE_FILTERS: Record<string, FieldReader<Derived>> = {
+  "instance-id": (d) => d.row.instance_id,
+  "instance-state-name": (d) => d.state,
+  "instance-state-code": (d) => STATE_CODES[d.state],
+  "instance-type": (d) => d.row.instance_type,
+  "availability-zone": (d) => d.row.az,
+  "vpc-id": (d) => d.row.vpc_id,
+  "subnet-id": (d) => d.row.subnet_id,
+  "image-id": (d) => d.row.image_id,
+  "key-name": (d) => d.row.key_name,
+  "private-ip-address": (d) => d.row.private_ip,
+  "ip-address": publicIpOf,
+  "network-interface.addresses.association.public-ip": publicIpOf,
+  "private-dns-name": (d) => privateDnsName(d.row.private_ip, d.row.region),
+  "dns-name": (d) => { const ip = publicIpOf(d); return ip ? publicDnsName(ip, d.row.region) : null; },
+  "instance.group-id": (d) => parseGroups(d.row).map((g) => g.GroupId),
+  "instance.group-name": (d) => parseGroups(d.row).map((g) => g.GroupName),
+  "group-id": (d) => parseGroups(d.row).map((g) => g.GroupId),
+  "group-name": (d) => parseGroups(d.row).map((g) => g.GroupName),
+  "placement-group-name": (d) => d.row.placement_group,
+  "reservation-id": (d) => d.row.reservation_id,
+  "launch-time": (d) => new Date(d.row.launch_time).toISOString(),
+  architecture: (d) => d.row.architecture,
+  "root-device-type": (d) => d.row.root_device_type,
+  "root-device-name": (d) => d.row.root_device_name,
+  tenancy: (d) => d.row.tenancy,
+  "host-id": (d) => (d.row.tenancy === "host" ? d.row.host_id : null),
+  "client-token": (d) => d.row.client_token,
+  hypervisor: () => "xen",
+  "virtualization-type": (d) => d.row.virtualization_type,
+  "owner-id": (d) => d.row.account,
+  "requester-id": () => null,
+  "instance-lifecycle": () => null,
+  platform: (d) => d.row.platform,
+  "platform-details": (d) => (d.row.platform === "windows" ? "Windows" : "Linux/UNIX"),
+  "ami-launch-index": (d) => d.row.launch_index,
+  "kernel-id": (d) => d.row.kernel_id,
+  "ramdisk-id": (d) => d.row.ramdisk_id,
+  "monitoring-state": (d) => d.row.monitoring,
+  "source-dest-check": (d) => d.row.source_dest_check === 1,
+  "ebs-optimized": (d) => d.row.ebs_optimized === 1,
+  "ena-support": (d) => d.row.ena_support === 1,
+  "state-reason-code": (d) => d.row.state_reason_code,
+  "state-reason-message": (d) => d.row.state_reason_message,
+  "network-interface.network-interface-id": (d) => d.row.eni_id,
+  "network-interface.mac-address": (d) => d.row.mac,
+  "network-interface.subnet-id": (d) => d.row.subnet_id,
+  "network-interface.vpc-id": (d) => d.row.vpc_id,
+  "network-interface.private-dns-name": (d) => privateDnsName(d.row.private_ip, d.row.region),
+  "network-interface.addresses.private-ip-address": (d) => d.row.private_ip,
+  "block-device-mapping.device-name": (d) => (JSON.parse(d.row.block_devices) as { deviceName: string }[]).map((b) => b.deviceName),
+  "block-device-mapping.volume-id": (d) => (JSON.parse(d.row.block_devices) as { volumeId?: string }[]).map((b) => b.volumeId),
+  "block-device-mapping.delete-on-termination": (d) => (JSON.parse(d.row.block_devices) as { deleteOnTermination: boolean }[]).map((b) => b.deleteOnTermination),
+  "block-device-mapping.status": (d) => (d.state === "terminated" ? [] : (JSON.parse(d.row.block_devices) as unknown[]).map(() => "attached")),
+  "block-device-mapping.attach-time": (d) => (JSON.parse(d.row.block_devices) as { attachTime: number }[]).map((b) => new Date(b.attachTime).toISOString()),
+  "iam-instance-profile.arn": () => null,
+  "product-code": () => null,
+  "instance-state-reason": (d) => d.row.state_reason_code,
+};
+
+/** Looks rows up by id, all or nothing: one unknown or malformed id fails the whole call. */
+export function rowsById(c: Ec2Context, ctx: OperationContext, ids: string[], now: number): InstanceRow[] {
+  const rows: InstanceRow[] = [];
+  const missing: string[] = [];
+  for (const id of ids) assertIdShape(id, "i", "InvalidInstanceID.Malformed");
+  for (const id of new Set(ids)) {
+    const row = c.instances.byId(id);
+    if (!row || row.account !== ctx.account || row.region !== ctx.region || !visible(c, row, now)) missing.push(id);
+    else rows.push(row);
+  }
+  if (missing.length) throw Ec2Errors.instanceNotFound(missing);
+  return rows.sort((a, b) => a.seq - b.seq);
+}
+
+/**
+ * The candidate rows for a request: by id when ids are given, by the tag index when an exact
+ * `tag:K=v` filter is present (a tag filter matching one instance reads one row), else all rows.
+ */
+export function candidateRows(c: Ec2Context, ctx: OperationContext, ids: string[] | undefined, filters: DescribeInstancesRequest["Filters"], now: number): InstanceRow[] {
+  if (ids?.length) return rowsById(c, ctx, ids, now);
+  const tagFilter = filters?.find((f) => f.Name?.startsWith("tag:") && f.Values?.length && !f.Values.some(hasWildcard));
+  if (tagFilter) {
+    const found = new Set<string>();
+    for (const v of tagFilter.Values!) for (const id of c.tags.resourcesWith(ctx.account, ctx.region, tagFilter.Name!.slice(4), v)) if (id.startsWith("i-")) found.add(id);
+    const rows: InstanceRow[] = [];
+    for (const id of found) {
+      const row = c.instances.byId(id);
+      if (row && visible(c, row, now)) rows.push(row);
+    }
+    return rows.sort((a, b) => a.seq - b.seq);
+  }
+  return c.instances.all(ctx.account, ctx.region).filter((r) => visible(c, r, now));
+}
+
+/** Tags for a set of rows: per-row lookups for a few, one query for many. */
+export function tagsFor(c: Ec2Context, ctx: OperationContext, rows: InstanceRow[]): (id: string) => Map<string, string> | undefined {
+  if (rows.length <= 32) {
+    const map = new Map<string, Map<string, string>>();
+    for (const r of rows) map.set(r.instance_id, c.tags.tagsOf(ctx.account, ctx.region, r.instance_id));
+    return (id) => map.get(id);
+  }
+  const all = c.tags.tagsOfType(ctx.account, ctx.region, "instance");
+  return (id) => all.get(id);
+}
+
+export function describeInstances(c: Ec2Context, input: DescribeInstancesRequest, ctx: OperationContext): DescribeInstancesResult {
+  const now = c.env.clock.now();
+  const limit = pageSize(input.MaxResults, 5, 1000, !!input.InstanceIds?.length, "instancesSet");
+  const after = decodeToken(input.NextToken);
+  if (after !== undefined && typeof after !== "number") throw Ec2Errors.badNextToken();
+  const filters = compileFilters(input.Filters, INSTANCE_FILTERS);
+  const rows = candidateRows(c, ctx, input.InstanceIds, input.Filters, now);
+  dryRunGate(input);
+  const tagsOf = tagsFor(c, ctx, rows);
+  const reservations: Reservation[] = [];
+  let current: Reservation | undefined;
+  let count = 0;
+  let nextToken: string | undefined;
+  let lastSeq = 0;
+  for (const row of rows) {
+    if (after !== undefined && row.seq <= after) continue;
+    const d: Derived = { row, state: currentState(row, now) };
+    const tags = tagsOf(row.instance_id);
+    if (!passes(filters, d, tags)) continue;
+    // A page never splits a reservation: it ends before the first instance of the next one.
+    if (limit !== undefined && count >= limit && current?.ReservationId !== row.reservation_id) {
+      nextToken = encodeToken(lastSeq);
+      break;
+    }
+    if (current?.ReservationId !== row.reservation_id) {
+      current = { ReservationId: row.reservation_id, OwnerId: row.account, Groups: [], Instances: [] };
+      reservations.push(current);
+    }
+    current.Instances!.push(presentInstance(c, row, now, tags));
+    count++;
+    lastSeq = row.seq;
+  }
+  return { Reservations: reservations, NextToken: nextToken };
+}

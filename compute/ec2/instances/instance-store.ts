@@ -1,0 +1,235 @@
+import type BetterSqlite3 from "better-sqlite3";
+import type { Database } from "../../../storage/state/database.js";
+import type { InstanceStateName } from "./lifecycle.js";
+
+const MIGRATIONS = [
+  `CREATE TABLE ec2_instances (
+     seq INTEGER PRIMARY KEY,
+     instance_id TEXT NOT NULL UNIQUE, account TEXT NOT NULL, region TEXT NOT NULL,
+     reservation_id TEXT NOT NULL, launch_index INTEGER NOT NULL, image_id TEXT NOT NULL, instance_type TEXT NOT NULL,
+     vcpus INTEGER NOT NULL, memory_mib INTEGER NOT NULL, host_threads REAL NOT NULL, gpus INTEGER NOT NULL, socket INTEGER NOT NULL, host_family TEXT NOT NULL, hypervisor TEXT NOT NULL,
+     az TEXT NOT NULL, subnet_id TEXT NOT NULL, vpc_id TEXT NOT NULL, private_ip TEXT NOT NULL, public_ip TEXT, eni_id TEXT NOT NULL, mac TEXT NOT NULL,
+     host_id TEXT, previous_host_id TEXT, key_name TEXT, launch_time INTEGER NOT NULL,
+     state TEXT NOT NULL, state_at INTEGER NOT NULL, settles_at INTEGER, host_release_at INTEGER,
+     transition_reason TEXT NOT NULL, state_reason_code TEXT, state_reason_message TEXT,
+     client_token TEXT, token_scope TEXT, request_hash TEXT,
+     user_data TEXT, groups TEXT NOT NULL, disable_api_termination INTEGER NOT NULL, disable_api_stop INTEGER NOT NULL,
+     shutdown_behavior TEXT NOT NULL, architecture TEXT NOT NULL, virtualization_type TEXT NOT NULL,
+     root_device_name TEXT NOT NULL, root_device_type TEXT NOT NULL, platform TEXT, kernel_id TEXT, ramdisk_id TEXT,
+     ebs_optimized INTEGER NOT NULL, source_dest_check INTEGER NOT NULL, ena_support INTEGER NOT NULL, monitoring TEXT NOT NULL, tenancy TEXT NOT NULL,
+     placement_group TEXT, block_devices TEXT NOT NULL, boots TEXT NOT NULL);
+   CREATE INDEX ec2_instances_by_owner ON ec2_instances (account, region, seq);
+   CREATE INDEX ec2_instances_by_host ON ec2_instances (region, az, host_family, host_id, host_release_at, socket, host_threads, memory_mib, gpus);
+   CREATE INDEX ec2_instances_by_quota ON ec2_instances (account, region, host_id, host_release_at, vcpus);
+   CREATE INDEX ec2_instances_by_token ON ec2_instances (account, region, client_token);
+   CREATE INDEX ec2_instances_by_address ON ec2_instances (subnet_id, private_ip);
+   CREATE INDEX ec2_instances_by_public_ip ON ec2_instances (region, public_ip);
+   CREATE INDEX ec2_instances_by_expiry ON ec2_instances (account, region, state, settles_at);`,
+];
+
+/** A block device as recorded on the instance (what DescribeInstances reports when EBS is not wired in). */
+export interface RecordedDevice {
+  deviceName: string;
+  volumeId?: string;
+  attachTime: number;
+  deleteOnTermination: boolean;
+  volumeSize?: number;
+  volumeType?: string;
+  snapshotId?: string;
+}
+
+/** One boot or shutdown the hypervisor performed, for the console log and the host history. */
+export interface BootEvent {
+  at: number;
+  kind: "boot" | "reboot" | "stop" | "terminate";
+  hostId?: string;
+  hypervisor?: string;
+}
+
+export interface InstanceRow {
+  seq: number;
+  instance_id: string;
+  account: string;
+  region: string;
+  reservation_id: string;
+  launch_index: number;
+  image_id: string;
+  instance_type: string;
+  vcpus: number;
+  memory_mib: number;
+  /** Hardware threads held on the host (a share of one per vCPU on burstable hosts). */
+  host_threads: number;
+  gpus: number;
+  /** The socket a guest is pinned to; -1 when it spans every socket. */
+  socket: number;
+  host_family: string;
+  hypervisor: string;
+  az: string;
+  subnet_id: string;
+  vpc_id: string;
+  private_ip: string;
+  public_ip: string | null;
+  eni_id: string;
+  mac: string;
+  host_id: string | null;
+  previous_host_id: string | null;
+  key_name: string | null;
+  launch_time: number;
+  state: InstanceStateName;
+  state_at: number;
+  settles_at: number | null;
+  host_release_at: number | null;
+  transition_reason: string;
+  state_reason_code: string | null;
+  state_reason_message: string | null;
+  client_token: string | null;
+  token_scope: string | null;
+  request_hash: string | null;
+  user_data: string | null;
+  groups: string;
+  disable_api_termination: number;
+  disable_api_stop: number;
+  shutdown_behavior: string;
+  architecture: string;
+  virtualization_type: string;
+  root_device_name: string;
+  root_device_type: string;
+  platform: string | null;
+  kernel_id: string | null;
+  ramdisk_id: string | null;
+  ebs_optimized: number;
+  source_dest_check: number;
+  ena_support: number;
+  monitoring: string;
+  tenancy: string;
+  placement_group: string | null;
+  block_devices: string;
+  boots: string;
+}
+
+export type NewInstance = Omit<InstanceRow, "seq">;
+
+const COLUMNS: (keyof NewInstance)[] = [
+  "instance_id", "account", "region", "reservation_id", "launch_index", "image_id", "instance_type", "vcpus", "memory_mib", "host_threads", "gpus", "socket", "host_family", "hypervisor",
+  "az", "subnet_id", "vpc_id", "private_ip", "public_ip", "eni_id", "mac", "host_id", "previous_host_id", "key_name", "launch_time",
+  "state", "state_at", "settles_at", "host_release_at", "transition_reason", "state_reason_code", "state_reason_message",
+  "client_token", "token_scope", "request_hash", "user_data", "groups", "disable_api_termination", "disable_api_stop",
+  "shutdown_behavior", "architecture", "virtualization_type", "root_device_name", "root_device_type", "platform", "kernel_id", "ramdisk_id",
+  "ebs_optimized", "source_dest_check", "ena_support", "monitoring", "tenancy", "placement_group", "block_devices", "boots",
+];
+
+/** Columns ModifyInstanceAttribute may change. */
+export type MutableColumn = "instance_type" | "vcpus" | "memory_mib" | "host_threads" | "gpus" | "host_family" | "hypervisor" | "user_data" | "groups" | "disable_api_termination" | "disable_api_stop" | "shutdown_behavior" | "ebs_optimized" | "source_dest_check" | "ena_support" | "kernel_id" | "ramdisk_id" | "block_devices" | "monitoring";
+
+export interface HostUsage {
+  host_id: string;
+  socket: number;
+  threads: number;
+  mem: number;
+  gpus: number;
+  guests: number;
+}
+
+/**
+ * The instance table and every statement on it, prepared once. A host's occupancy is never
+ * stored: it is the sum over instances whose host_id names it and whose host_release_at (set when
+ * a stop or termination settles) has not passed.
+ */
+export class InstanceStore {
+  private readonly s: Record<string, BetterSqlite3.Statement>;
+  private readonly updates = new Map<string, BetterSqlite3.Statement>();
+
+  constructor(private readonly db: Database) {
+    db.registerSchema("ec2-instances", MIGRATIONS);
+    const sql = db.sql;
+    const holds = "host_id IS NOT NULL AND (host_release_at IS NULL OR host_release_at > ?)";
+    this.s = {
+      insert: sql.prepare(`INSERT INTO ec2_instances (${COLUMNS.join(", ")}) VALUES (${COLUMNS.map((c) => `@${c}`).join(", ")})`),
+      byId: sql.prepare("SELECT * FROM ec2_instances WHERE instance_id = ?"),
+      all: sql.prepare("SELECT * FROM ec2_instances WHERE account = ? AND region = ? ORDER BY seq"),
+      byToken: sql.prepare("SELECT * FROM ec2_instances WHERE account = ? AND region = ? AND client_token = ? ORDER BY seq"),
+      hostUsage: sql.prepare(`SELECT host_id, socket, SUM(host_threads) AS threads, SUM(memory_mib) AS mem, SUM(gpus) AS gpus, COUNT(*) AS guests FROM ec2_instances WHERE region = ? AND az = ? AND host_family = ? AND ${holds} GROUP BY host_id, socket`),
+      onHosts: sql.prepare(`SELECT instance_id, account, instance_type, vcpus, memory_mib, host_threads, socket, host_id, az, host_family, state, settles_at FROM ec2_instances WHERE region = ? AND ${holds}`),
+      vcpusInUse: sql.prepare(`SELECT COALESCE(SUM(vcpus), 0) FROM ec2_instances WHERE account = ? AND region = ? AND ${holds}`).pluck(),
+      ipUsed: sql.prepare("SELECT 1 FROM ec2_instances WHERE subnet_id = ? AND private_ip = ? AND NOT (state = 'shutting-down' AND settles_at <= ?)").pluck(),
+      ipsUsed: sql.prepare("SELECT private_ip FROM ec2_instances WHERE subnet_id = ? AND NOT (state = 'shutting-down' AND settles_at <= ?)").pluck(),
+      publicIpUsed: sql.prepare("SELECT 1 FROM ec2_instances WHERE region = ? AND public_ip = ?").pluck(),
+      expired: sql.prepare("SELECT instance_id FROM ec2_instances WHERE account = ? AND region = ? AND state = 'shutting-down' AND settles_at <= ?").pluck(),
+      delete: sql.prepare("DELETE FROM ec2_instances WHERE instance_id = ?"),
+      setState: sql.prepare(
+        "UPDATE ec2_instances SET state = @state, state_at = @state_at, settles_at = @settles_at, host_release_at = @host_release_at, transition_reason = @transition_reason, state_reason_code = @state_reason_code, state_reason_message = @state_reason_message, boots = @boots WHERE instance_id = @instance_id",
+      ),
+      start: sql.prepare(
+        "UPDATE ec2_instances SET state = 'pending', state_at = @state_at, settles_at = @settles_at, host_release_at = NULL, host_id = @host_id, socket = @socket, previous_host_id = @previous_host_id, public_ip = @public_ip, transition_reason = '', state_reason_code = NULL, state_reason_message = NULL, boots = @boots WHERE instance_id = @instance_id",
+      ),
+      setBoots: sql.prepare("UPDATE ec2_instances SET boots = ? WHERE instance_id = ?"),
+    };
+  }
+
+  insert(row: NewInstance): void {
+    this.s["insert"]!.run(row);
+  }
+
+  byId(instanceId: string): InstanceRow | undefined {
+    return this.s["byId"]!.get(instanceId) as InstanceRow | undefined;
+  }
+
+  all(account: string, region: string): InstanceRow[] {
+    return this.s["all"]!.all(account, region) as InstanceRow[];
+  }
+
+  byToken(account: string, region: string, token: string): InstanceRow[] {
+    return this.s["byToken"]!.all(account, region, token) as InstanceRow[];
+  }
+
+  hostUsage(region: string, az: string, family: string, now: number): HostUsage[] {
+    return this.s["hostUsage"]!.all(region, az, family, now) as HostUsage[];
+  }
+
+  onHosts(region: string, now: number): Pick<InstanceRow, "instance_id" | "account" | "instance_type" | "vcpus" | "memory_mib" | "host_threads" | "socket" | "host_id" | "az" | "host_family" | "state" | "settles_at">[] {
+    return this.s["onHosts"]!.all(region, now) as never;
+  }
+
+  vcpusInUse(account: string, region: string, now: number): number {
+    return this.s["vcpusInUse"]!.get(account, region, now) as number;
+  }
+
+  privateIpUsed(subnetId: string, ip: string, now: number): boolean {
+    return this.s["ipUsed"]!.get(subnetId, ip, now) !== undefined;
+  }
+
+  privateIpsUsed(subnetId: string, now: number): string[] {
+    return this.s["ipsUsed"]!.all(subnetId, now) as string[];
+  }
+
+  publicIpUsed(region: string, ip: string): boolean {
+    return this.s["publicIpUsed"]!.get(region, ip) !== undefined;
+  }
+
+  /** Terminated instances whose visibility window is over. */
+  expired(account: string, region: string, settledBefore: number): string[] {
+    return this.s["expired"]!.all(account, region, settledBefore) as string[];
+  }
+
+  delete(instanceId: string): void {
+    this.s["delete"]!.run(instanceId);
+  }
+
+  setState(change: Pick<InstanceRow, "instance_id" | "state" | "state_at" | "settles_at" | "host_release_at" | "transition_reason" | "state_reason_code" | "state_reason_message" | "boots">): void {
+    this.s["setState"]!.run(change);
+  }
+
+  start(change: Pick<InstanceRow, "instance_id" | "state_at" | "settles_at" | "host_id" | "socket" | "previous_host_id" | "public_ip" | "boots">): void {
+    this.s["start"]!.run(change);
+  }
+
+  setBoots(instanceId: string, boots: string): void {
+    this.s["setBoots"]!.run(boots, instanceId);
+  }
+
+  update(instanceId: string, column: MutableColumn, value: string | number | null): void {
+    let statement = this.updates.get(column);
+    if (!statement) this.updates.set(column, (statement = this.db.sql.prepare(`UPDATE ec2_instances SET ${column} = ? WHERE instance_id = ?`)));
+    statement.run(value, instanceId);
+  }
+}

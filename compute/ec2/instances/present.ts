@@ -1,0 +1,102 @@
+import type { Instance, InstanceBlockDeviceMapping } from "@aws-sdk/client-ec2";
+import { findImage } from "../../images/catalogue.js";
+import { privateDnsName, publicDnsName } from "../../network/addresses.js";
+import { toTagList } from "../../tags/tag-store.js";
+import type { Ec2Context } from "../context.js";
+import type { InstanceRow, RecordedDevice } from "./instance-store.js";
+import { currentState, stateOf } from "./lifecycle.js";
+import type { InstanceStateName } from "./lifecycle.js";
+import { availabilityZonesOf } from "../regions.js";
+import { typeSpec } from "../../hypervisor/catalog-port.js";
+
+/** Auto-assigned public addresses exist only while the instance holds its place on a host. */
+export const holdsPublicIp = (state: InstanceStateName) => state === "pending" || state === "running" || state === "stopping" || state === "shutting-down";
+
+export function parseGroups(row: InstanceRow): { GroupId: string; GroupName: string }[] {
+  return JSON.parse(row.groups) as { GroupId: string; GroupName: string }[];
+}
+
+function blockDevices(c: Ec2Context, row: InstanceRow, state: InstanceStateName): InstanceBlockDeviceMapping[] {
+  if (state === "terminated") return [];
+  if (c.volumes) {
+    return c.volumes.attachedTo(row.account, row.region, row.instance_id).map((v) => ({
+      DeviceName: v.deviceName, Ebs: { VolumeId: v.volumeId, Status: v.status, AttachTime: v.attachTime, DeleteOnTermination: v.deleteOnTermination },
+    }));
+  }
+  return (JSON.parse(row.block_devices) as RecordedDevice[]).map((d) => ({
+    DeviceName: d.deviceName, Ebs: { VolumeId: d.volumeId, Status: "attached", AttachTime: new Date(d.attachTime), DeleteOnTermination: d.deleteOnTermination },
+  }));
+}
+
+/** An instance row as DescribeInstances / RunInstances answer it, its state derived at `now`. */
+export function presentInstance(c: Ec2Context, row: InstanceRow, now: number, tags: Map<string, string> | undefined): Instance {
+  const state = currentState(row, now);
+  const terminated = state === "terminated";
+  const publicIp = holdsPublicIp(state) ? (row.public_ip ?? undefined) : undefined;
+  const groups = parseGroups(row);
+  const image = findImage(row.region, row.image_id);
+  const zoneId = availabilityZonesOf(row.region).find((z) => z.name === row.az)?.id;
+  const privateDns = privateDnsName(row.private_ip, row.region);
+  const out: Instance = {
+    InstanceId: row.instance_id,
+    ImageId: row.image_id,
+    State: stateOf(state),
+    PrivateDnsName: terminated ? "" : privateDns,
+    PublicDnsName: publicIp ? publicDnsName(publicIp, row.region) : "",
+    StateTransitionReason: row.transition_reason,
+    KeyName: row.key_name ?? undefined,
+    AmiLaunchIndex: row.launch_index,
+    ProductCodes: [],
+    InstanceType: row.instance_type as Instance["InstanceType"],
+    LaunchTime: new Date(row.launch_time),
+    Placement: { AvailabilityZone: row.az, AvailabilityZoneId: zoneId, GroupName: row.placement_group ?? "", Tenancy: row.tenancy as "default" },
+    KernelId: row.kernel_id ?? undefined,
+    RamdiskId: row.ramdisk_id ?? undefined,
+    Platform: row.platform === "windows" ? ("windows" as "Windows") : undefined,
+    Monitoring: { State: row.monitoring as "disabled" },
+    SubnetId: terminated ? undefined : row.subnet_id,
+    VpcId: terminated ? undefined : row.vpc_id,
+    PrivateIpAddress: terminated ? undefined : row.private_ip,
+    PublicIpAddress: publicIp,
+    StateReason: row.state_reason_code ? { Code: row.state_reason_code, Message: row.state_reason_message ?? row.state_reason_code } : undefined,
+    Architecture: row.architecture as "x86_64",
+    RootDeviceType: row.root_device_type as "ebs",
+    RootDeviceName: row.root_device_name,
+    BlockDeviceMappings: blockDevices(c, row, state),
+    VirtualizationType: row.virtualization_type as "hvm",
+    ClientToken: row.client_token ?? "",
+    Tags: toTagList(tags),
+    SecurityGroups: terminated ? [] : groups,
+    SourceDestCheck: row.source_dest_check === 1,
+    // DescribeInstances says "xen" for Nitro guests too (reference A.7).
+    Hypervisor: "xen",
+    NetworkInterfaces: terminated ? [] : [{
+      NetworkInterfaceId: row.eni_id, SubnetId: row.subnet_id, VpcId: row.vpc_id, Description: "", OwnerId: row.account, Status: "in-use",
+      MacAddress: row.mac, PrivateIpAddress: row.private_ip, PrivateDnsName: privateDns, SourceDestCheck: row.source_dest_check === 1, Groups: groups,
+      Attachment: { AttachmentId: `eni-attach-${row.eni_id.slice(4)}`, DeviceIndex: 0, Status: "attached", AttachTime: new Date(row.launch_time), DeleteOnTermination: true, NetworkCardIndex: 0 },
+      Association: publicIp ? { PublicIp: publicIp, PublicDnsName: publicDnsName(publicIp, row.region), IpOwnerId: "amazon" } : undefined,
+      PrivateIpAddresses: [{ Primary: true, PrivateIpAddress: row.private_ip, PrivateDnsName: privateDns, Association: publicIp ? { PublicIp: publicIp, PublicDnsName: publicDnsName(publicIp, row.region), IpOwnerId: "amazon" } : undefined }],
+      Ipv6Addresses: [], InterfaceType: "interface",
+    }],
+    EbsOptimized: row.ebs_optimized === 1,
+    EnaSupport: row.ena_support === 1,
+    CpuOptions: cpuOptions(row.instance_type, row.vcpus),
+    CapacityReservationSpecification: { CapacityReservationPreference: "open" },
+    HibernationOptions: { Configured: false },
+    MetadataOptions: { State: "applied", HttpTokens: "required", HttpPutResponseHopLimit: 2, HttpEndpoint: "enabled", HttpProtocolIpv6: "disabled", InstanceMetadataTags: "disabled" },
+    EnclaveOptions: { Enabled: false },
+    PlatformDetails: image?.platformDetails ?? "Linux/UNIX",
+    UsageOperation: image?.usageOperation ?? "RunInstances",
+    UsageOperationUpdateTime: new Date(row.launch_time),
+    PrivateDnsNameOptions: { HostnameType: "ip-name", EnableResourceNameDnsARecord: false, EnableResourceNameDnsAAAARecord: false },
+    MaintenanceOptions: { AutoRecovery: "default" },
+    BootMode: image?.bootMode as "uefi" | undefined,
+    CurrentInstanceBootMode: image?.bootMode === "uefi" || image?.bootMode === "uefi-preferred" ? "uefi" : "legacy-bios",
+  };
+  return out;
+}
+
+function cpuOptions(name: string, vcpus: number) {
+  const info = typeSpec(name)?.info.VCpuInfo;
+  return { CoreCount: info?.DefaultCores ?? vcpus, ThreadsPerCore: info?.DefaultThreadsPerCore ?? 1 };
+}

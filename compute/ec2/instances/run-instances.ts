@@ -1,0 +1,277 @@
+import { createHash } from "node:crypto";
+import type { Reservation, RunInstancesRequest, Tag } from "@aws-sdk/client-ec2";
+import type { OperationContext } from "../../../sdk-compat/protocol/operation-handler.js";
+import { ServiceError } from "../../../sdk-compat/errors/service-error.js";
+import { resourceId } from "../../../storage/state/ids.js";
+import type { LaunchVolumeRequest } from "../../../storage/ebs/volume-hooks.js";
+import type { Ec2Context } from "../context.js";
+import { Ec2Errors, assertIdShape, dryRunGate } from "../errors.js";
+import { availabilityZonesOf } from "../regions.js";
+import { findImage } from "../../images/catalogue.js";
+import type { MachineImage } from "../../images/catalogue.js";
+import { typeSpec } from "../../hypervisor/catalog-port.js";
+import type { TypeSpec } from "../../hypervisor/catalog-port.js";
+import type { Slot } from "../../hypervisor/placement.js";
+import type { Subnet } from "../../network/network-store.js";
+import { allocatePrivateIp, macAddress, randomPublicIp } from "../../network/addresses.js";
+import { tagsBySpecification } from "../../tags/tag-store.js";
+import type { BootEvent, InstanceRow, NewInstance, RecordedDevice } from "./instance-store.js";
+import { presentInstance } from "./present.js";
+import { currentState } from "./lifecycle.js";
+import { purgeExpired } from "./purge.js";
+
+const DEFAULT_TYPE = "m1.small";
+const USER_DATA_LIMIT = 16384;
+
+export function resolveImage(region: string, imageId: string | undefined): MachineImage {
+  if (!imageId) throw Ec2Errors.missing("ImageId");
+  if (!/^ami-([0-9a-f]{8}|[0-9a-f]{17})$/.test(imageId)) throw new ServiceError("InvalidAMIID.Malformed", `Invalid id: "${imageId}" (expecting "ami-...")`);
+  const image = findImage(region, imageId);
+  if (!image) throw new ServiceError("InvalidAMIID.NotFound", `The image id '[${imageId}]' does not exist`);
+  return image;
+}
+
+/** An instance type must be able to run the AMI: same architecture, and paravirtual only on Xen types that offer it. */
+export function checkCompatible(type: TypeSpec, image: MachineImage): void {
+  if (!type.architectures.includes(image.architecture)) {
+    throw Ec2Errors.invalidValue(
+      `The architecture '${type.architectures[0]}' of the specified instance type does not match the architecture '${image.architecture}' of the specified AMI. Specify an instance type and an AMI that have matching architectures, and try again. You can use 'describe-instance-types' or 'describe-images' to discover the architecture of the instance type or AMI.`,
+    );
+  }
+  if (!type.virtualizationTypes.includes(image.virtualizationType)) {
+    if (image.virtualizationType === "paravirtual") throw Ec2Errors.combination(`Virtualization type 'paravirtual' is not supported for instances of type '${type.name}'. Ensure that you are using an AMI with virtualization type 'hvm'.`);
+    throw Ec2Errors.combination(`Virtualization type 'hvm' is required for instances of type '${type.name}'. Ensure that you are using an AMI with virtualization type 'hvm'.`);
+  }
+}
+
+function resolveType(name: string | undefined): TypeSpec {
+  const wanted = name ?? (typeSpec(DEFAULT_TYPE) ? DEFAULT_TYPE : "t2.micro");
+  const type = typeSpec(wanted);
+  if (!type) throw Ec2Errors.invalidValue(`Invalid value '${wanted}' for InstanceType.`);
+  return type;
+}
+
+/** The volumes a launch creates: the AMI's root (overridable) and the request's extra EBS mappings. */
+function launchVolumes(image: MachineImage, input: RunInstancesRequest): LaunchVolumeRequest[] {
+  const root: LaunchVolumeRequest = { deviceName: image.rootDeviceName, snapshotId: image.rootSnapshotId, volumeSize: image.rootVolumeSize, volumeType: image.rootVolumeType, deleteOnTermination: true };
+  const out: LaunchVolumeRequest[] = [root];
+  const seen = new Set<string>();
+  for (const m of input.BlockDeviceMappings ?? []) {
+    const device = m.DeviceName;
+    if (!device) throw Ec2Errors.missing("BlockDeviceMapping.DeviceName");
+    if (!/^\/dev\/(sd[a-z]\d*|xvd[a-z]{1,2}\d*)$|^xvd[a-z]{1,2}$/.test(device)) throw Ec2Errors.invalidValue(`Invalid device name ${device}`);
+    if (seen.has(device)) throw Ec2Errors.invalidValue(`The device '${device}' is used in more than one block-device mapping`);
+    seen.add(device);
+    if (m.NoDevice !== undefined) {
+      if (device === image.rootDeviceName) throw Ec2Errors.invalidValue("The root device cannot be suppressed with NoDevice.");
+      continue;
+    }
+    if (m.VirtualName || !m.Ebs) continue;
+    const e = m.Ebs;
+    if (device === image.rootDeviceName) {
+      if (e.VolumeSize !== undefined && e.VolumeSize < image.rootVolumeSize) throw Ec2Errors.invalidValue(`Volume of size ${e.VolumeSize}GB is smaller than snapshot '${image.rootSnapshotId}', expect size >= ${image.rootVolumeSize}GB`);
+      Object.assign(root, {
+        volumeSize: e.VolumeSize ?? root.volumeSize, volumeType: e.VolumeType ?? root.volumeType, iops: e.Iops, throughput: e.Throughput, encrypted: e.Encrypted,
+        deleteOnTermination: e.DeleteOnTermination ?? true,
+      });
+      continue;
+    }
+    if (e.VolumeSize === undefined && e.SnapshotId === undefined) throw Ec2Errors.missing(`BlockDeviceMapping.Ebs.VolumeSize (device ${device})`);
+    out.push({ deviceName: device, snapshotId: e.SnapshotId, volumeSize: e.VolumeSize, volumeType: e.VolumeType ?? "gp2", iops: e.Iops, throughput: e.Throughput, encrypted: e.Encrypted, deleteOnTermination: e.DeleteOnTermination ?? true });
+  }
+  return out;
+}
+
+/** What makes two RunInstances calls "the same request" for ClientToken purposes. */
+function requestHash(input: RunInstancesRequest): string {
+  const { ClientToken: _t, DryRun: _d, ...rest } = input;
+  const canonical = JSON.stringify(rest, (_k, v: unknown) => (v && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b))) : v));
+  return createHash("sha1").update(canonical).digest("hex");
+}
+
+export function runInstances(c: Ec2Context, input: RunInstancesRequest, ctx: OperationContext): Reservation {
+  const { account, region } = ctx;
+  if (input.MinCount === undefined) throw Ec2Errors.missing("MinCount");
+  if (input.MaxCount === undefined) throw Ec2Errors.missing("MaxCount");
+  if (input.MinCount < 1) throw Ec2Errors.invalidValue(`Value (${input.MinCount}) for parameter minCount is invalid. Expected a value greater than 0.`);
+  if (input.MaxCount < 1) throw Ec2Errors.invalidValue(`Value (${input.MaxCount}) for parameter maxCount is invalid. Expected a value greater than 0.`);
+  if (input.MinCount > input.MaxCount) throw Ec2Errors.invalidValue(`Value (${input.MinCount}) for parameter minCount is invalid. Expected a value less than or equal to maxCount (${input.MaxCount}).`);
+  const image = resolveImage(region, input.ImageId);
+  const type = resolveType(input.InstanceType);
+  checkCompatible(type, image);
+  const zones = availabilityZonesOf(region);
+  const wantedZone = input.Placement?.AvailabilityZone ?? (input.Placement?.AvailabilityZoneId ? zones.find((z) => z.id === input.Placement!.AvailabilityZoneId)?.name ?? "?" : undefined);
+  if (wantedZone !== undefined && !zones.some((z) => z.name === wantedZone)) throw Ec2Errors.invalidValue(`Invalid availability zone: [${input.Placement?.AvailabilityZone ?? input.Placement?.AvailabilityZoneId}]`);
+  if (input.Placement?.GroupName) throw new ServiceError("InvalidPlacementGroup.Unknown", `The Placement Group '${input.Placement.GroupName}' is unknown.`);
+  if (input.Placement?.HostId) throw new ServiceError("InvalidHostID.NotFound", `The specified host ID '${input.Placement.HostId}' does not exist.`);
+
+  const net = c.network.of(account, region);
+  const nic = input.NetworkInterfaces?.[0];
+  const subnetId = input.SubnetId ?? nic?.SubnetId;
+  let subnet: Subnet | undefined;
+  if (subnetId !== undefined) {
+    subnet = net.subnets.find((s) => s.subnetId === subnetId);
+    if (!subnet) throw new ServiceError("InvalidSubnetID.NotFound", `The subnet ID '${subnetId}' does not exist`);
+    if (wantedZone !== undefined && wantedZone !== subnet.availabilityZone) throw Ec2Errors.invalidValue(`The specified subnet '${subnetId}' is in availability zone '${subnet.availabilityZone}', not '${wantedZone}'.`);
+  }
+  const vpcId = subnet?.vpcId ?? c.network.defaultVpc(account, region).vpcId;
+  const groups = resolveGroups(c, account, region, vpcId, [...(input.SecurityGroupIds ?? []), ...(nic?.Groups ?? [])], input.SecurityGroups ?? []);
+  if (input.KeyName !== undefined && !c.keys.byName(account, region, input.KeyName)) throw new ServiceError("InvalidKeyPair.NotFound", `The key pair '${input.KeyName}' does not exist`);
+  const tagsByType = tagsBySpecification(input.TagSpecifications, ["instance", "volume", "network-interface"]);
+  if (input.UserData !== undefined && Buffer.from(input.UserData, "base64").length > USER_DATA_LIMIT) throw Ec2Errors.invalidValue(`User data is limited to ${USER_DATA_LIMIT} bytes`);
+  const shutdown = input.InstanceInitiatedShutdownBehavior ?? "stop";
+  if (shutdown !== "stop" && shutdown !== "terminate") throw Ec2Errors.invalidValue(`Value (${shutdown}) for parameter instanceInitiatedShutdownBehavior is invalid. Valid values are stop, terminate.`);
+  const volumes = launchVolumes(image, input);
+  dryRunGate(input);
+
+  const token = input.ClientToken;
+  if (token !== undefined && token.length > 64) throw Ec2Errors.invalidValue("The client token must be at most 64 ASCII characters.");
+  const scope = subnet?.availabilityZone ?? wantedZone ?? "region";
+  const hash = requestHash(input);
+  const now = c.env.clock.now();
+
+  return c.env.db.transaction(() => {
+    if (token) {
+      const previous = c.instances.byToken(account, region, token).filter((r) => r.token_scope === scope);
+      if (previous.length) {
+        if (previous[0]!.request_hash !== hash) throw new ServiceError("IdempotentParameterMismatch", "Arguments on this idempotent request are inconsistent with arguments used in previous request(s).");
+        if (previous.every((r) => currentState(r, now) === "terminated")) throw new ServiceError("IdempotentInstanceTerminated", "The client token you have provided is associated with a resource that is already deleted. Please use a different client token.");
+        return reservationOf(c, previous, now);
+      }
+    }
+    purgeExpired(c, account, region, now);
+    const available = c.settings.vcpuQuota - c.instances.vcpusInUse(account, region, now);
+    const byQuota = Math.floor(available / type.vcpus);
+    if (byQuota < input.MinCount!) throw Ec2Errors.vcpuLimit(c.settings.vcpuQuota);
+    const wanted = Math.min(input.MaxCount!, byQuota);
+
+    const candidates = subnet ? [subnet.availabilityZone] : wantedZone ? [wantedZone] : zones.map((z) => z.name);
+    let az: string | undefined;
+    let hosts: Slot[] = [];
+    for (const zone of candidates) {
+      const session = c.hypervisor.session(region, zone, type, now);
+      const placed: Slot[] = [];
+      while (placed.length < wanted) {
+        const host = session.place(type);
+        if (!host) break;
+        placed.push(host);
+      }
+      if (placed.length >= input.MinCount!) {
+        az = zone;
+        hosts = placed;
+        break;
+      }
+    }
+    if (!az) {
+      const tried = candidates[0]!;
+      const others = zones.map((z) => z.name).filter((z) => z !== tried && placeable(c, region, z, type, input.MinCount!, now));
+      throw Ec2Errors.insufficientCapacity(type.name, tried, others);
+    }
+    const launchSubnet = subnet ?? c.network.defaultSubnet(account, region, az)!;
+
+    const taken = new Set<string>();
+    const addresses: string[] = [];
+    if (input.PrivateIpAddress !== undefined || nic?.PrivateIpAddress !== undefined) {
+      const ip = (input.PrivateIpAddress ?? nic?.PrivateIpAddress)!;
+      if (hosts.length > 1) throw Ec2Errors.combination("Multiple instances cannot be launched with the same private IP address.");
+      if (c.instances.privateIpUsed(launchSubnet.subnetId, ip, now)) throw new ServiceError("InvalidIPAddress.InUse", `Address ${ip} is in use.`);
+      addresses.push(ip);
+    } else {
+      for (let i = 0; i < hosts.length; i++) {
+        const ip = allocatePrivateIp(launchSubnet.cidr, (a) => c.instances.privateIpUsed(launchSubnet.subnetId, a, now), () => c.instances.privateIpsUsed(launchSubnet.subnetId, now), taken);
+        if (!ip) break;
+        taken.add(ip);
+        addresses.push(ip);
+      }
+    }
+    if (addresses.length < input.MinCount!) {
+      throw new ServiceError("InsufficientFreeAddressesInSubnet", `There are not enough free addresses in subnet '${launchSubnet.subnetId}' to satisfy the requested number of instances.`);
+    }
+    const count = addresses.length;
+    const withPublicIp = nic?.AssociatePublicIpAddress ?? launchSubnet.mapPublicIpOnLaunch;
+    const reservationId = resourceId("r");
+    const rows: InstanceRow[] = [];
+    const instanceTags = tagsByType.get("instance") ?? [];
+    for (let i = 0; i < count; i++) {
+      const { host, socket } = hosts[i]!;
+      const instanceId = resourceId("i");
+      const settlesAt = now + c.settings.lifecycle.pendingMs;
+      const boots: BootEvent[] = [{ at: settlesAt, kind: "boot", hostId: host.hostId, hypervisor: host.spec.hypervisor }];
+      let devices: RecordedDevice[];
+      if (c.volumes) {
+        devices = c.volumes.createLaunchVolumes(account, region, az, instanceId, volumes).map((v) => ({ deviceName: v.deviceName, volumeId: v.volumeId, attachTime: v.attachTime.getTime(), deleteOnTermination: v.deleteOnTermination }));
+      } else {
+        devices = volumes.map((v) => ({ deviceName: v.deviceName, volumeId: resourceId("vol"), attachTime: now, deleteOnTermination: v.deleteOnTermination, volumeSize: v.volumeSize, volumeType: v.volumeType, snapshotId: v.snapshotId }));
+      }
+      const row: NewInstance = {
+        instance_id: instanceId, account, region, reservation_id: reservationId, launch_index: i, image_id: image.imageId, instance_type: type.name,
+        vcpus: type.vcpus, memory_mib: type.memoryMiB, host_threads: type.threads, gpus: type.gpus, socket, host_family: host.spec.family, hypervisor: host.spec.hypervisor,
+        az, subnet_id: launchSubnet.subnetId, vpc_id: launchSubnet.vpcId, private_ip: addresses[i]!, public_ip: withPublicIp ? publicIp(c, region) : null,
+        eni_id: resourceId("eni"), mac: macAddress(), host_id: host.hostId, previous_host_id: null, key_name: input.KeyName ?? null, launch_time: now,
+        state: "pending", state_at: now, settles_at: settlesAt, host_release_at: null, transition_reason: "", state_reason_code: null, state_reason_message: null,
+        client_token: token ?? null, token_scope: token ? scope : null, request_hash: token ? hash : null, user_data: input.UserData ?? null,
+        groups: JSON.stringify(groups), disable_api_termination: input.DisableApiTermination ? 1 : 0, disable_api_stop: input.DisableApiStop ? 1 : 0,
+        shutdown_behavior: shutdown, architecture: image.architecture, virtualization_type: image.virtualizationType, root_device_name: image.rootDeviceName,
+        root_device_type: image.rootDeviceType, platform: image.platform ?? null, kernel_id: input.KernelId ?? image.kernelId ?? null, ramdisk_id: input.RamdiskId ?? null,
+        ebs_optimized: input.EbsOptimized ? 1 : 0, source_dest_check: 1, ena_support: image.enaSupport ? 1 : 0, monitoring: input.Monitoring?.Enabled ? "pending" : "disabled",
+        tenancy: input.Placement?.Tenancy ?? "default", placement_group: null, block_devices: JSON.stringify(devices), boots: JSON.stringify(boots),
+      };
+      c.instances.insert(row);
+      if (instanceTags.length) c.tags.set(account, region, instanceId, "instance", instanceTags);
+      tagResources(c, account, region, "volume", devices.map((d) => d.volumeId!).filter(Boolean), tagsByType.get("volume"));
+      tagResources(c, account, region, "network-interface", [row.eni_id], tagsByType.get("network-interface"));
+      rows.push({ ...row, seq: 0 });
+    }
+    return reservationOf(c, rows, now);
+  });
+}
+
+function tagResources(c: Ec2Context, account: string, region: string, type: string, ids: string[], tags: Tag[] | undefined): void {
+  if (!tags?.length) return;
+  for (const id of ids) c.tags.set(account, region, id, type, tags);
+}
+
+function placeable(c: Ec2Context, region: string, az: string, type: TypeSpec, count: number, now: number): boolean {
+  const session = c.hypervisor.session(region, az, type, now);
+  for (let i = 0; i < count; i++) if (!session.place(type)) return false;
+  return true;
+}
+
+function publicIp(c: Ec2Context, region: string): string {
+  for (;;) {
+    const ip = randomPublicIp();
+    if (!c.instances.publicIpUsed(region, ip)) return ip;
+  }
+}
+
+export { publicIp as allocatePublicIp };
+
+function resolveGroups(c: Ec2Context, account: string, region: string, vpcId: string, ids: string[], names: string[]): { GroupId: string; GroupName: string }[] {
+  const out: { GroupId: string; GroupName: string }[] = [];
+  for (const id of ids) {
+    assertIdShape(id, "sg", "InvalidGroupId.Malformed");
+    const g = c.network.group(account, region, id);
+    if (!g) throw new ServiceError("InvalidGroup.NotFound", `The security group '${id}' does not exist`);
+    if (g.vpcId !== vpcId) throw Ec2Errors.invalidValue(`Security group ${id} and subnet belong to different networks.`);
+    if (!out.some((x) => x.GroupId === id)) out.push({ GroupId: g.groupId, GroupName: g.groupName });
+  }
+  for (const name of names) {
+    const g = c.network.groupByName(account, region, vpcId, name);
+    if (!g) throw new ServiceError("InvalidGroup.NotFound", `The security group '${name}' does not exist in VPC '${vpcId}'`);
+    if (!out.some((x) => x.GroupId === g.groupId)) out.push({ GroupId: g.groupId, GroupName: g.groupName });
+  }
+  if (out.length === 0) {
+    const g = c.network.defaultGroup(account, region, vpcId);
+    out.push({ GroupId: g.groupId, GroupName: g.groupName });
+  }
+  return out;
+}
+
+export function reservationOf(c: Ec2Context, rows: InstanceRow[], now: number): Reservation {
+  return {
+    ReservationId: rows[0]!.reservation_id,
+    OwnerId: rows[0]!.account,
+    Groups: [],
+    Instances: rows.map((r) => presentInstance(c, r, now, c.tags.tagsOf(r.account, r.region, r.instance_id))),
+  };
+}

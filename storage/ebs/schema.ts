@@ -1,0 +1,169 @@
+import type { Database } from "../state/database.js";
+
+/**
+ * EBS tables. Times are epoch milliseconds; every state that moves with time (creating → available,
+ * attaching → attached, snapshot progress, modification states) is derived from them when read.
+ * Block data is sparse: only written 512 KiB blocks have a row, each pointing at an immutable blob,
+ * and snapshots and volumes of one lineage share blobs instead of copying bytes.
+ */
+const MIGRATIONS = [
+  `CREATE TABLE ebs_volumes (
+     volume_id TEXT PRIMARY KEY,
+     account TEXT NOT NULL,
+     region TEXT NOT NULL,
+     az TEXT NOT NULL,
+     size INTEGER NOT NULL,
+     volume_type TEXT NOT NULL,
+     iops INTEGER,
+     throughput INTEGER,
+     encrypted INTEGER NOT NULL,
+     kms_key_id TEXT,
+     snapshot_id TEXT,
+     multi_attach INTEGER NOT NULL,
+     created_at INTEGER NOT NULL,
+     ready_at INTEGER NOT NULL,
+     deleted_at INTEGER,
+     client_token TEXT,
+     request_hash TEXT,
+     lineage TEXT NOT NULL
+   )`,
+  "CREATE INDEX ebs_volumes_scope ON ebs_volumes (account, region)",
+  `CREATE TABLE ebs_attachments (
+     volume_id TEXT NOT NULL,
+     instance_id TEXT NOT NULL,
+     account TEXT NOT NULL,
+     region TEXT NOT NULL,
+     device TEXT NOT NULL,
+     attach_time INTEGER NOT NULL,
+     attached_at INTEGER NOT NULL,
+     detach_at INTEGER,
+     detached_at INTEGER,
+     delete_on_termination INTEGER NOT NULL,
+     is_root INTEGER NOT NULL DEFAULT 0
+   )`,
+  "CREATE INDEX ebs_attachments_volume ON ebs_attachments (volume_id)",
+  "CREATE INDEX ebs_attachments_instance ON ebs_attachments (account, region, instance_id)",
+  `CREATE TABLE ebs_volume_blocks (
+     volume_id TEXT NOT NULL,
+     block_index INTEGER NOT NULL,
+     blob_id TEXT NOT NULL,
+     checksum TEXT NOT NULL,
+     PRIMARY KEY (volume_id, block_index)
+   ) WITHOUT ROWID`,
+  `CREATE TABLE ebs_modifications (
+     volume_id TEXT NOT NULL,
+     started_at INTEGER NOT NULL,
+     optimizing_at INTEGER NOT NULL,
+     completed_at INTEGER NOT NULL,
+     original TEXT NOT NULL,
+     target TEXT NOT NULL,
+     PRIMARY KEY (volume_id, started_at)
+   )`,
+  `CREATE TABLE ebs_snapshots (
+     snapshot_id TEXT PRIMARY KEY,
+     account TEXT NOT NULL,
+     region TEXT NOT NULL,
+     volume_id TEXT NOT NULL,
+     volume_size INTEGER NOT NULL,
+     description TEXT NOT NULL DEFAULT '',
+     encrypted INTEGER NOT NULL,
+     kms_key_id TEXT,
+     started_at INTEGER NOT NULL,
+     complete_at INTEGER,
+     timeout_at INTEGER,
+     failed INTEGER NOT NULL DEFAULT 0,
+     source TEXT NOT NULL,
+     parent_snapshot_id TEXT,
+     lineage TEXT NOT NULL,
+     client_token TEXT,
+     request_hash TEXT,
+     storage_tier TEXT NOT NULL DEFAULT 'standard',
+     permissions TEXT NOT NULL DEFAULT '[]'
+   )`,
+  "CREATE INDEX ebs_snapshots_scope ON ebs_snapshots (region, account)",
+  "CREATE INDEX ebs_snapshots_volume ON ebs_snapshots (volume_id, started_at)",
+  `CREATE TABLE ebs_snapshot_blocks (
+     snapshot_id TEXT NOT NULL,
+     block_index INTEGER NOT NULL,
+     blob_id TEXT NOT NULL,
+     checksum TEXT NOT NULL,
+     written INTEGER NOT NULL DEFAULT 0,
+     PRIMARY KEY (snapshot_id, block_index)
+   ) WITHOUT ROWID`,
+];
+
+export function registerEbsSchema(db: Database): void {
+  db.registerSchema("ebs", MIGRATIONS);
+}
+
+export interface VolumeRow {
+  volume_id: string;
+  account: string;
+  region: string;
+  az: string;
+  size: number;
+  volume_type: string;
+  iops: number | null;
+  throughput: number | null;
+  encrypted: number;
+  kms_key_id: string | null;
+  snapshot_id: string | null;
+  multi_attach: number;
+  created_at: number;
+  ready_at: number;
+  deleted_at: number | null;
+  client_token: string | null;
+  request_hash: string | null;
+  lineage: string;
+}
+
+export interface AttachmentRow {
+  volume_id: string;
+  instance_id: string;
+  account: string;
+  region: string;
+  device: string;
+  attach_time: number;
+  attached_at: number;
+  detach_at: number | null;
+  detached_at: number | null;
+  delete_on_termination: number;
+  is_root: number;
+}
+
+export interface ModificationRow {
+  volume_id: string;
+  started_at: number;
+  optimizing_at: number;
+  completed_at: number;
+  original: string;
+  target: string;
+}
+
+export interface SnapshotRow {
+  snapshot_id: string;
+  account: string;
+  region: string;
+  volume_id: string;
+  volume_size: number;
+  description: string;
+  encrypted: number;
+  kms_key_id: string | null;
+  started_at: number;
+  complete_at: number | null;
+  timeout_at: number | null;
+  failed: number;
+  source: "volume" | "direct" | "copy";
+  parent_snapshot_id: string | null;
+  lineage: string;
+  client_token: string | null;
+  request_hash: string | null;
+  storage_tier: string;
+  permissions: string;
+}
+
+export interface BlockRow {
+  block_index: number;
+  blob_id: string;
+  checksum: string;
+}

@@ -1,0 +1,321 @@
+import type { Statement } from "better-sqlite3";
+import type { DomainEnvironment } from "../state/environment.js";
+import type { AttachmentRow, BlockRow, ModificationRow, SnapshotRow, VolumeRow } from "./schema.js";
+import { registerEbsSchema } from "./schema.js";
+import type { EbsQuotas, EbsTimings } from "./timing.js";
+import type { ResourceTags } from "./resource-tags.js";
+import { LocalResourceTags } from "./resource-tags.js";
+import type { Tag } from "@aws-sdk/client-ec2";
+import { quotasFrom, timingsFrom } from "./timing.js";
+
+export const BLOCK_SIZE = 524_288;
+export const BLOCKS_PER_GIB = 2048;
+
+export type VolumeState = "creating" | "available" | "in-use" | "deleting" | "deleted";
+export type AttachmentState = "attaching" | "attached" | "detaching" | "detached";
+export type SnapshotState = "pending" | "completed" | "error";
+
+/**
+ * The EBS tables behind the EC2 volume/snapshot calls and the EBS direct API, with every statement
+ * prepared once. One store per database, shared by both providers. States are derived here from
+ * stored timestamps and the clock.
+ */
+export class EbsStore {
+  readonly timings: EbsTimings;
+  readonly quotas: EbsQuotas;
+  /** Replaced by EC2's tag store when EC2 runs, so tags are shared with CreateTags/DescribeTags. */
+  tags: ResourceTags;
+  private readonly s: Record<string, Statement>;
+
+  constructor(readonly env: DomainEnvironment) {
+    registerEbsSchema(env.db);
+    this.timings = timingsFrom(env.settings);
+    this.quotas = quotasFrom(env.settings);
+    this.tags = new LocalResourceTags(env.db);
+    const p = (sql: string) => env.db.sql.prepare(sql);
+    this.s = {
+      insertVolume: p(`INSERT INTO ebs_volumes (volume_id, account, region, az, size, volume_type, iops, throughput, encrypted, kms_key_id, snapshot_id, multi_attach, created_at, ready_at, deleted_at, client_token, request_hash, lineage)
+        VALUES (@volume_id, @account, @region, @az, @size, @volume_type, @iops, @throughput, @encrypted, @kms_key_id, @snapshot_id, @multi_attach, @created_at, @ready_at, @deleted_at, @client_token, @request_hash, @lineage)`),
+      getVolume: p("SELECT * FROM ebs_volumes WHERE volume_id = ? AND account = ? AND region = ?"),
+      listVolumes: p("SELECT * FROM ebs_volumes WHERE account = ? AND region = ? AND (deleted_at IS NULL OR deleted_at > ?) ORDER BY volume_id"),
+      volumeByToken: p("SELECT * FROM ebs_volumes WHERE account = ? AND region = ? AND client_token = ?"),
+      updateVolumeSpec: p("UPDATE ebs_volumes SET size = @size, volume_type = @volume_type, iops = @iops, throughput = @throughput, multi_attach = @multi_attach WHERE volume_id = @volume_id"),
+      markVolumeDeleted: p("UPDATE ebs_volumes SET deleted_at = ? WHERE volume_id = ?"),
+      usageByType: p("SELECT COALESCE(SUM(size), 0) AS size, COALESCE(SUM(iops), 0) AS iops FROM ebs_volumes WHERE account = ? AND region = ? AND volume_type = ? AND deleted_at IS NULL"),
+      insertAttachment: p(`INSERT INTO ebs_attachments (volume_id, instance_id, account, region, device, attach_time, attached_at, detach_at, detached_at, delete_on_termination, is_root)
+        VALUES (@volume_id, @instance_id, @account, @region, @device, @attach_time, @attached_at, NULL, NULL, @delete_on_termination, @is_root)`),
+      attachmentsOfVolume: p("SELECT * FROM ebs_attachments WHERE volume_id = ? AND (detached_at IS NULL OR detached_at > ?) ORDER BY attach_time"),
+      attachmentsOfInstance: p("SELECT * FROM ebs_attachments WHERE account = ? AND region = ? AND instance_id = ? AND (detached_at IS NULL OR detached_at > ?) ORDER BY attach_time, is_root DESC, rowid"),
+      detachAttachment: p("UPDATE ebs_attachments SET detach_at = ?, detached_at = ? WHERE volume_id = ? AND instance_id = ? AND detached_at IS NULL"),
+      setDeleteOnTermination: p("UPDATE ebs_attachments SET delete_on_termination = ? WHERE account = ? AND region = ? AND instance_id = ? AND device = ? AND detached_at IS NULL"),
+      insertModification: p("INSERT INTO ebs_modifications (volume_id, started_at, optimizing_at, completed_at, original, target) VALUES (@volume_id, @started_at, @optimizing_at, @completed_at, @original, @target)"),
+      lastModification: p("SELECT * FROM ebs_modifications WHERE volume_id = ? ORDER BY started_at DESC LIMIT 1"),
+      modificationsOfScope: p(`SELECT m.* FROM ebs_modifications m JOIN ebs_volumes v ON v.volume_id = m.volume_id
+        WHERE v.account = ? AND v.region = ? AND (v.deleted_at IS NULL OR v.deleted_at > ?) ORDER BY m.volume_id, m.started_at`),
+      volumeBlocks: p("SELECT block_index, blob_id, checksum FROM ebs_volume_blocks WHERE volume_id = ? ORDER BY block_index"),
+      insertVolumeBlock: p("INSERT INTO ebs_volume_blocks (volume_id, block_index, blob_id, checksum) VALUES (?, ?, ?, ?)"),
+      deleteVolumeBlocks: p("DELETE FROM ebs_volume_blocks WHERE volume_id = ?"),
+      getVolumeBlock: p("SELECT block_index, blob_id, checksum FROM ebs_volume_blocks WHERE volume_id = ? AND block_index = ?"),
+      replaceVolumeBlock: p("INSERT INTO ebs_volume_blocks (volume_id, block_index, blob_id, checksum) VALUES (?, ?, ?, ?) ON CONFLICT (volume_id, block_index) DO UPDATE SET blob_id = excluded.blob_id, checksum = excluded.checksum"),
+      insertSnapshot: p(`INSERT INTO ebs_snapshots (snapshot_id, account, region, volume_id, volume_size, description, encrypted, kms_key_id, started_at, complete_at, timeout_at, failed, source, parent_snapshot_id, lineage, client_token, request_hash, storage_tier, permissions)
+        VALUES (@snapshot_id, @account, @region, @volume_id, @volume_size, @description, @encrypted, @kms_key_id, @started_at, @complete_at, @timeout_at, 0, @source, @parent_snapshot_id, @lineage, @client_token, @request_hash, 'standard', '[]')`),
+      getSnapshot: p("SELECT * FROM ebs_snapshots WHERE snapshot_id = ? AND region = ?"),
+      snapshotsOfRegion: p("SELECT * FROM ebs_snapshots WHERE region = ? ORDER BY snapshot_id"),
+      snapshotByToken: p("SELECT * FROM ebs_snapshots WHERE account = ? AND region = ? AND client_token = ?"),
+      lastSnapshotOfVolume: p("SELECT * FROM ebs_snapshots WHERE volume_id = ? AND source = 'volume' ORDER BY started_at DESC LIMIT 1"),
+      countSnapshots: p("SELECT COUNT(*) AS n FROM ebs_snapshots WHERE account = ? AND region = ?"),
+      completeSnapshot: p("UPDATE ebs_snapshots SET complete_at = ? WHERE snapshot_id = ?"),
+      failSnapshot: p("UPDATE ebs_snapshots SET failed = 1 WHERE snapshot_id = ?"),
+      setPermissions: p("UPDATE ebs_snapshots SET permissions = ? WHERE snapshot_id = ?"),
+      deleteSnapshot: p("DELETE FROM ebs_snapshots WHERE snapshot_id = ?"),
+      snapshotBlocks: p("SELECT block_index, blob_id, checksum FROM ebs_snapshot_blocks WHERE snapshot_id = ? ORDER BY block_index"),
+      snapshotBlocksFrom: p("SELECT block_index, blob_id, checksum FROM ebs_snapshot_blocks WHERE snapshot_id = ? AND block_index >= ? ORDER BY block_index LIMIT ?"),
+      getSnapshotBlock: p("SELECT block_index, blob_id, checksum FROM ebs_snapshot_blocks WHERE snapshot_id = ? AND block_index = ?"),
+      insertSnapshotBlock: p("INSERT INTO ebs_snapshot_blocks (snapshot_id, block_index, blob_id, checksum, written) VALUES (?, ?, ?, ?, ?)"),
+      replaceSnapshotBlock: p(`INSERT INTO ebs_snapshot_blocks (snapshot_id, block_index, blob_id, checksum, written) VALUES (?, ?, ?, ?, 1)
+        ON CONFLICT (snapshot_id, block_index) DO UPDATE SET blob_id = excluded.blob_id, checksum = excluded.checksum, written = 1`),
+      writtenBlocks: p("SELECT block_index, blob_id, checksum FROM ebs_snapshot_blocks WHERE snapshot_id = ? AND written = 1 ORDER BY block_index"),
+      deleteSnapshotBlocks: p("DELETE FROM ebs_snapshot_blocks WHERE snapshot_id = ?"),
+    };
+  }
+
+  now(): number {
+    return this.env.clock.now();
+  }
+
+  // ---- volumes
+
+  insertVolume(row: VolumeRow, tags: Tag[] = []): void {
+    this.s.insertVolume!.run(row);
+    if (tags.length) this.tags.set(row.account, row.region, row.volume_id, "volume", tags);
+  }
+
+  /** A volume of this account and region that is not gone yet (deleting ones included). */
+  volume(account: string, region: string, volumeId: string): VolumeRow | undefined {
+    const row = this.s.getVolume!.get(volumeId, account, region) as VolumeRow | undefined;
+    if (!row || this.isGone(row)) return undefined;
+    return row;
+  }
+
+  volumes(account: string, region: string): VolumeRow[] {
+    return this.s.listVolumes!.all(account, region, this.now() - this.timings.volumeDeleteMs) as VolumeRow[];
+  }
+
+  volumeByToken(account: string, region: string, token: string): VolumeRow | undefined {
+    return this.s.volumeByToken!.get(account, region, token) as VolumeRow | undefined;
+  }
+
+  updateVolumeSpec(row: Pick<VolumeRow, "volume_id" | "size" | "volume_type" | "iops" | "throughput" | "multi_attach">): void {
+    this.s.updateVolumeSpec!.run(row);
+  }
+
+  usage(account: string, region: string, type: string): { size: number; iops: number } {
+    return this.s.usageByType!.get(account, region, type) as { size: number; iops: number };
+  }
+
+  private isGone(row: VolumeRow): boolean {
+    return row.deleted_at !== null && this.now() >= row.deleted_at + this.timings.volumeDeleteMs;
+  }
+
+  volumeState(row: VolumeRow, attachments = this.attachmentsOfVolume(row.volume_id)): VolumeState {
+    const now = this.now();
+    if (row.deleted_at !== null) return now >= row.deleted_at + this.timings.volumeDeleteMs ? "deleted" : "deleting";
+    if (now < row.ready_at) return "creating";
+    return attachments.length > 0 ? "in-use" : "available";
+  }
+
+  /** Deletes a volume: its metadata shows `deleting` for a while, its blocks are freed now. */
+  deleteVolume(row: VolumeRow): void {
+    const volumeId = row.volume_id;
+    this.s.markVolumeDeleted!.run(this.now(), volumeId);
+    this.tags.deleteAll(row.account, row.region, volumeId);
+    this.releaseVolumeBlocks(volumeId);
+  }
+
+  // ---- attachments
+
+  insertAttachment(row: Omit<AttachmentRow, "detach_at" | "detached_at">): void {
+    this.s.insertAttachment!.run(row);
+  }
+
+  /** Attachments not yet detached (attaching, attached, detaching). */
+  attachmentsOfVolume(volumeId: string): AttachmentRow[] {
+    return this.s.attachmentsOfVolume!.all(volumeId, this.now()) as AttachmentRow[];
+  }
+
+  attachmentsOfInstance(account: string, region: string, instanceId: string): AttachmentRow[] {
+    return this.s.attachmentsOfInstance!.all(account, region, instanceId, this.now()) as AttachmentRow[];
+  }
+
+  attachmentState(row: AttachmentRow): AttachmentState {
+    const now = this.now();
+    if (row.detach_at !== null) return row.detached_at !== null && now >= row.detached_at ? "detached" : "detaching";
+    return now < row.attached_at ? "attaching" : "attached";
+  }
+
+  detach(volumeId: string, instanceId: string, durationMs = this.timings.detachMs): void {
+    const now = this.now();
+    this.s.detachAttachment!.run(now, now + durationMs, volumeId, instanceId);
+  }
+
+  setDeleteOnTermination(account: string, region: string, instanceId: string, device: string, value: boolean): boolean {
+    return this.s.setDeleteOnTermination!.run(value ? 1 : 0, account, region, instanceId, device).changes > 0;
+  }
+
+  // ---- modifications
+
+  insertModification(row: ModificationRow): void {
+    this.s.insertModification!.run(row);
+  }
+
+  lastModification(volumeId: string): ModificationRow | undefined {
+    return this.s.lastModification!.get(volumeId) as ModificationRow | undefined;
+  }
+
+  modifications(account: string, region: string): ModificationRow[] {
+    return this.s.modificationsOfScope!.all(account, region, this.now() - this.timings.volumeDeleteMs) as ModificationRow[];
+  }
+
+  // ---- blocks
+
+  volumeBlocks(volumeId: string): BlockRow[] {
+    return this.s.volumeBlocks!.all(volumeId) as BlockRow[];
+  }
+
+  volumeBlock(volumeId: string, index: number): BlockRow | undefined {
+    return this.s.getVolumeBlock!.get(volumeId, index) as BlockRow | undefined;
+  }
+
+  /** Points a volume block at a new blob (a guest write), freeing the blob it replaces. */
+  writeVolumeBlock(volumeId: string, index: number, blobId: string, checksum: string): void {
+    const old = this.volumeBlock(volumeId, index);
+    this.s.replaceVolumeBlock!.run(volumeId, index, blobId, checksum);
+    this.env.blobs.retain(blobId);
+    if (old) this.env.blobs.release(old.blob_id);
+  }
+
+  /** Gives a new volume the blocks of a snapshot: rows are copied, bytes are shared. */
+  copySnapshotBlocksToVolume(snapshotId: string, volumeId: string): void {
+    for (const block of this.snapshotBlocks(snapshotId)) {
+      this.s.insertVolumeBlock!.run(volumeId, block.block_index, block.blob_id, block.checksum);
+      this.env.blobs.retain(block.blob_id);
+    }
+  }
+
+  copyVolumeBlocksToSnapshot(volumeId: string, snapshotId: string): void {
+    for (const block of this.volumeBlocks(volumeId)) {
+      this.s.insertSnapshotBlock!.run(snapshotId, block.block_index, block.blob_id, block.checksum, 0);
+      this.env.blobs.retain(block.blob_id);
+    }
+  }
+
+  copySnapshotBlocks(fromSnapshotId: string, toSnapshotId: string): void {
+    for (const block of this.snapshotBlocks(fromSnapshotId)) {
+      this.s.insertSnapshotBlock!.run(toSnapshotId, block.block_index, block.blob_id, block.checksum, 0);
+      this.env.blobs.retain(block.blob_id);
+    }
+  }
+
+  private releaseVolumeBlocks(volumeId: string): void {
+    for (const block of this.volumeBlocks(volumeId)) this.env.blobs.release(block.blob_id);
+    this.s.deleteVolumeBlocks!.run(volumeId);
+  }
+
+  // ---- snapshots
+
+  insertSnapshot(row: Omit<SnapshotRow, "failed" | "storage_tier" | "permissions">, tags: Tag[] = []): void {
+    this.s.insertSnapshot!.run(row);
+    if (tags.length) this.tags.set(row.account, row.region, row.snapshot_id, "snapshot", tags);
+  }
+
+  snapshot(region: string, snapshotId: string): SnapshotRow | undefined {
+    return this.s.getSnapshot!.get(snapshotId, region) as SnapshotRow | undefined;
+  }
+
+  snapshotsOfRegion(region: string): SnapshotRow[] {
+    return this.s.snapshotsOfRegion!.all(region) as SnapshotRow[];
+  }
+
+  snapshotByToken(account: string, region: string, token: string): SnapshotRow | undefined {
+    return this.s.snapshotByToken!.get(account, region, token) as SnapshotRow | undefined;
+  }
+
+  lastSnapshotOfVolume(volumeId: string): SnapshotRow | undefined {
+    return this.s.lastSnapshotOfVolume!.get(volumeId) as SnapshotRow | undefined;
+  }
+
+  snapshotCount(account: string, region: string): number {
+    return (this.s.countSnapshots!.get(account, region) as { n: number }).n;
+  }
+
+  snapshotState(row: SnapshotRow): SnapshotState {
+    const now = this.now();
+    if (row.failed) return "error";
+    if (row.complete_at === null) return row.timeout_at !== null && now >= row.timeout_at ? "error" : "pending";
+    return now < row.complete_at ? "pending" : "completed";
+  }
+
+  snapshotProgress(row: SnapshotRow): string {
+    const state = this.snapshotState(row);
+    if (state === "completed") return "100%";
+    if (state === "error" || row.complete_at === null) return "0%";
+    const span = Math.max(1, row.complete_at - row.started_at);
+    return `${Math.min(99, Math.floor(((this.now() - row.started_at) / span) * 100))}%`;
+  }
+
+  markSnapshotComplete(snapshotId: string, atMs: number): void {
+    this.s.completeSnapshot!.run(atMs, snapshotId);
+  }
+
+  failSnapshot(snapshotId: string): void {
+    this.s.failSnapshot!.run(snapshotId);
+  }
+
+  setPermissions(snapshotId: string, permissions: string[]): void {
+    this.s.setPermissions!.run(JSON.stringify(permissions), snapshotId);
+  }
+
+  deleteSnapshot(row: SnapshotRow): void {
+    const snapshotId = row.snapshot_id;
+    this.tags.deleteAll(row.account, row.region, snapshotId);
+    for (const block of this.snapshotBlocks(snapshotId)) this.env.blobs.release(block.blob_id);
+    this.s.deleteSnapshotBlocks!.run(snapshotId);
+    this.s.deleteSnapshot!.run(snapshotId);
+  }
+
+  snapshotBlocks(snapshotId: string): BlockRow[] {
+    return this.s.snapshotBlocks!.all(snapshotId) as BlockRow[];
+  }
+
+  snapshotBlocksFrom(snapshotId: string, fromIndex: number, limit: number): BlockRow[] {
+    return this.s.snapshotBlocksFrom!.all(snapshotId, fromIndex, limit) as BlockRow[];
+  }
+
+  snapshotBlock(snapshotId: string, index: number): BlockRow | undefined {
+    return this.s.getSnapshotBlock!.get(snapshotId, index) as BlockRow | undefined;
+  }
+
+  /** Stores a block written through PutSnapshotBlock, freeing the blob it replaces. */
+  writeSnapshotBlock(snapshotId: string, index: number, blobId: string, checksum: string): void {
+    const old = this.snapshotBlock(snapshotId, index);
+    this.s.replaceSnapshotBlock!.run(snapshotId, index, blobId, checksum);
+    this.env.blobs.retain(blobId);
+    if (old) this.env.blobs.release(old.blob_id);
+  }
+
+  writtenBlocks(snapshotId: string): BlockRow[] {
+    return this.s.writtenBlocks!.all(snapshotId) as BlockRow[];
+  }
+}
+
+const stores = new WeakMap<object, EbsStore>();
+
+/** The one store of this database, so both EBS providers share statements and settings. */
+export function ebsStoreFor(env: DomainEnvironment): EbsStore {
+  let store = stores.get(env.db);
+  if (!store) {
+    store = new EbsStore(env);
+    stores.set(env.db, store);
+  }
+  return store;
+}

@@ -1,0 +1,132 @@
+import { describe, it, before, after } from "node:test";
+import assert from "node:assert/strict";
+import {
+  EC2Client, CreateVolumeCommand, CreateSnapshotCommand, DescribeSnapshotsCommand, CopySnapshotCommand, DeleteSnapshotCommand,
+  ModifySnapshotAttributeCommand, DescribeSnapshotAttributeCommand, waitUntilSnapshotCompleted,
+} from "@aws-sdk/client-ec2";
+import type { Cloudbox } from "../../services/cloudbox.js";
+import { startTestCloudbox, sdkConfig, boto3 } from "../support/fixture.js";
+import { advanceWhile, waiterFast } from "./support.js";
+
+async function rejectsWith(promise: Promise<unknown>, code: string, message?: RegExp | string): Promise<void> {
+  await assert.rejects(promise, (error: Error & { name: string }) => {
+    assert.equal(error.name, code, `${error.name}: ${error.message}`);
+    if (typeof message === "string") assert.equal(error.message, message);
+    else if (message) assert.match(error.message, message);
+    return true;
+  });
+}
+
+describe("EBS snapshots through the EC2 API", () => {
+  let cb: Cloudbox;
+  let ec2: EC2Client;
+  let volumeId: string;
+  before(async () => {
+    cb = await startTestCloudbox({ clock: "virtual" });
+    ec2 = new EC2Client(sdkConfig(cb));
+    volumeId = (await ec2.send(new CreateVolumeCommand({ AvailabilityZone: "us-east-1a", Size: 12, VolumeType: "gp3" }))).VolumeId!;
+    cb.clock.advance!(3_000);
+  });
+  after(async () => {
+    ec2.destroy();
+    await cb.stop();
+  });
+
+  it("CreateSnapshot: pending with progress from the clock, then the snapshotCompleted waiter", async () => {
+    const snap = await ec2.send(new CreateSnapshotCommand({ VolumeId: volumeId, Description: "nightly", TagSpecifications: [{ ResourceType: "snapshot", Tags: [{ Key: "k", Value: "v" }] }] }));
+    assert.match(snap.SnapshotId!, /^snap-[0-9a-f]{17}$/);
+    assert.deepEqual([snap.State, snap.Progress, snap.VolumeId, snap.VolumeSize, snap.OwnerId, snap.Description], ["pending", "0%", volumeId, 12, "000000000000", "nightly"]);
+    assert.deepEqual(snap.Tags, [{ Key: "k", Value: "v" }]);
+    cb.clock.advance!(1_500);
+    const half = (await ec2.send(new DescribeSnapshotsCommand({ SnapshotIds: [snap.SnapshotId!] }))).Snapshots![0]!;
+    assert.deepEqual([half.State, half.Progress], ["pending", "50%"]);
+    const waited = await advanceWhile(cb, waitUntilSnapshotCompleted({ client: ec2, ...waiterFast }, { SnapshotIds: [snap.SnapshotId!] }), 500);
+    assert.equal(waited.state, "SUCCESS");
+    const done = (await ec2.send(new DescribeSnapshotsCommand({ SnapshotIds: [snap.SnapshotId!] }))).Snapshots![0]!;
+    assert.deepEqual([done.State, done.Progress], ["completed", "100%"]);
+    // A second snapshot of the same volume within 15 s is throttled.
+    cb.clock.advance!(20_000);
+    await ec2.send(new CreateSnapshotCommand({ VolumeId: volumeId }));
+    await rejectsWith(ec2.send(new CreateSnapshotCommand({ VolumeId: volumeId })), "SnapshotCreationPerVolumeRateExceeded");
+    cb.clock.advance!(20_000);
+  });
+
+  it("CreateVolume from a snapshot: pending refused, smaller refused, default size is the snapshot's", async () => {
+    const snap = await ec2.send(new CreateSnapshotCommand({ VolumeId: volumeId }));
+    await rejectsWith(ec2.send(new CreateVolumeCommand({ AvailabilityZone: "us-east-1b", SnapshotId: snap.SnapshotId })), "IncorrectState", "Snapshot is in invalid state - pending");
+    cb.clock.advance!(20_000);
+    await rejectsWith(ec2.send(new CreateVolumeCommand({ AvailabilityZone: "us-east-1b", SnapshotId: snap.SnapshotId, Size: 4 })), "InvalidParameterValue", /expect size >= 12GiB/);
+    const restored = await ec2.send(new CreateVolumeCommand({ AvailabilityZone: "us-east-1b", SnapshotId: snap.SnapshotId }));
+    assert.deepEqual([restored.Size, restored.SnapshotId, restored.VolumeType], [12, snap.SnapshotId, "gp2"]);
+    const bigger = await ec2.send(new CreateVolumeCommand({ AvailabilityZone: "us-east-1b", SnapshotId: snap.SnapshotId, Size: 30, VolumeType: "gp3" }));
+    assert.equal(bigger.Size, 30);
+  });
+
+  it("DescribeSnapshots: OwnerIds self, filters, MaxResults rules, unknown ids", async () => {
+    const mine = await ec2.send(new DescribeSnapshotsCommand({ OwnerIds: ["self"] }));
+    assert.ok(mine.Snapshots!.length >= 3);
+    assert.ok(mine.Snapshots!.every((s) => s.OwnerId === "000000000000"));
+    const tagged = await ec2.send(new DescribeSnapshotsCommand({ OwnerIds: ["self"], Filters: [{ Name: "tag:k", Values: ["v"] }, { Name: "status", Values: ["completed"] }] }));
+    assert.equal(tagged.Snapshots!.length, 1);
+    const byVolume = await ec2.send(new DescribeSnapshotsCommand({ Filters: [{ Name: "volume-id", Values: [volumeId] }, { Name: "description", Values: ["night*"] }] }));
+    assert.equal(byVolume.Snapshots!.length, 1);
+    const other = await ec2.send(new DescribeSnapshotsCommand({ OwnerIds: ["111122223333"] }));
+    assert.deepEqual(other.Snapshots, []);
+    await rejectsWith(ec2.send(new DescribeSnapshotsCommand({ MaxResults: 3 })), "InvalidParameterValue");
+    await rejectsWith(ec2.send(new DescribeSnapshotsCommand({ SnapshotIds: ["snap-0123456789abcdef0"] })), "InvalidSnapshot.NotFound", "The snapshot 'snap-0123456789abcdef0' does not exist.");
+    await rejectsWith(ec2.send(new DescribeSnapshotsCommand({ SnapshotIds: ["snapshot"] })), "InvalidSnapshotID.Malformed");
+    const page = await ec2.send(new DescribeSnapshotsCommand({ OwnerIds: ["self"], MaxResults: 5 }));
+    assert.ok(page.Snapshots!.length <= 5);
+  });
+
+  it("sharing: RestorableByUserIds and another account creating a volume from a shared snapshot", async () => {
+    const snap = await ec2.send(new CreateSnapshotCommand({ VolumeId: volumeId }));
+    cb.clock.advance!(20_000);
+    const other = new EC2Client({ ...sdkConfig(cb), credentials: { accessKeyId: "111122223333", secretAccessKey: "x" } });
+    await rejectsWith(other.send(new CreateVolumeCommand({ AvailabilityZone: "us-east-1a", SnapshotId: snap.SnapshotId })), "InvalidSnapshot.NotFound");
+    await ec2.send(new ModifySnapshotAttributeCommand({ SnapshotId: snap.SnapshotId, Attribute: "createVolumePermission", OperationType: "add", UserIds: ["111122223333"] }));
+    const attribute = await ec2.send(new DescribeSnapshotAttributeCommand({ SnapshotId: snap.SnapshotId, Attribute: "createVolumePermission" }));
+    assert.deepEqual(attribute.CreateVolumePermissions, [{ UserId: "111122223333" }]);
+    const restorable = await other.send(new DescribeSnapshotsCommand({ RestorableByUserIds: ["self"] }));
+    assert.deepEqual(restorable.Snapshots!.map((s) => s.SnapshotId), [snap.SnapshotId]);
+    const volume = await other.send(new CreateVolumeCommand({ AvailabilityZone: "us-east-1a", SnapshotId: snap.SnapshotId }));
+    assert.equal(volume.SnapshotId, snap.SnapshotId);
+    await rejectsWith(other.send(new DeleteSnapshotCommand({ SnapshotId: snap.SnapshotId })), "UnauthorizedOperation");
+    other.destroy();
+  });
+
+  it("CopySnapshot into another region, then DeleteSnapshot", async () => {
+    const snap = await ec2.send(new CreateSnapshotCommand({ VolumeId: volumeId }));
+    const west = new EC2Client(sdkConfig(cb, "us-west-2"));
+    await rejectsWith(west.send(new CopySnapshotCommand({ SourceRegion: "us-east-1", SourceSnapshotId: snap.SnapshotId })), "IncorrectState", /pending/);
+    cb.clock.advance!(20_000);
+    const copy = await west.send(new CopySnapshotCommand({ SourceRegion: "us-east-1", SourceSnapshotId: snap.SnapshotId, Encrypted: true }));
+    const copied = (await west.send(new DescribeSnapshotsCommand({ SnapshotIds: [copy.SnapshotId!] }))).Snapshots![0]!;
+    assert.deepEqual([copied.State, copied.VolumeId, copied.Encrypted, copied.VolumeSize], ["pending", "vol-ffffffff", true, 12]);
+    assert.equal(copied.Description, `[Copied ${snap.SnapshotId} from us-east-1]`);
+    await rejectsWith(ec2.send(new DescribeSnapshotsCommand({ SnapshotIds: [copy.SnapshotId!] })), "InvalidSnapshot.NotFound");
+    await west.send(new DeleteSnapshotCommand({ SnapshotId: copy.SnapshotId }));
+    await rejectsWith(west.send(new DescribeSnapshotsCommand({ SnapshotIds: [copy.SnapshotId!] })), "InvalidSnapshot.NotFound");
+    await rejectsWith(west.send(new DeleteSnapshotCommand({ SnapshotId: copy.SnapshotId })), "InvalidSnapshot.NotFound");
+    west.destroy();
+  });
+
+  it("boto3: create a volume, snapshot it and describe it", async () => {
+    const out = (await boto3(cb, `
+import boto3, json
+ec2 = boto3.client("ec2")
+v = ec2.create_volume(AvailabilityZone="us-east-1c", Size=3, VolumeType="gp3")
+print(json.dumps({"state": v["State"], "id": v["VolumeId"], "iops": v["Iops"]}))
+`)) as { state: string; id: string; iops: number };
+    assert.deepEqual([out.state, out.iops], ["creating", 3000]);
+    cb.clock.advance!(3_000);
+    const snap = (await boto3(cb, `
+import boto3, json
+ec2 = boto3.client("ec2")
+s = ec2.create_snapshot(VolumeId="${out.id}", Description="from boto3")
+d = ec2.describe_snapshots(SnapshotIds=[s["SnapshotId"]])["Snapshots"][0]
+print(json.dumps({"state": d["State"], "volume": d["VolumeId"], "desc": d["Description"]}))
+`)) as { state: string; volume: string; desc: string };
+    assert.deepEqual(snap, { state: "pending", volume: out.id, desc: "from boto3" });
+  });
+});
