@@ -11,7 +11,7 @@ import { writeBody } from "./body-writer.js";
 import type { BodyInput } from "./body-writer.js";
 import { checkCopySourceConditions, checkReadConditions, checkWriteConditions } from "./conditions.js";
 import { parseRange } from "./byte-range.js";
-import { objectBody, objectHeaders, segmentsOf, storedAttributes } from "./object-view.js";
+import { checkKeyAndMetadata, objectBody, objectHeaders, segmentsOf, storedAttributes } from "./object-view.js";
 import { parseCopySource } from "./copy-source.js";
 
 /** 5 GiB: the largest single PUT, copy source and part. */
@@ -88,6 +88,7 @@ export function objectHandlers({ store, clock, bucketFor }: ObjectDeps) {
       if (input.ContentLength !== undefined && input.ContentLength > MAX_SINGLE_UPLOAD) {
         throw S3Errors.entityTooLarge(input.ContentLength, MAX_SINGLE_UPLOAD);
       }
+      checkKeyAndMetadata(key, input.Metadata);
       const storageClass = storageClassOf(input.StorageClass);
       const conditional = input.IfMatch !== undefined || input.IfNoneMatch !== undefined;
       if (conditional) checkWriteConditions(input, s.objectRefs.get(bucket.id, key) as { etag: string } | undefined, key);
@@ -155,6 +156,7 @@ export function objectHandlers({ store, clock, bucketFor }: ObjectDeps) {
       const source = parseCopySource(input.CopySource!);
       const sourceBucket = bucketFor(source.bucket, ctx);
       const replace = input.MetadataDirective === "REPLACE";
+      checkKeyAndMetadata(key, replace ? input.Metadata : undefined);
       if (input.MetadataDirective !== undefined && !replace && input.MetadataDirective !== "COPY") {
         throw S3Errors.invalidArgument("Unknown metadata directive.", "x-amz-metadata-directive", input.MetadataDirective);
       }

@@ -1,6 +1,7 @@
 import type { Readable } from "node:stream";
 import type { BlobSegment } from "../blobs/blob-store.js";
 import type { ContentHeaders, ObjectRow, S3Store } from "./s3-store.js";
+import { S3Errors } from "./s3-errors.js";
 
 /** Content headers and user metadata of a write, as stored with the object or upload. */
 export interface StoredAttributes {
@@ -21,6 +22,17 @@ interface AttributeInput {
   Expires?: Date | string;
   WebsiteRedirectLocation?: string;
   Metadata?: Record<string, string>;
+}
+
+/** The checks every write of a new key makes: 1,024 UTF-8 bytes of key, 2 KB of user metadata. */
+export function checkKeyAndMetadata(key: string, metadata: Record<string, string> | undefined): void {
+  const keySize = Buffer.byteLength(key);
+  if (keySize > 1024) throw S3Errors.keyTooLong(keySize);
+  if (metadata) {
+    let size = 0;
+    for (const [k, v] of Object.entries(metadata)) size += Buffer.byteLength(k) + Buffer.byteLength(v);
+    if (size > 2048) throw S3Errors.metadataTooLarge(size);
+  }
 }
 
 export function storedAttributes(input: AttributeInput): StoredAttributes {

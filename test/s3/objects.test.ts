@@ -225,6 +225,12 @@ describe("S3 objects (SDK v3, default client settings)", () => {
     assert.match(await res.text(), /<Code>MalformedXML<\/Code>/);
   });
 
+  it("refuses keys over 1,024 bytes and metadata over 2 KB", async () => {
+    await rejectsWith(s3.send(new PutObjectCommand({ Bucket, Key: "é".repeat(513), Body: "x" })), "KeyTooLongError", 400);
+    await rejectsWith(s3.send(new PutObjectCommand({ Bucket, Key: "meta", Body: "x", Metadata: { big: "v".repeat(2100) } })), "MetadataTooLarge", 400);
+    await s3.send(new PutObjectCommand({ Bucket, Key: "k".repeat(1024), Body: "x" }));
+  });
+
   it("refuses a single PUT over 5 GiB with EntityTooLarge before reading the body", async () => {
     const url = new URL(`${cb.endpoint}/objects/huge`);
     const { status, body } = await new Promise<{ status: number; body: string }>((resolve, reject) => {
