@@ -37,7 +37,9 @@ export function objectHandlers({ store, clock, bucketFor }: ObjectDeps) {
   const { s, db } = { s: store.s, db: store.db };
 
   // Built once: better-sqlite3 creates several wrapper functions per transaction() call.
-  const commitPut = db.sql.transaction((conditions: { IfMatch?: string; IfNoneMatch?: string } | undefined, row: ObjectRow) => {
+  const commitPut = db.sql.transaction((conditions: { IfMatch?: string; IfNoneMatch?: string } | undefined, row: ObjectRow, bucketName: string) => {
+    // The body streamed outside any transaction: the bucket may have been deleted meanwhile.
+    if (!s.bucketExists.get(row.bucket_id)) throw S3Errors.noSuchBucket(bucketName);
     if (conditions) checkWriteConditions(conditions, s.objectRefs.get(row.bucket_id, row.key) as { etag: string } | undefined, row.key);
     store.removeObject(row.bucket_id, row.key);
     s.insertObject.run(row);
@@ -100,7 +102,7 @@ export function objectHandlers({ store, clock, bucketFor }: ObjectDeps) {
           bucket_id: bucket.id, key, size: written.blob.size, etag, last_modified: clock.now(), blob_id: written.blob.id, segments: null, part_sizes: null,
           ...attributes, storage_class: storageClass,
           checksum_algorithm: written.checksum?.algorithm ?? null, checksum_value: written.checksum?.value ?? null, checksum_type: written.checksum ? "FULL_OBJECT" : null,
-        });
+        }, bucket.name);
       } catch (error) {
         store.blobs.discard(written.blob.id);
         throw error;

@@ -85,7 +85,7 @@ const MIGRATIONS = [
 
 /** The S3 tables and every statement the handlers run, prepared once. */
 type StatementName =
-  | "bucketByName" | "insertBucket" | "deleteBucket" | "listBuckets" | "anyObject" | "object" | "objectRefs" | "insertObject" | "deleteObject"
+  | "bucketByName" | "bucketExists" | "insertBucket" | "deleteBucket" | "listBuckets" | "anyObject" | "object" | "objectRefs" | "insertObject" | "deleteObject"
   | "listFrom" | "listAfter" | "insertUpload" | "upload" | "deleteUpload" | "uploadsOfBucket" | "listUploads" | "part" | "parts" | "listParts"
   | "upsertPart" | "deleteParts";
 
@@ -97,6 +97,7 @@ export class S3Store {
     const sql = db.sql;
     this.s = {
       bucketByName: sql.prepare("SELECT id, name, account, region, created_at FROM s3_buckets WHERE name = ?"),
+      bucketExists: sql.prepare("SELECT 1 FROM s3_buckets WHERE id = ?"),
       insertBucket: sql.prepare("INSERT INTO s3_buckets (name, account, region, created_at) VALUES (?, ?, ?, ?)"),
       deleteBucket: sql.prepare("DELETE FROM s3_buckets WHERE id = ?"),
       listBuckets: sql.prepare("SELECT name, region, created_at FROM s3_buckets WHERE account = @account AND name > @after AND name >= @prefix AND (@region IS NULL OR region = @region) ORDER BY name LIMIT @limit"),
