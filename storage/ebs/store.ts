@@ -76,6 +76,12 @@ export class EbsStore {
         ON CONFLICT (snapshot_id, block_index) DO UPDATE SET blob_id = excluded.blob_id, checksum = excluded.checksum, written = 1`),
       writtenBlocks: p("SELECT block_index, blob_id, checksum FROM ebs_snapshot_blocks WHERE snapshot_id = ? AND written = 1 ORDER BY block_index"),
       deleteSnapshotBlocks: p("DELETE FROM ebs_snapshot_blocks WHERE snapshot_id = ?"),
+      accountSettings: p("SELECT encryption_by_default, default_kms_key_id FROM ebs_account_settings WHERE account = ? AND region = ?"),
+      setEncryptionByDefault: p(`INSERT INTO ebs_account_settings (account, region, encryption_by_default) VALUES (?, ?, ?)
+        ON CONFLICT (account, region) DO UPDATE SET encryption_by_default = excluded.encryption_by_default`),
+      setDefaultKmsKey: p(`INSERT INTO ebs_account_settings (account, region, default_kms_key_id) VALUES (?, ?, ?)
+        ON CONFLICT (account, region) DO UPDATE SET default_kms_key_id = excluded.default_kms_key_id`),
+      setAutoEnableIo: p("UPDATE ebs_volumes SET auto_enable_io = ? WHERE volume_id = ?"),
     };
   }
 
@@ -130,6 +136,25 @@ export class EbsStore {
     this.s.markVolumeDeleted!.run(this.now(), volumeId);
     this.tags.deleteAll(row.account, row.region, volumeId);
     this.releaseVolumeBlocks(volumeId);
+  }
+
+  setAutoEnableIo(volumeId: string, value: boolean): void {
+    this.s.setAutoEnableIo!.run(value ? 1 : 0, volumeId);
+  }
+
+  // ---- account settings (encryption by default)
+
+  encryptionDefaults(account: string, region: string): { enabled: boolean; kmsKeyId: string | null } {
+    const row = this.s.accountSettings!.get(account, region) as { encryption_by_default: number; default_kms_key_id: string | null } | undefined;
+    return { enabled: row?.encryption_by_default === 1, kmsKeyId: row?.default_kms_key_id ?? null };
+  }
+
+  setEncryptionByDefault(account: string, region: string, enabled: boolean): void {
+    this.s.setEncryptionByDefault!.run(account, region, enabled ? 1 : 0);
+  }
+
+  setDefaultKmsKey(account: string, region: string, kmsKeyId: string | null): void {
+    this.s.setDefaultKmsKey!.run(account, region, kmsKeyId);
   }
 
   // ---- attachments

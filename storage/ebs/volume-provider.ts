@@ -6,6 +6,8 @@ import type { ImageSnapshotUsage, VolumeHooks } from "./volume-hooks.js";
 import { volumeHandlers } from "./volumes.js";
 import { attachmentHandlers } from "./attachments.js";
 import { snapshotHandlers } from "./snapshots.js";
+import { encryptionHandlers } from "./encryption.js";
+import { instanceSnapshotHandlers } from "./instance-snapshots.js";
 import { createVolumeHooks } from "./launch-volumes.js";
 import type { ResourceTags } from "./resource-tags.js";
 
@@ -32,6 +34,8 @@ export function createEbsVolumeProvider(env: DomainEnvironment, deps: EbsVolumeD
   const images = deps.images;
   const handlers = {
     ...volumeHandlers(store),
+    ...encryptionHandlers(store),
+    ...instanceSnapshotHandlers(store, deps.instances),
     ...attachmentHandlers(store, deps.instances),
     ...snapshotHandlers(store, () => (images ? (account, region, snapshotId) => images.imageUsingSnapshot(account, region, snapshotId) : undefined)),
   };

@@ -2,7 +2,7 @@ import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
 import {
   EC2Client, DescribeImagesCommand, RunInstancesCommand, DescribeInstancesCommand, TerminateInstancesCommand, StopInstancesCommand, CreateVolumeCommand,
-  AttachVolumeCommand, DetachVolumeCommand, DescribeVolumesCommand, DescribeSnapshotsCommand, CreateTagsCommand, DescribeTagsCommand, ModifyInstanceAttributeCommand,
+  AttachVolumeCommand, DetachVolumeCommand, DescribeVolumesCommand, DescribeSnapshotsCommand, CreateSnapshotsCommand, CreateTagsCommand, DescribeTagsCommand, ModifyInstanceAttributeCommand,
 } from "@aws-sdk/client-ec2";
 import type { Cloudbox } from "../../services/cloudbox.js";
 import { startTestCloudbox, sdkConfig, boto3 } from "../support/fixture.js";
@@ -104,6 +104,20 @@ describe("EBS with EC2 instances", () => {
     await ec2.send(new ModifyInstanceAttributeCommand({ InstanceId: instance.InstanceId, BlockDeviceMappings: [{ DeviceName: root.DeviceName, Ebs: { DeleteOnTermination: false } }] }));
     const volume = (await ec2.send(new DescribeVolumesCommand({ VolumeIds: [root.Ebs!.VolumeId!] }))).Volumes![0]!;
     assert.equal(volume.Attachments![0]!.DeleteOnTermination, false);
+  });
+
+  it("CreateSnapshots takes every volume of an instance at one instant, with the volume tags if asked", async () => {
+    const instance = await launch({
+      BlockDeviceMappings: [{ DeviceName: "/dev/sdf", Ebs: { VolumeSize: 4 } }],
+      TagSpecifications: [{ ResourceType: "volume", Tags: [{ Key: "app", Value: "db" }] }],
+    });
+    const all = await ec2.send(new CreateSnapshotsCommand({ InstanceSpecification: { InstanceId: instance.InstanceId }, Description: "all", CopyTagsFromSource: "volume" }));
+    assert.equal(all.Snapshots!.length, 2);
+    assert.ok(all.Snapshots!.every((s) => s.State === "pending" && s.Description === "all" && s.Tags?.some((t) => t.Key === "app" && t.Value === "db")));
+    cb.clock.advance!(20_000);
+    const data = await ec2.send(new CreateSnapshotsCommand({ InstanceSpecification: { InstanceId: instance.InstanceId, ExcludeBootVolume: true } }));
+    assert.deepEqual(data.Snapshots!.map((s) => s.VolumeSize), [4]);
+    await assert.rejects(ec2.send(new CreateSnapshotsCommand({ InstanceSpecification: { InstanceId: "i-0123456789abcdef0" } })), { name: "InvalidInstanceID.NotFound" });
   });
 
   it("CreateTags and DescribeTags see volumes; volume tags come back on DescribeVolumes", async () => {
