@@ -53,7 +53,11 @@ function resolveType(name: string | undefined): TypeSpec {
 
 /** The volumes a launch creates: the AMI's root (overridable) and the request's extra EBS mappings. */
 function launchVolumes(image: MachineImage, input: RunInstancesRequest): LaunchVolumeRequest[] {
-  const root: LaunchVolumeRequest = { deviceName: image.rootDeviceName, snapshotId: image.rootSnapshotId, volumeSize: image.rootVolumeSize, volumeType: image.rootVolumeType, deleteOnTermination: true };
+  // imageOwnerId / imageVolumeSize let EBS register the catalogue's root snapshot as the owner's public snapshot.
+  const root: LaunchVolumeRequest & { imageOwnerId?: string; imageVolumeSize?: number } = {
+    deviceName: image.rootDeviceName, snapshotId: image.rootSnapshotId, volumeSize: image.rootVolumeSize, volumeType: image.rootVolumeType, deleteOnTermination: true,
+    isRoot: true, imageOwnerId: image.ownerId, imageVolumeSize: image.rootVolumeSize,
+  };
   const out: LaunchVolumeRequest[] = [root];
   const seen = new Set<string>();
   for (const m of input.BlockDeviceMappings ?? []) {
@@ -71,13 +75,13 @@ function launchVolumes(image: MachineImage, input: RunInstancesRequest): LaunchV
     if (device === image.rootDeviceName) {
       if (e.VolumeSize !== undefined && e.VolumeSize < image.rootVolumeSize) throw Ec2Errors.invalidValue(`Volume of size ${e.VolumeSize}GB is smaller than snapshot '${image.rootSnapshotId}', expect size >= ${image.rootVolumeSize}GB`);
       Object.assign(root, {
-        volumeSize: e.VolumeSize ?? root.volumeSize, volumeType: e.VolumeType ?? root.volumeType, iops: e.Iops, throughput: e.Throughput, encrypted: e.Encrypted,
+        volumeSize: e.VolumeSize ?? root.volumeSize, volumeType: e.VolumeType ?? root.volumeType, iops: e.Iops, throughput: e.Throughput, encrypted: e.Encrypted, kmsKeyId: e.KmsKeyId,
         deleteOnTermination: e.DeleteOnTermination ?? true,
       });
       continue;
     }
     if (e.VolumeSize === undefined && e.SnapshotId === undefined) throw Ec2Errors.missing(`BlockDeviceMapping.Ebs.VolumeSize (device ${device})`);
-    out.push({ deviceName: device, snapshotId: e.SnapshotId, volumeSize: e.VolumeSize, volumeType: e.VolumeType ?? "gp2", iops: e.Iops, throughput: e.Throughput, encrypted: e.Encrypted, deleteOnTermination: e.DeleteOnTermination ?? true });
+    out.push({ deviceName: device, snapshotId: e.SnapshotId, volumeSize: e.VolumeSize, volumeType: e.VolumeType ?? "gp2", iops: e.Iops, throughput: e.Throughput, encrypted: e.Encrypted, kmsKeyId: e.KmsKeyId, deleteOnTermination: e.DeleteOnTermination ?? true, isRoot: false });
   }
   return out;
 }
@@ -199,7 +203,9 @@ export function runInstances(c: Ec2Context, input: RunInstancesRequest, ctx: Ope
       const boots: BootEvent[] = [{ at: settlesAt, kind: "boot", hostId: host.hostId, hypervisor: host.spec.hypervisor }];
       let devices: RecordedDevice[];
       if (c.volumes) {
-        devices = c.volumes.createLaunchVolumes(account, region, az, instanceId, volumes).map((v) => ({ deviceName: v.deviceName, volumeId: v.volumeId, attachTime: v.attachTime.getTime(), deleteOnTermination: v.deleteOnTermination }));
+        const volumeTags = tagsByType.get("volume");
+        const requests = volumeTags ? volumes.map((v) => ({ ...v, tags: volumeTags })) : volumes;
+        devices = c.volumes.createLaunchVolumes(account, region, az, instanceId, requests).map((v) => ({ deviceName: v.deviceName, volumeId: v.volumeId, attachTime: v.attachTime.getTime(), deleteOnTermination: v.deleteOnTermination }));
       } else {
         devices = volumes.map((v) => ({ deviceName: v.deviceName, volumeId: resourceId("vol"), attachTime: now, deleteOnTermination: v.deleteOnTermination, volumeSize: v.volumeSize, volumeType: v.volumeType, snapshotId: v.snapshotId }));
       }
@@ -218,7 +224,8 @@ export function runInstances(c: Ec2Context, input: RunInstancesRequest, ctx: Ope
       };
       c.instances.insert(row);
       if (instanceTags.length) c.tags.set(account, region, instanceId, "instance", instanceTags);
-      tagResources(c, account, region, "volume", devices.map((d) => d.volumeId!).filter(Boolean), tagsByType.get("volume"));
+      // Without EBS the recorded volumes are tagged here; with EBS the volumes carry their tags themselves.
+      if (!c.volumes) tagResources(c, account, region, "volume", devices.map((d) => d.volumeId!).filter(Boolean), tagsByType.get("volume"));
       tagResources(c, account, region, "network-interface", [row.eni_id], tagsByType.get("network-interface"));
       rows.push({ ...row, seq: 0 });
     }
