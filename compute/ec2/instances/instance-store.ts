@@ -7,7 +7,7 @@ const MIGRATIONS = [
      seq INTEGER PRIMARY KEY,
      instance_id TEXT NOT NULL UNIQUE, account TEXT NOT NULL, region TEXT NOT NULL,
      reservation_id TEXT NOT NULL, launch_index INTEGER NOT NULL, image_id TEXT NOT NULL, instance_type TEXT NOT NULL,
-     vcpus INTEGER NOT NULL, memory_mib INTEGER NOT NULL, host_family TEXT NOT NULL, hypervisor TEXT NOT NULL,
+     vcpus INTEGER NOT NULL, memory_mib INTEGER NOT NULL, host_threads REAL NOT NULL, gpus INTEGER NOT NULL, socket INTEGER NOT NULL, host_family TEXT NOT NULL, hypervisor TEXT NOT NULL,
      az TEXT NOT NULL, subnet_id TEXT NOT NULL, vpc_id TEXT NOT NULL, private_ip TEXT NOT NULL, public_ip TEXT, eni_id TEXT NOT NULL, mac TEXT NOT NULL,
      host_id TEXT, previous_host_id TEXT, key_name TEXT, launch_time INTEGER NOT NULL,
      state TEXT NOT NULL, state_at INTEGER NOT NULL, settles_at INTEGER, host_release_at INTEGER,
@@ -19,7 +19,7 @@ const MIGRATIONS = [
      ebs_optimized INTEGER NOT NULL, source_dest_check INTEGER NOT NULL, ena_support INTEGER NOT NULL, monitoring TEXT NOT NULL, tenancy TEXT NOT NULL,
      placement_group TEXT, block_devices TEXT NOT NULL, boots TEXT NOT NULL);
    CREATE INDEX ec2_instances_by_owner ON ec2_instances (account, region, seq);
-   CREATE INDEX ec2_instances_by_host ON ec2_instances (region, az, host_family, host_id, host_release_at, vcpus, memory_mib);
+   CREATE INDEX ec2_instances_by_host ON ec2_instances (region, az, host_family, host_id, host_release_at, socket, host_threads, memory_mib, gpus);
    CREATE INDEX ec2_instances_by_quota ON ec2_instances (account, region, host_id, host_release_at, vcpus);
    CREATE INDEX ec2_instances_by_token ON ec2_instances (account, region, client_token);
    CREATE INDEX ec2_instances_by_address ON ec2_instances (subnet_id, private_ip);
@@ -57,6 +57,11 @@ export interface InstanceRow {
   instance_type: string;
   vcpus: number;
   memory_mib: number;
+  /** Hardware threads held on the host (a share of one per vCPU on burstable hosts). */
+  host_threads: number;
+  gpus: number;
+  /** The socket a guest is pinned to; -1 when it spans every socket. */
+  socket: number;
   host_family: string;
   hypervisor: string;
   az: string;
@@ -105,7 +110,7 @@ export interface InstanceRow {
 export type NewInstance = Omit<InstanceRow, "seq">;
 
 const COLUMNS: (keyof NewInstance)[] = [
-  "instance_id", "account", "region", "reservation_id", "launch_index", "image_id", "instance_type", "vcpus", "memory_mib", "host_family", "hypervisor",
+  "instance_id", "account", "region", "reservation_id", "launch_index", "image_id", "instance_type", "vcpus", "memory_mib", "host_threads", "gpus", "socket", "host_family", "hypervisor",
   "az", "subnet_id", "vpc_id", "private_ip", "public_ip", "eni_id", "mac", "host_id", "previous_host_id", "key_name", "launch_time",
   "state", "state_at", "settles_at", "host_release_at", "transition_reason", "state_reason_code", "state_reason_message",
   "client_token", "token_scope", "request_hash", "user_data", "groups", "disable_api_termination", "disable_api_stop",
@@ -114,12 +119,15 @@ const COLUMNS: (keyof NewInstance)[] = [
 ];
 
 /** Columns ModifyInstanceAttribute may change. */
-export type MutableColumn = "instance_type" | "vcpus" | "memory_mib" | "host_family" | "hypervisor" | "user_data" | "groups" | "disable_api_termination" | "disable_api_stop" | "shutdown_behavior" | "ebs_optimized" | "source_dest_check" | "ena_support" | "kernel_id" | "ramdisk_id" | "block_devices" | "monitoring";
+export type MutableColumn = "instance_type" | "vcpus" | "memory_mib" | "host_threads" | "gpus" | "host_family" | "hypervisor" | "user_data" | "groups" | "disable_api_termination" | "disable_api_stop" | "shutdown_behavior" | "ebs_optimized" | "source_dest_check" | "ena_support" | "kernel_id" | "ramdisk_id" | "block_devices" | "monitoring";
 
 export interface HostUsage {
   host_id: string;
-  vcpus: number;
+  socket: number;
+  threads: number;
   mem: number;
+  gpus: number;
+  guests: number;
 }
 
 /**
@@ -140,8 +148,8 @@ export class InstanceStore {
       byId: sql.prepare("SELECT * FROM ec2_instances WHERE instance_id = ?"),
       all: sql.prepare("SELECT * FROM ec2_instances WHERE account = ? AND region = ? ORDER BY seq"),
       byToken: sql.prepare("SELECT * FROM ec2_instances WHERE account = ? AND region = ? AND client_token = ? ORDER BY seq"),
-      hostUsage: sql.prepare(`SELECT host_id, SUM(vcpus) AS vcpus, SUM(memory_mib) AS mem FROM ec2_instances WHERE region = ? AND az = ? AND host_family = ? AND ${holds} GROUP BY host_id`),
-      onHosts: sql.prepare(`SELECT instance_id, account, instance_type, vcpus, memory_mib, host_id, az, host_family, state, settles_at FROM ec2_instances WHERE region = ? AND ${holds}`),
+      hostUsage: sql.prepare(`SELECT host_id, socket, SUM(host_threads) AS threads, SUM(memory_mib) AS mem, SUM(gpus) AS gpus, COUNT(*) AS guests FROM ec2_instances WHERE region = ? AND az = ? AND host_family = ? AND ${holds} GROUP BY host_id, socket`),
+      onHosts: sql.prepare(`SELECT instance_id, account, instance_type, vcpus, memory_mib, host_threads, socket, host_id, az, host_family, state, settles_at FROM ec2_instances WHERE region = ? AND ${holds}`),
       vcpusInUse: sql.prepare(`SELECT COALESCE(SUM(vcpus), 0) FROM ec2_instances WHERE account = ? AND region = ? AND ${holds}`).pluck(),
       ipUsed: sql.prepare("SELECT 1 FROM ec2_instances WHERE subnet_id = ? AND private_ip = ? AND NOT (state = 'shutting-down' AND settles_at <= ?)").pluck(),
       ipsUsed: sql.prepare("SELECT private_ip FROM ec2_instances WHERE subnet_id = ? AND NOT (state = 'shutting-down' AND settles_at <= ?)").pluck(),
@@ -152,7 +160,7 @@ export class InstanceStore {
         "UPDATE ec2_instances SET state = @state, state_at = @state_at, settles_at = @settles_at, host_release_at = @host_release_at, transition_reason = @transition_reason, state_reason_code = @state_reason_code, state_reason_message = @state_reason_message, boots = @boots WHERE instance_id = @instance_id",
       ),
       start: sql.prepare(
-        "UPDATE ec2_instances SET state = 'pending', state_at = @state_at, settles_at = @settles_at, host_release_at = NULL, host_id = @host_id, previous_host_id = @previous_host_id, public_ip = @public_ip, transition_reason = '', state_reason_code = NULL, state_reason_message = NULL, boots = @boots WHERE instance_id = @instance_id",
+        "UPDATE ec2_instances SET state = 'pending', state_at = @state_at, settles_at = @settles_at, host_release_at = NULL, host_id = @host_id, socket = @socket, previous_host_id = @previous_host_id, public_ip = @public_ip, transition_reason = '', state_reason_code = NULL, state_reason_message = NULL, boots = @boots WHERE instance_id = @instance_id",
       ),
       setBoots: sql.prepare("UPDATE ec2_instances SET boots = ? WHERE instance_id = ?"),
     };
@@ -178,7 +186,7 @@ export class InstanceStore {
     return this.s["hostUsage"]!.all(region, az, family, now) as HostUsage[];
   }
 
-  onHosts(region: string, now: number): Pick<InstanceRow, "instance_id" | "account" | "instance_type" | "vcpus" | "memory_mib" | "host_id" | "az" | "host_family" | "state" | "settles_at">[] {
+  onHosts(region: string, now: number): Pick<InstanceRow, "instance_id" | "account" | "instance_type" | "vcpus" | "memory_mib" | "host_threads" | "socket" | "host_id" | "az" | "host_family" | "state" | "settles_at">[] {
     return this.s["onHosts"]!.all(region, now) as never;
   }
 
@@ -211,7 +219,7 @@ export class InstanceStore {
     this.s["setState"]!.run(change);
   }
 
-  start(change: Pick<InstanceRow, "instance_id" | "state_at" | "settles_at" | "host_id" | "previous_host_id" | "public_ip" | "boots">): void {
+  start(change: Pick<InstanceRow, "instance_id" | "state_at" | "settles_at" | "host_id" | "socket" | "previous_host_id" | "public_ip" | "boots">): void {
     this.s["start"]!.run(change);
   }
 

@@ -7,6 +7,7 @@ import type { InstanceRow, RecordedDevice } from "./instance-store.js";
 import { currentState, stateOf } from "./lifecycle.js";
 import type { InstanceStateName } from "./lifecycle.js";
 import { availabilityZonesOf } from "../regions.js";
+import { typeSpec } from "../../hypervisor/catalog-port.js";
 
 /** Auto-assigned public addresses exist only while the instance holds its place on a host. */
 export const holdsPublicIp = (state: InstanceStateName) => state === "pending" || state === "running" || state === "stopping" || state === "shutting-down";
@@ -79,7 +80,7 @@ export function presentInstance(c: Ec2Context, row: InstanceRow, now: number, ta
     }],
     EbsOptimized: row.ebs_optimized === 1,
     EnaSupport: row.ena_support === 1,
-    CpuOptions: { CoreCount: Math.max(1, Math.floor(row.vcpus / (row.vcpus > 1 ? 2 : 1))), ThreadsPerCore: row.vcpus > 1 ? 2 : 1 },
+    CpuOptions: cpuOptions(row.instance_type, row.vcpus),
     CapacityReservationSpecification: { CapacityReservationPreference: "open" },
     HibernationOptions: { Configured: false },
     MetadataOptions: { State: "applied", HttpTokens: "required", HttpPutResponseHopLimit: 2, HttpEndpoint: "enabled", HttpProtocolIpv6: "disabled", InstanceMetadataTags: "disabled" },
@@ -93,4 +94,9 @@ export function presentInstance(c: Ec2Context, row: InstanceRow, now: number, ta
     CurrentInstanceBootMode: image?.bootMode === "uefi" || image?.bootMode === "uefi-preferred" ? "uefi" : "legacy-bios",
   };
   return out;
+}
+
+function cpuOptions(name: string, vcpus: number) {
+  const info = typeSpec(name)?.info.VCpuInfo;
+  return { CoreCount: info?.DefaultCores ?? vcpus, ThreadsPerCore: info?.DefaultThreadsPerCore ?? 1 };
 }

@@ -60,12 +60,12 @@ export function startInstances(c: Ec2Context, input: StartInstancesRequest, ctx:
       const key = `${row.az}/${type.family}`;
       let session = sessions.get(key);
       if (!session) sessions.set(key, (session = c.hypervisor.session(ctx.region, row.az, type, now)));
-      const host = session.place(type, row.host_id ?? undefined);
-      if (!host) throw Ec2Errors.insufficientCapacity(type.name, row.az, availabilityZonesOf(ctx.region).map((z) => z.name).filter((z) => z !== row.az));
+      const slot = session.place(type, row.host_id ?? undefined);
+      if (!slot) throw Ec2Errors.insufficientCapacity(type.name, row.az, availabilityZonesOf(ctx.region).map((z) => z.name).filter((z) => z !== row.az));
       const settlesAt = now + c.settings.lifecycle.pendingMs;
       c.instances.start({
-        instance_id: row.instance_id, state_at: now, settles_at: settlesAt, host_id: host.hostId, previous_host_id: row.host_id,
-        public_ip: allocatePublicIp(c, ctx.region), boots: appendBoot(row, { at: settlesAt, kind: "boot", hostId: host.hostId, hypervisor: host.spec.hypervisor }),
+        instance_id: row.instance_id, state_at: now, settles_at: settlesAt, host_id: slot.host.hostId, socket: slot.socket, previous_host_id: row.host_id,
+        public_ip: allocatePublicIp(c, ctx.region), boots: appendBoot(row, { at: settlesAt, kind: "boot", hostId: slot.host.hostId, hypervisor: slot.host.spec.hypervisor }),
       });
       out.push(change(row.instance_id, "stopped", "pending"));
     });
