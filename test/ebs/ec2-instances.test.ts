@@ -98,7 +98,7 @@ describe("EBS with EC2 instances", () => {
     assert.ok(remaining.every((v) => v.Attachments!.length === 0));
   });
 
-  it("ModifyInstanceAttribute DeleteOnTermination reaches the attachment", { todo: "EC2's ModifyInstanceAttribute must call VolumeHooks.setDeleteOnTermination" }, async () => {
+  it("ModifyInstanceAttribute DeleteOnTermination reaches the attachment", async () => {
     const instance = await launch();
     const root = (await ec2.send(new DescribeInstancesCommand({ InstanceIds: [instance.InstanceId!] }))).Reservations![0]!.Instances![0]!.BlockDeviceMappings![0]!;
     await ec2.send(new ModifyInstanceAttributeCommand({ InstanceId: instance.InstanceId, BlockDeviceMappings: [{ DeviceName: root.DeviceName, Ebs: { DeleteOnTermination: false } }] }));

@@ -7,6 +7,7 @@ import {
 import type { Cloudbox } from "../../services/cloudbox.js";
 import { startTestCloudbox, sdkConfig, boto3 } from "../support/fixture.js";
 import { advanceWhile, waiterFast } from "./support.js";
+import { createEbsVolumeProvider } from "../../storage/ebs/volume-provider.js";
 
 async function rejectsWith(promise: Promise<unknown>, code: string, message?: RegExp | string): Promise<void> {
   await assert.rejects(promise, (error: Error & { name: string }) => {
@@ -109,6 +110,23 @@ describe("EBS snapshots through the EC2 API", () => {
     await rejectsWith(west.send(new DescribeSnapshotsCommand({ SnapshotIds: [copy.SnapshotId!] })), "InvalidSnapshot.NotFound");
     await rejectsWith(west.send(new DeleteSnapshotCommand({ SnapshotId: copy.SnapshotId })), "InvalidSnapshot.NotFound");
     west.destroy();
+  });
+
+  it("DeleteSnapshot is refused while a registered AMI uses the snapshot (InvalidSnapshot.InUse)", async () => {
+    const snap = await ec2.send(new CreateSnapshotCommand({ VolumeId: volumeId }));
+    cb.clock.advance!(20_000);
+    const { db, blobs, clock } = cb.platform;
+    const provider = createEbsVolumeProvider({ db, blobs, clock, settings: {} }, {
+      instances: { find: () => undefined },
+      images: { imageUsingSnapshot: (_a, _r, id) => (id === snap.SnapshotId ? "ami-0123456789abcdef0" : undefined) },
+    });
+    const ctx = { account: "000000000000", region: "us-east-1", requestId: "r", operation: "DeleteSnapshot", baseUrl: cb.endpoint, signal: new AbortController().signal };
+    assert.throws(() => provider.handlers["DeleteSnapshot"]!({ SnapshotId: snap.SnapshotId }, ctx), (e: Error & { code: string }) => {
+      assert.equal(e.code, "InvalidSnapshot.InUse");
+      assert.equal(e.message, `The snapshot ${snap.SnapshotId} is currently in use by ami-0123456789abcdef0`);
+      return true;
+    });
+    await ec2.send(new DeleteSnapshotCommand({ SnapshotId: snap.SnapshotId }));
   });
 
   it("boto3: create a volume, snapshot it and describe it", async () => {

@@ -27,6 +27,7 @@ export function installFakeInstances(cb: Cloudbox): FakeInstances {
   const ec2 = cb.platform.services.get("ec2")!;
   ec2.provider.handlers["AttachVolume"] = ebs.handlers["AttachVolume"]!;
   ec2.provider.handlers["DetachVolume"] = ebs.handlers["DetachVolume"]!;
+  ec2.provider.handlers["CreateSnapshots"] = ebs.handlers["CreateSnapshots"]!;
   return {
     ...view,
     hooks: ebs.hooks,
