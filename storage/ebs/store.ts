@@ -46,6 +46,7 @@ export class EbsStore {
         VALUES (@volume_id, @instance_id, @account, @region, @device, @attach_time, @attached_at, NULL, NULL, @delete_on_termination, @is_root)`),
       attachmentsOfVolume: p("SELECT * FROM ebs_attachments WHERE volume_id = ? AND (detached_at IS NULL OR detached_at > ?) ORDER BY attach_time"),
       attachmentsOfInstance: p("SELECT * FROM ebs_attachments WHERE account = ? AND region = ? AND instance_id = ? AND (detached_at IS NULL OR detached_at > ?) ORDER BY attach_time, is_root DESC, rowid"),
+      attachmentsOfScope: p("SELECT * FROM ebs_attachments WHERE account = ? AND region = ? AND (detached_at IS NULL OR detached_at > ?) ORDER BY attach_time, is_root DESC, rowid"),
       detachAttachment: p("UPDATE ebs_attachments SET detach_at = ?, detached_at = ? WHERE volume_id = ? AND instance_id = ? AND detached_at IS NULL"),
       setDeleteOnTermination: p("UPDATE ebs_attachments SET delete_on_termination = ? WHERE account = ? AND region = ? AND instance_id = ? AND device = ? AND detached_at IS NULL"),
       insertModification: p("INSERT INTO ebs_modifications (volume_id, started_at, optimizing_at, completed_at, original, target) VALUES (@volume_id, @started_at, @optimizing_at, @completed_at, @original, @target)"),
@@ -170,6 +171,24 @@ export class EbsStore {
 
   attachmentsOfInstance(account: string, region: string, instanceId: string): AttachmentRow[] {
     return this.s.attachmentsOfInstance!.all(account, region, instanceId, this.now()) as AttachmentRow[];
+  }
+
+  /** Every live attachment of an account and region, by volume: one query for a whole DescribeVolumes. */
+  attachmentsByVolume(account: string, region: string): Map<string, AttachmentRow[]> {
+    const out = new Map<string, AttachmentRow[]>();
+    for (const row of this.s.attachmentsOfScope!.all(account, region, this.now()) as AttachmentRow[]) {
+      const list = out.get(row.volume_id);
+      if (list) list.push(row);
+      else out.set(row.volume_id, [row]);
+    }
+    return out;
+  }
+
+  /** The latest modification of each volume of an account and region. */
+  latestModifications(account: string, region: string): Map<string, ModificationRow> {
+    const out = new Map<string, ModificationRow>();
+    for (const m of this.modifications(account, region)) out.set(m.volume_id, m);
+    return out;
   }
 
   attachmentState(row: AttachmentRow): AttachmentState {

@@ -199,7 +199,9 @@ export function volumeHandlers(store: EbsStore) {
       }
       dryRun(input);
       const tags = store.tags.tagsOfType(ctx.account, ctx.region, "volume");
-      const volumes = rows.map((r) => volumeView(store, r, undefined, tags.get(r.volume_id))).filter(match);
+      const attachments = store.attachmentsByVolume(ctx.account, ctx.region);
+      const modifications = store.latestModifications(ctx.account, ctx.region);
+      const volumes = rows.map((r) => volumeView(store, r, attachments.get(r.volume_id) ?? [], tags.get(r.volume_id) ?? new Map(), modifications.get(r.volume_id))).filter(match);
       const { page, nextToken } = paginate(volumes, input, { min: 5, max: 500, ids, idsParam: "volumeSet", keyOf: (v) => v.VolumeId! });
       return nextToken ? { Volumes: page, NextToken: nextToken } : { Volumes: page };
     },
@@ -254,7 +256,11 @@ export function volumeHandlers(store: EbsStore) {
       const latest = new Map<string, ReturnType<typeof modificationView>>();
       for (const m of store.modifications(ctx.account, ctx.region)) latest.set(m.volume_id, modificationView(store, m));
       let items = [...latest.values()];
-      if (input.VolumeIds?.length) items = items.filter((m) => input.VolumeIds!.includes(m.VolumeId!));
+      if (input.VolumeIds?.length) {
+        const never = input.VolumeIds.find((id) => !latest.has(id));
+        if (never) throw new ServiceError("InvalidVolumeModification.NotFound", `Modification for volume '${never}' does not exist.`);
+        items = items.filter((m) => input.VolumeIds!.includes(m.VolumeId!));
+      }
       const match = compileFilters(input.Filters, {
         "modification-state": (m: VolumeModification) => [m.ModificationState],
         "volume-id": (m) => [m.VolumeId],

@@ -121,6 +121,7 @@ describe("EBS volumes through the EC2 API", () => {
     const { VolumeId } = await ec2.send(new CreateVolumeCommand({ AvailabilityZone: "us-east-1a", Size: 10, VolumeType: "gp2" }));
     cb.clock.advance!(5_000);
     await rejectsWith(ec2.send(new ModifyVolumeCommand({ VolumeId, Size: 5 })), "InvalidParameterValue", "New size cannot be smaller than existing size");
+    await rejectsWith(ec2.send(new DescribeVolumesModificationsCommand({ VolumeIds: [VolumeId!] })), "InvalidVolumeModification.NotFound");
     const modified = await ec2.send(new ModifyVolumeCommand({ VolumeId, Size: 50, VolumeType: "gp3", Iops: 4000 }));
     const m = modified.VolumeModification!;
     assert.equal(m.ModificationState, "modifying");
