@@ -10,6 +10,8 @@ import { encryptionHandlers } from "./encryption.js";
 import { instanceSnapshotHandlers } from "./instance-snapshots.js";
 import { createVolumeHooks } from "./launch-volumes.js";
 import type { ResourceTags } from "./resource-tags.js";
+import type { VolumeBlocks } from "./volume-blocks.js";
+import { createVolumeBlocks } from "./volume-blocks.js";
 
 export interface EbsVolumeDependencies {
   /** How EBS sees instances (state, zone, hypervisor, root device) for AttachVolume/DetachVolume. */
@@ -25,6 +27,8 @@ export interface EbsVolumeProvider {
   handlers: ServiceHandlers;
   /** What EC2 calls to give instances their volumes. */
   hooks: VolumeHooks;
+  /** The volumes' bytes, block by block, for whatever plays the guest. */
+  blocks: VolumeBlocks;
 }
 
 /** EBS as seen through the EC2 API; the ec2 service serves these handlers beside its own. */
@@ -39,5 +43,5 @@ export function createEbsVolumeProvider(env: DomainEnvironment, deps: EbsVolumeD
     ...attachmentHandlers(store, deps.instances),
     ...snapshotHandlers(store, () => (images ? (account, region, snapshotId) => images.imageUsingSnapshot(account, region, snapshotId) : undefined)),
   };
-  return { handlers, hooks: createVolumeHooks(store) };
+  return { handlers, hooks: createVolumeHooks(store), blocks: createVolumeBlocks(store) };
 }

@@ -10,7 +10,7 @@ import {
 import { EC2Client, CreateVolumeCommand, CreateSnapshotCommand, DescribeSnapshotsCommand, DeleteSnapshotCommand, DeleteVolumeCommand, waitUntilSnapshotCompleted } from "@aws-sdk/client-ec2";
 import type { Cloudbox } from "../../services/cloudbox.js";
 import { startTestCloudbox, sdkConfig } from "../support/fixture.js";
-import { advanceWhile, waiterFast } from "./support.js";
+import { advanceWhile, installFakeInstances, waiterFast } from "./support.js";
 
 const BLOCK = 524288;
 const sha = (data: Buffer) => createHash("sha256").update(data).digest();
@@ -32,8 +32,11 @@ function diskUsage(dir: string): number {
 }
 
 async function readAll(stream: unknown): Promise<Buffer> {
-  const bytes = await (stream as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray();
-  return Buffer.from(bytes);
+  const withHelper = stream as { transformToByteArray?: () => Promise<Uint8Array> };
+  if (typeof withHelper.transformToByteArray === "function") return Buffer.from(await withHelper.transformToByteArray());
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream as AsyncIterable<Buffer>) chunks.push(chunk);
+  return Buffer.concat(chunks);
 }
 
 describe("EBS direct API (rest-json) with EC2 volumes and snapshots", () => {
@@ -140,6 +143,33 @@ describe("EBS direct API (rest-json) with EC2 volumes and snapshots", () => {
     // Direct snapshots are EC2 snapshots too.
     const described = (await ec2.send(new DescribeSnapshotsCommand({ SnapshotIds: [first, third] }))).Snapshots!;
     assert.deepEqual(described.map((s) => s.State), ["completed", "completed"]);
+  });
+
+  it("snapshots of a volume are point-in-time: blocks written to the volume between them are the changed blocks", async () => {
+    const { blocks } = installFakeInstances(cb);
+    const { VolumeId } = await ec2.send(new CreateVolumeCommand({ AvailabilityZone: "us-east-1a", Size: 1, VolumeType: "gp3" }));
+    cb.clock.advance!(3_000);
+    const a = (await ec2.send(new CreateSnapshotCommand({ VolumeId }))).SnapshotId!;
+    await blocks.write("000000000000", "us-east-1", VolumeId!, 1, block(11));
+    await blocks.write("000000000000", "us-east-1", VolumeId!, 9, block(19));
+    cb.clock.advance!(20_000);
+    const b = (await ec2.send(new CreateSnapshotCommand({ VolumeId }))).SnapshotId!;
+    await blocks.write("000000000000", "us-east-1", VolumeId!, 1, block(111));
+    cb.clock.advance!(20_000);
+    const c = (await ec2.send(new CreateSnapshotCommand({ VolumeId }))).SnapshotId!;
+    await completed(c);
+    const ab = await ebs.send(new ListChangedBlocksCommand({ FirstSnapshotId: a, SecondSnapshotId: b }));
+    assert.deepEqual(ab.ChangedBlocks!.map((x) => [x.BlockIndex, !!x.FirstBlockToken, !!x.SecondBlockToken]), [[1, false, true], [9, false, true]]);
+    const bc = await ebs.send(new ListChangedBlocksCommand({ FirstSnapshotId: b, SecondSnapshotId: c }));
+    assert.deepEqual(bc.ChangedBlocks!.map((x) => x.BlockIndex), [1]);
+    const before = await ebs.send(new GetSnapshotBlockCommand({ SnapshotId: b, BlockIndex: 1, BlockToken: bc.ChangedBlocks![0]!.FirstBlockToken }));
+    assert.ok((await readAll(before.BlockData)).equals(block(11)), "the earlier snapshot keeps the bytes it saw");
+    const after = await ebs.send(new GetSnapshotBlockCommand({ SnapshotId: c, BlockIndex: 1, BlockToken: bc.ChangedBlocks![0]!.SecondBlockToken }));
+    assert.ok((await readAll(after.BlockData)).equals(block(111)));
+    assert.deepEqual(blocks.writtenBlocks("000000000000", "us-east-1", VolumeId!), [1, 9]);
+    const restored = await ec2.send(new CreateVolumeCommand({ AvailabilityZone: "us-east-1b", SnapshotId: b }));
+    cb.clock.advance!(3_000);
+    assert.ok((await readAll(blocks.read("000000000000", "us-east-1", restored.VolumeId!, 1))).equals(block(11)));
   });
 
   it("paging ListSnapshotBlocks with MaxResults and NextToken", async () => {
