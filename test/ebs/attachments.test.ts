@@ -92,7 +92,7 @@ describe("EBS attachments", () => {
   it("the instance must be running or stopped; unknown instances and volumes are named", async () => {
     const pending = fleet.add({ availabilityZone: "us-east-1a", state: "pending" });
     const volumeId = await availableVolume();
-    await rejectsWith(ec2.send(new AttachVolumeCommand({ VolumeId: volumeId, InstanceId: pending.instanceId, Device: "/dev/sdf" })), "IncorrectInstanceState");
+    await rejectsWith(ec2.send(new AttachVolumeCommand({ VolumeId: volumeId, InstanceId: pending.instanceId, Device: "/dev/sdf" })), "IncorrectState", `Instance '${pending.instanceId}' is not 'running'.`);
     const stopped = fleet.add({ availabilityZone: "us-east-1a", state: "stopped" });
     assert.equal((await ec2.send(new AttachVolumeCommand({ VolumeId: volumeId, InstanceId: stopped.instanceId, Device: "/dev/sdf" }))).State, "attaching");
     await rejectsWith(ec2.send(new AttachVolumeCommand({ VolumeId: volumeId, InstanceId: "i-0123456789abcdef0", Device: "/dev/sdf" })), "InvalidInstanceID.NotFound");
@@ -102,7 +102,7 @@ describe("EBS attachments", () => {
   it("a volume still creating cannot be attached", async () => {
     const instance = fleet.add({ availabilityZone: "us-east-1a" });
     const { VolumeId } = await ec2.send(new CreateVolumeCommand({ AvailabilityZone: "us-east-1a", Size: 8 }));
-    await rejectsWith(ec2.send(new AttachVolumeCommand({ VolumeId, InstanceId: instance.instanceId, Device: "/dev/sdf" })), "IncorrectState", /creating/);
+    await rejectsWith(ec2.send(new AttachVolumeCommand({ VolumeId, InstanceId: instance.instanceId, Device: "/dev/sdf" })), "IncorrectState", `${VolumeId} is not 'available'.`);
   });
 
   it("DetachVolume: detaching → available; detaching an available volume is IncorrectState", async () => {
