@@ -15,6 +15,7 @@ interface Route {
   requiredHeaders: string[];
   /** Query keys of required querystring input members (S3's uploadId, partNumber): DeleteObject vs AbortMultipartUpload. */
   requiredQuery: string[];
+  literalSegments: number;
 }
 
 function compile(model: ServiceModel, operation: Operation): Route {
@@ -39,7 +40,7 @@ function compile(model: ServiceModel, operation: Operation): Route {
       if (ref?.location === "querystring" && ref.locationName) requiredQuery.push(ref.locationName);
     }
   }
-  return { operation, method: operation.http.method, segments, queryLiterals, requiredHeaders, requiredQuery };
+  return { operation, method: operation.http.method, segments, queryLiterals, requiredHeaders, requiredQuery, literalSegments: segments.filter((s) => "literal" in s).length };
 }
 
 function decode(segment: string): string {
@@ -75,8 +76,7 @@ export class RestRouter {
     const parts = request.path.split("/").slice(1);
     let best: { route: Route; labels: Record<string, string>; score: number } | undefined;
     for (const route of routes) {
-      const labels = this.matchPath(route.segments, parts);
-      if (!labels) continue;
+      // Query and header checks first: they rule out most routes without building labels.
       let score = 0;
       let ok = true;
       for (const [key, value] of route.queryLiterals) {
@@ -93,7 +93,10 @@ export class RestRouter {
       // (EBS GetSnapshotBlock without blockToken), instead of answering "no such operation".
       for (const key of route.requiredQuery) score += request.query.has(key) ? 100 : -100_000;
       for (const header of route.requiredHeaders) score += request.headers[header] !== undefined ? 100 : -100_000;
-      score += route.segments.filter((s) => "literal" in s).length;
+      if (best && score + route.literalSegments < best.score) continue;
+      const labels = this.matchPath(route.segments, parts);
+      if (!labels) continue;
+      score += route.literalSegments;
       if (!best || score > best.score) best = { route, labels, score };
     }
     return best ? { operation: best.route.operation, labels: best.labels } : undefined;
