@@ -8,8 +8,10 @@ import type { Ec2Context } from "./context.js";
 import { ec2Settings } from "./settings.js";
 import type { InstanceView } from "./instance-view.js";
 import { InstanceStore } from "./instances/instance-store.js";
+import { VcpuUsage } from "./instances/vcpu-usage.js";
 import { instanceHandlers } from "./instances/handlers.js";
 import { instanceView } from "./instances/instance-view.js";
+import { forgetPresented } from "./instances/present.js";
 import { TagStore } from "../tags/tag-store.js";
 import { tagHandlers } from "../tags/tag-handlers.js";
 import { NetworkStore } from "../network/network-store.js";
@@ -48,6 +50,7 @@ export function createEc2Provider(env: DomainEnvironment, deps: Ec2Dependencies 
     env,
     settings,
     instances,
+    usage: new VcpuUsage(instances),
     tags: new TagStore(env.db),
     network: new NetworkStore(env.db, settings.defaultSubnetPrefixLength, () => env.clock.now()),
     hypervisor: new Hypervisor(new Fleet(settings.fleet), instances, settings.fleet.placement),
@@ -59,7 +62,14 @@ export function createEc2Provider(env: DomainEnvironment, deps: Ec2Dependencies 
     tags: c.tags,
     images: { imageUsingSnapshot: (_account, region, snapshotId) => imagesOf(region).find((i) => i.rootSnapshotId === snapshotId)?.imageId },
     hosts: (region, filter) => c.hypervisor.report(region, env.clock.now(), filter),
-    reset: () => c.network.reset(),
+    reset: () => {
+      c.network.reset();
+      c.hypervisor.reset();
+      c.usage.reset();
+      c.tags.reset();
+      c.instances.forgetCached();
+      forgetPresented(c);
+    },
     handlers: {
       DescribeRegions(input: DescribeRegionsRequest, _ctx: OperationContext): DescribeRegionsResult {
         const wanted = input.RegionNames;

@@ -26,6 +26,13 @@ interface StructurePlan {
 
 const plans = new WeakMap<Shape, StructurePlan>();
 
+/**
+ * XML of frozen structure values, by identity. A frozen value is immutable by contract, so a
+ * provider that hands out the same frozen object for an unchanged resource (an instance between
+ * state changes) has it serialized once, however many Describe calls list it.
+ */
+const frozenXml = new WeakMap<object, { element: string; shape: Shape; xml: string }>();
+
 /** Writes typed values as XML elements, driven by the shape (query, ec2 and rest-xml outputs). */
 export class XmlWriter {
   private out = "";
@@ -74,10 +81,21 @@ export class XmlWriter {
   private write(ref: MemberRef, shape: Shape, element: string, value: unknown, timestampFormat: TimestampFormat): void {
     switch (shape.type) {
       case "structure": {
-        const plan = this.plan(shape);
-        this.out += plan.attributes ? `<${element}${this.attributes(shape, value as Record<string, unknown>)}>` : `<${element}>`;
-        this.members(shape, value as Record<string, unknown>);
-        this.out += `</${element}>`;
+        if (Object.isFrozen(value)) {
+          const cached = frozenXml.get(value as object);
+          if (cached && cached.element === element && cached.shape === shape) {
+            this.out += cached.xml;
+            return;
+          }
+          // Written into a fresh string so that caching it never flattens the whole output.
+          const outer = this.out;
+          this.out = "";
+          this.writeStructure(shape, element, value as Record<string, unknown>);
+          frozenXml.set(value as object, { element, shape, xml: this.out });
+          this.out = outer + this.out;
+          return;
+        }
+        this.writeStructure(shape, element, value as Record<string, unknown>);
         return;
       }
       case "list": {
@@ -120,6 +138,13 @@ export class XmlWriter {
       default:
         this.out += `<${element}>${escapeXml(formatScalar(shape, value, timestampFormat))}</${element}>`;
     }
+  }
+
+  private writeStructure(shape: Shape, element: string, value: Record<string, unknown>): void {
+    const plan = this.plan(shape);
+    this.out += plan.attributes ? `<${element}${this.attributes(shape, value)}>` : `<${element}>`;
+    this.members(shape, value);
+    this.out += `</${element}>`;
   }
 
   private attributes(shape: Shape, value: Record<string, unknown>): string {

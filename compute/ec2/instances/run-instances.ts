@@ -12,6 +12,7 @@ import type { MachineImage } from "../../images/catalogue.js";
 import { typeSpec } from "../../hypervisor/catalog-port.js";
 import type { TypeSpec } from "../../hypervisor/catalog-port.js";
 import type { Slot } from "../../hypervisor/placement.js";
+import type { PlacementSession } from "../../hypervisor/hypervisor.js";
 import type { Subnet } from "../../network/network-store.js";
 import { allocatePrivateIp, macAddress, randomPublicIp } from "../../network/addresses.js";
 import { tagsBySpecification } from "../../tags/tag-store.js";
@@ -134,7 +135,8 @@ export function runInstances(c: Ec2Context, input: RunInstancesRequest, ctx: Ope
   const hash = requestHash(input);
   const now = c.env.clock.now();
 
-  return c.env.db.transaction(() => {
+  let committed: { session: PlacementSession; vcpus: number } | undefined;
+  const reservation = c.env.db.transaction(() => {
     if (token) {
       const previous = c.instances.byToken(account, region, token).filter((r) => r.token_scope === scope);
       if (previous.length) {
@@ -144,7 +146,7 @@ export function runInstances(c: Ec2Context, input: RunInstancesRequest, ctx: Ope
       }
     }
     purgeExpired(c, account, region, now);
-    const available = c.settings.vcpuQuota - c.instances.vcpusInUse(account, region, now);
+    const available = c.settings.vcpuQuota - c.usage.used(account, region, now);
     const byQuota = Math.floor(available / type.vcpus);
     if (byQuota < input.MinCount!) throw Ec2Errors.vcpuLimit(c.settings.vcpuQuota);
     const wanted = Math.min(input.MaxCount!, byQuota);
@@ -152,6 +154,7 @@ export function runInstances(c: Ec2Context, input: RunInstancesRequest, ctx: Ope
     const candidates = subnet ? [subnet.availabilityZone] : wantedZone ? [wantedZone] : zones.map((z) => z.name);
     let az: string | undefined;
     let hosts: Slot[] = [];
+    let used: PlacementSession | undefined;
     for (const zone of candidates) {
       const session = c.hypervisor.session(region, zone, type, now);
       const placed: Slot[] = [];
@@ -163,6 +166,7 @@ export function runInstances(c: Ec2Context, input: RunInstancesRequest, ctx: Ope
       if (placed.length >= input.MinCount!) {
         az = zone;
         hosts = placed;
+        used = session;
         break;
       }
     }
@@ -227,10 +231,18 @@ export function runInstances(c: Ec2Context, input: RunInstancesRequest, ctx: Ope
       // Without EBS the recorded volumes are tagged here; with EBS the volumes carry their tags themselves.
       if (!c.volumes) tagResources(c, account, region, "volume", devices.map((d) => d.volumeId!).filter(Boolean), tagsByType.get("volume"));
       tagResources(c, account, region, "network-interface", [row.eni_id], tagsByType.get("network-interface"));
-      rows.push({ ...row, seq: 0 });
+      rows.push({ ...row, seq: 0, version: 0 });
     }
+    // Fewer addresses than hosts: the session holds guests that were not launched.
+    if (count === hosts.length) committed = { session: used!, vcpus: count * type.vcpus };
+    else c.hypervisor.invalidate(region, az, type.family);
     return reservationOf(c, rows, now);
   });
+  if (committed) {
+    c.hypervisor.commit(committed.session);
+    c.usage.add(account, region, committed.vcpus);
+  }
+  return reservation;
 }
 
 function tagResources(c: Ec2Context, account: string, region: string, type: string, ids: string[], tags: Tag[] | undefined): void {
