@@ -265,3 +265,30 @@ describe("EBS direct API on the wire", () => {
     assert.ok(Buffer.from(await got.arrayBuffer()).equals(data));
   });
 });
+
+describe("EBS data survives a restart with a data directory", () => {
+  it("blocks written through the direct API are read back after a restart", async () => {
+    const { mkdtempSync, rmSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const dataDir = mkdtempSync(join(tmpdir(), "cloudbox-ebs-"));
+    try {
+      let cb = await startTestCloudbox({ dataDir });
+      let ebs = new EBSClient(sdkConfig(cb));
+      const id = (await ebs.send(new StartSnapshotCommand({ VolumeSize: 1 }))).SnapshotId!;
+      const data = block(77);
+      await ebs.send(new PutSnapshotBlockCommand({ SnapshotId: id, BlockIndex: 2, BlockData: data, DataLength: BLOCK, Checksum: sha(data).toString("base64"), ChecksumAlgorithm: "SHA256" }));
+      ebs.destroy();
+      await cb.stop();
+      cb = await startTestCloudbox({ dataDir });
+      ebs = new EBSClient(sdkConfig(cb));
+      await ebs.send(new CompleteSnapshotCommand({ SnapshotId: id, ChangedBlocksCount: 1 }));
+      const listed = await ebs.send(new ListSnapshotBlocksCommand({ SnapshotId: id }));
+      const got = await ebs.send(new GetSnapshotBlockCommand({ SnapshotId: id, BlockIndex: 2, BlockToken: listed.Blocks![0]!.BlockToken }));
+      assert.ok((await readAll(got.BlockData)).equals(data));
+      ebs.destroy();
+      await cb.stop();
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
