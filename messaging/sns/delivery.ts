@@ -56,6 +56,8 @@ interface HttpAttempt {
 
 const HTTP_TIMEOUT_MS = 15_000;
 const CAPTURED_PROTOCOLS = new Set(["email", "email-json", "sms", "application", "lambda", "firehose"]);
+/** Protocols whose deliveries carry no signed envelope. */
+const UNSIGNED_PROTOCOLS = new Set(["email", "sms", "application", "lambda", "firehose"]);
 
 /**
  * Delivers published messages to subscriptions, always after Publish has answered, each
@@ -75,7 +77,7 @@ export class SnsDeliverer {
     const generation = this.generation;
     setImmediate(() => {
       if (generation !== this.generation) return;
-      const needsSignature = targets.some((t) => !(t.raw || t.protocol === "email" || t.protocol === "sms" || t.protocol === "application"));
+      const needsSignature = targets.some((t) => !(t.raw || UNSIGNED_PROTOCOLS.has(t.protocol)));
       if (!needsSignature) {
         this.fanOut(published, targets, undefined);
         return;
@@ -160,7 +162,8 @@ export class SnsDeliverer {
             type: "Notification",
             subject: published.subject ?? null,
             message: text,
-            body: target.protocol === "email-json" || (target.protocol === "application" && !target.raw) ? envelopeFor() : text,
+            // Only email-json carries the JSON envelope; push services and phones get the bare text.
+            body: target.protocol === "email-json" ? envelopeFor() : text,
             at: this.deps.clock.now(),
           });
         }

@@ -128,6 +128,22 @@ describe("SNS subscriptions (SDK v3)", () => {
     assert.equal(envelope["UnsubscribeURL"]!.includes(encodeURIComponent(ej.SubscriptionArn!)), true);
   });
 
+  it("application endpoints get captured deliveries; the control plane clears captures and serves the certificate", async () => {
+    const topic = (await sns.send(new CreateTopicCommand({ Name: "mobile" }))).TopicArn!;
+    const endpointArn = "arn:aws:sns:us-east-1:000000000000:endpoint/GCM/app/0f1e2d3c-aaaa-bbbb-cccc-000000000001";
+    const sub = await sns.send(new SubscribeCommand({ TopicArn: topic, Protocol: "application", Endpoint: endpointArn }));
+    assert.notEqual(sub.SubscriptionArn, "pending confirmation");
+    await sns.send(new PublishCommand({ TopicArn: topic, MessageStructure: "json", Message: JSON.stringify({ default: "d", application: '{"notification":{"title":"t"}}' }) }));
+    const [push] = await waitFor(() => captured(cb, `protocol=application&endpoint=${encodeURIComponent(endpointArn)}`), 1);
+    assert.equal(push!.message, '{"notification":{"title":"t"}}');
+    const cleared = await fetch(`${cb.endpoint}/_cloudbox/sns/deliveries`, { method: "DELETE" });
+    assert.equal(cleared.status, 200);
+    assert.deepEqual(await captured(cb, ""), []);
+    const pem = await fetch(`${cb.endpoint}/_cloudbox/sns/SimpleNotificationService.pem`);
+    assert.equal(pem.status, 200);
+    assert.match(await pem.text(), /^-----BEGIN CERTIFICATE-----/);
+  });
+
   it("validates protocols and endpoints", async () => {
     const bad = async (Protocol: string, Endpoint: string, message: string) =>
       assert.rejects(sns.send(new SubscribeCommand({ TopicArn: topicArn, Protocol, Endpoint })), (e: unknown) => {
