@@ -231,7 +231,7 @@ export class SnsDeliverer {
     setImmediate(() => {
       signer().then((s) => {
         if (generation !== this.generation) return;
-        const { body, message } = confirmationEnvelope(s, kind, { messageId, timestamp, ...fields });
+        const { body, message } = confirmationEnvelope(s, kind, { messageId, timestamp, subscriptionArn: sub.arn, ...fields });
         if (sub.protocol === "http" || sub.protocol === "https") {
           const headers: Record<string, string> = {
             "content-type": sub.http.contentType,

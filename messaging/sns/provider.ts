@@ -28,6 +28,8 @@ export interface SnsProvider extends ServiceProvider {
   capturedDeliveries(filter?: CapturedFilter): CapturedDeliveryView[];
   clearCapturedDeliveries(): void;
   signingCertificate(): Promise<string>;
+  /** The confirmation token of a subscription, for endpoints cloudbox cannot reach to send it. */
+  subscriptionToken(subscriptionArn: string): { token: string; topicArn: string; pendingConfirmation: boolean } | undefined;
 }
 
 export interface CapturedFilter {
@@ -239,7 +241,7 @@ export function createSnsProvider(env: DomainEnvironment, deps: SnsDeps = {}): S
       case "sqs": {
         const queue = parseQueueArn(endpoint);
         if (!queue) throw SnsErrors.invalidParameter("SQS endpoint ARN");
-        if (queue.name.endsWith(".fifo") && topic.fifo !== 1) throw SnsErrors.invalidParameter("Endpoint Reason: FIFO SQS Queues can not be subscribed to standard SNS topics");
+        if (queue.name.endsWith(".fifo") && topic.fifo !== 1) throw SnsErrors.invalidParameter("Invalid parameter: Endpoint Reason: FIFO SQS Queues can not be subscribed to standard SNS topics");
         return endpoint;
       }
       case "http":
@@ -257,7 +259,7 @@ export function createSnsProvider(env: DomainEnvironment, deps: SnsDeps = {}): S
         return endpoint;
       case "sms": {
         const digits = endpoint.replace(/[\s().-]/g, "");
-        if (!/^\+?[0-9]{5,15}$/.test(digits)) throw SnsErrors.invalidParameter(`Invalid SMS endpoint: ${endpoint}`);
+        if (!/^\+?[0-9]{5,15}$/.test(digits)) throw SnsErrors.invalidParameterRaw(`Invalid SMS endpoint: ${endpoint}`);
         return digits.startsWith("+") ? digits : `+${digits}`;
       }
       case "application":
@@ -414,7 +416,7 @@ export function createSnsProvider(env: DomainEnvironment, deps: SnsDeps = {}): S
       if (topic.fifo === 1 && protocol !== "sqs") throw SnsErrors.invalidParameter(`Invalid protocol type: ${protocol}`);
       const endpoint = validateEndpoint(protocol, input.Endpoint, topic);
       const requested = { ...(input.Attributes ?? {}) };
-      validateSubscriptionAttributes(protocol, requested, Object.keys(requested), "subscribe");
+      validateSubscriptionAttributes({ protocol, topicArn: topic.arn, endpoint }, requested, Object.keys(requested), "subscribe");
       const result = env.db.transaction(() => {
         const existing = store.findSubscription.get(topic.arn, protocol, endpoint);
         if (existing) {
@@ -429,7 +431,8 @@ export function createSnsProvider(env: DomainEnvironment, deps: SnsDeps = {}): S
         const attrs: Record<string, string> = { ...requested };
         if (attrs["FilterPolicy"] && !attrs["FilterPolicyScope"]) attrs["FilterPolicyScope"] = "MessageAttributes";
         attrs["ConfirmationWasAuthenticated"] = pending ? "false" : "true";
-        const token = randomBytes(64).toString("hex");
+        // AWS's tokens are 288 hex characters.
+        const token = randomBytes(144).toString("hex");
         store.insertSubscription.run(arn, topic.arn, ctx.account, ctx.region, protocol, endpoint, JSON.stringify(attrs), token, pending ? 0 : 1, clock.now());
         return { row: store.getSubscription.get(arn)!, created: true };
       });
@@ -457,8 +460,10 @@ export function createSnsProvider(env: DomainEnvironment, deps: SnsDeps = {}): S
     },
 
     Unsubscribe(input: Sns.UnsubscribeInput, ctx: OperationContext): void {
-      const arn = input.SubscriptionArn;
-      if (!arn || !topicOfSubscription(arn)) throw SnsErrors.invalidParameter("SubscriptionArn");
+      const arn = input.SubscriptionArn ?? "";
+      const elements = arn.split(":").length;
+      if (elements < 6) throw SnsErrors.invalidParameter(`SubscriptionArn Reason: An ARN must have at least 6 elements, not ${elements}`);
+      if (!topicOfSubscription(arn)) throw SnsErrors.invalidParameter("SubscriptionId");
       const row = store.getSubscription.get(arn);
       if (!row) return;
       store.deleteSubscription.run(arn);
@@ -502,6 +507,8 @@ export function createSnsProvider(env: DomainEnvironment, deps: SnsDeps = {}): S
         SubscriptionPrincipal: `arn:aws:iam::${row.account}:root`,
       };
       for (const [key, value] of Object.entries(stored)) attributes[key] = value;
+      // A scope without a policy is kept for a later policy but not shown, as AWS does.
+      if (!attributes["FilterPolicy"]) delete attributes["FilterPolicyScope"];
       if (attributes["RawMessageDelivery"]) attributes["RawMessageDelivery"] = attributes["RawMessageDelivery"].toLowerCase();
       if (row.protocol === "http" || row.protocol === "https") {
         const topic = store.getTopic.get(row.topic_arn);
@@ -519,16 +526,12 @@ export function createSnsProvider(env: DomainEnvironment, deps: SnsDeps = {}): S
         const attrs = { ...attributesOf(row.attributes) };
         if (value === "" && (name === "FilterPolicy" || name === "RedrivePolicy" || name === "DeliveryPolicy")) {
           delete attrs[name];
-          if (name === "FilterPolicy") delete attrs["FilterPolicyScope"];
         } else {
           attrs[name] = value;
           if (name === "FilterPolicy" && !attrs["FilterPolicyScope"]) attrs["FilterPolicyScope"] = "MessageAttributes";
         }
-        if (name === "FilterPolicyScope" && !attrs["FilterPolicy"]) {
-          throw SnsErrors.invalidParameter("Attributes Reason: FilterPolicyScope: Filter policy scope can only be set when a filter policy is present");
-        }
         const changed = name === "FilterPolicyScope" && attrs["FilterPolicy"] ? [name, "FilterPolicy"] : [name];
-        validateSubscriptionAttributes(row.protocol, attrs, changed, "set");
+        validateSubscriptionAttributes({ protocol: row.protocol, topicArn: row.topic_arn, endpoint: row.endpoint }, attrs, changed, "set");
         store.setSubscriptionAttributes.run(JSON.stringify(attrs), row.arn);
       });
     },
@@ -646,6 +649,10 @@ export function createSnsProvider(env: DomainEnvironment, deps: SnsDeps = {}): S
     },
     async signingCertificate() {
       return (await signer()).certificatePem;
+    },
+    subscriptionToken(subscriptionArn) {
+      const row = store.getSubscription.get(subscriptionArn);
+      return row ? { token: row.token, topicArn: row.topic_arn, pendingConfirmation: !row.confirmed } : undefined;
     },
     reset() {
       deliverer.reset();
