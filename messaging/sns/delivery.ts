@@ -181,6 +181,12 @@ export class SnsDeliverer {
   private enqueue(queueArn: string, message: QueueMessage): void {
     const queues = this.deps.queues();
     if (!queues) throw new Error("SQS is not running in this cloudbox, so SNS cannot deliver to queues.");
+    // A FIFO topic may feed standard queues, which refuse a deduplication id.
+    if (message.messageDeduplicationId !== undefined && !queueArn.endsWith(".fifo")) {
+      const { messageDeduplicationId: _dropped, ...rest } = message;
+      queues.deliver(queueArn, rest);
+      return;
+    }
     queues.deliver(queueArn, message);
   }
 

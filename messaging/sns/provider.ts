@@ -30,7 +30,19 @@ export interface SnsProvider extends ServiceProvider {
   signingCertificate(): Promise<string>;
   /** The confirmation token of a subscription, for endpoints cloudbox cannot reach to send it. */
   subscriptionToken(subscriptionArn: string): { token: string; topicArn: string; pendingConfirmation: boolean } | undefined;
+  /** Recent deliveries that failed (unreachable endpoints, deleted queues), newest last. */
+  deliveryFailures(): DeliveryFailure[];
 }
+
+export interface DeliveryFailure {
+  subscriptionArn: string;
+  protocol: string;
+  endpoint: string;
+  reason: string;
+  timestamp: string;
+}
+
+const MAX_FAILURES = 1000;
 
 export interface CapturedFilter {
   protocol?: string;
@@ -84,11 +96,17 @@ export function createSnsProvider(env: DomainEnvironment, deps: SnsDeps = {}): S
   const store = createSnsStore(env.db);
   const clock = env.clock;
   const queues = typeof deps.queues === "function" ? deps.queues : () => deps.queues as QueueDelivery | undefined;
+  // A diagnostic ring of recent failures, so "why did my endpoint get nothing?" has an answer.
+  let failures: DeliveryFailure[] = [];
   const deliverer = new SnsDeliverer({
     queues,
     clock,
     capture: (row: CapturedDelivery) => {
       store.capture.run(row);
+    },
+    onFailure: (target, reason) => {
+      failures.push({ subscriptionArn: target.arn, protocol: target.protocol, endpoint: target.endpoint, reason, timestamp: new Date(clock.now()).toISOString() });
+      if (failures.length > MAX_FAILURES) failures = failures.slice(-MAX_FAILURES);
     },
   });
 
@@ -650,12 +668,16 @@ export function createSnsProvider(env: DomainEnvironment, deps: SnsDeps = {}): S
     async signingCertificate() {
       return (await signer()).certificatePem;
     },
+    deliveryFailures() {
+      return [...failures];
+    },
     subscriptionToken(subscriptionArn) {
       const row = store.getSubscription.get(subscriptionArn);
       return row ? { token: row.token, topicArn: row.topic_arn, pendingConfirmation: !row.confirmed } : undefined;
     },
     reset() {
       deliverer.reset();
+      failures = [];
       policies.clear();
       parsedAttributes.clear();
     },

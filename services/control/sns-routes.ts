@@ -41,6 +41,11 @@ export function snsRoutes(platform: Platform): express.Router {
     if (!found) return void res.status(404).json({ error: `No subscription ${arn || "(none given)"}. Pass ?subscriptionArn=<the ARN Subscribe returned with ReturnSubscriptionArn=true>.` });
     res.json({ subscriptionArn: arn, ...found });
   });
+  router.get("/_cloudbox/sns/delivery-failures", (_req, res) => {
+    const sns = provider();
+    if (!sns) return void notRunning(res);
+    res.json({ failures: sns.deliveryFailures() });
+  });
   router.delete("/_cloudbox/sns/deliveries", (_req, res) => {
     const sns = provider();
     if (!sns) return void notRunning(res);
