@@ -1,4 +1,5 @@
 import { request as httpRequest } from "node:http";
+import type { ClientRequest } from "node:http";
 import { request as httpsRequest } from "node:https";
 import { randomUUID } from "node:crypto";
 import type { Clock } from "../../storage/state/clock.js";
@@ -69,6 +70,8 @@ const UNSIGNED_PROTOCOLS = new Set(["email", "sms", "application", "lambda", "fi
 export class SnsDeliverer {
   private readonly cancels = new Set<() => void>();
   private generation = 0;
+  /** Requests on the wire, ended at reset/close so a hung endpoint cannot hold the process open. */
+  private readonly inFlight = new Set<ClientRequest>();
 
   constructor(private readonly deps: DeliveryDeps) {}
 
@@ -202,7 +205,7 @@ export class SnsDeliverer {
   /** POSTs once; on a network error, timeout, 429 or 5xx schedules the next retry on the clock. */
   private post(attempt: HttpAttempt, target: DeliveryTarget, retry: number, exhausted: () => void): void {
     const generation = this.generation;
-    sendHttp(attempt).then((status) => {
+    sendHttp(attempt, this.inFlight).then((status) => {
       if (generation !== this.generation) return;
       if (status >= 200 && status < 300) return;
       const retryable = status === 0 || status === 429 || status >= 500;
@@ -274,11 +277,13 @@ export class SnsDeliverer {
     this.generation++;
     for (const cancel of this.cancels) cancel();
     this.cancels.clear();
+    for (const req of this.inFlight) req.destroy();
+    this.inFlight.clear();
   }
 }
 
 /** Resolves with the HTTP status, or 0 when the endpoint could not be reached or timed out. */
-function sendHttp(attempt: HttpAttempt): Promise<number> {
+function sendHttp(attempt: HttpAttempt, inFlight: Set<ClientRequest>): Promise<number> {
   return new Promise((resolve) => {
     let url: URL;
     try {
@@ -300,6 +305,8 @@ function sendHttp(attempt: HttpAttempt): Promise<number> {
       res.on("end", () => resolve(res.statusCode ?? 0));
       res.on("error", () => resolve(res.statusCode ?? 0));
     });
+    inFlight.add(req);
+    req.on("close", () => inFlight.delete(req));
     req.on("timeout", () => req.destroy(new Error("timeout")));
     req.on("error", () => resolve(0));
     req.end(body);

@@ -75,6 +75,8 @@ const PENDING_TOKEN_TTL_MS = 3 * 24 * 3600 * 1000;
 const DEDUP_WINDOW_MS = 5 * 60 * 1000;
 const PROTOCOLS = new Set(["sqs", "http", "https", "email", "email-json", "sms", "application", "lambda", "firehose"]);
 const NEEDS_CONFIRMATION = new Set(["http", "https", "email", "email-json"]);
+const TOPIC_ACTIONS = new Set(["GetTopicAttributes", "SetTopicAttributes", "AddPermission", "RemovePermission", "DeleteTopic", "Subscribe", "ListSubscriptionsByTopic", "Publish", "Receive"]);
+const SMS_ATTRIBUTES = new Set(["MonthlySpendLimit", "DeliveryStatusIAMRole", "DeliveryStatusSuccessSamplingRate", "DefaultSenderID", "DefaultSMSType", "UsageReportS3Bucket"]);
 
 function parseJson<T>(text: string): T {
   return JSON.parse(text) as T;
@@ -554,6 +556,68 @@ export function createSnsProvider(env: DomainEnvironment, deps: SnsDeps = {}): S
       });
     },
 
+    AddPermission(input: Sns.AddPermissionInput, ctx: OperationContext): void {
+      const label = input.Label ?? "";
+      if (!/^[A-Za-z0-9_-]{1,100}$/.test(label)) throw SnsErrors.invalidParameter("Label");
+      const actions = input.ActionName ?? [];
+      if (actions.length === 0) throw SnsErrors.invalidParameter("ActionName");
+      for (const action of actions) if (!TOPIC_ACTIONS.has(action)) throw SnsErrors.invalidParameter("Policy statement action out of service scope!");
+      const accounts = input.AWSAccountId ?? [];
+      if (accounts.length === 0) throw SnsErrors.invalidParameter("AWSAccountId");
+      env.db.transaction(() => {
+        const topic = ownTopic(input.TopicArn, ctx);
+        const policy = currentPolicy(topic);
+        if (policy.Statement.some((s) => s["Sid"] === label)) throw SnsErrors.invalidParameter("Statement already exists");
+        const principals = accounts.map((a) => `arn:aws:iam::${a}:root`);
+        const verbs = actions.map((a) => `SNS:${a}`);
+        policy.Statement.push({ Sid: label, Effect: "Allow", Principal: { AWS: principals.length === 1 ? principals[0] : principals }, Action: verbs.length === 1 ? verbs[0] : verbs, Resource: topic.arn });
+        store.setTopicAttributes.run(JSON.stringify({ ...attributesOf(topic.attributes), Policy: JSON.stringify(policy) }), topic.arn);
+      });
+    },
+
+    RemovePermission(input: Sns.RemovePermissionInput, ctx: OperationContext): void {
+      env.db.transaction(() => {
+        const topic = ownTopic(input.TopicArn, ctx);
+        const policy = currentPolicy(topic);
+        policy.Statement = policy.Statement.filter((s) => s["Sid"] !== input.Label);
+        store.setTopicAttributes.run(JSON.stringify({ ...attributesOf(topic.attributes), Policy: JSON.stringify(policy) }), topic.arn);
+      });
+    },
+
+    GetSMSAttributes(input: Sns.GetSMSAttributesInput, ctx: OperationContext): Sns.GetSMSAttributesResponse {
+      const all: Record<string, string> = {};
+      for (const row of store.smsAttributes.all(ctx.account, ctx.region)) all[row.name] = row.value;
+      if (!input.attributes?.length) return { attributes: all };
+      const out: Record<string, string> = {};
+      for (const name of input.attributes) if (all[name] !== undefined) out[name] = all[name];
+      return { attributes: out };
+    },
+
+    SetSMSAttributes(input: Sns.SetSMSAttributesInput, ctx: OperationContext): Sns.SetSMSAttributesResponse {
+      const attributes = input.attributes ?? {};
+      for (const [name, value] of Object.entries(attributes)) {
+        if (!SMS_ATTRIBUTES.has(name)) throw SnsErrors.invalidParameterRaw(`${name} is not a valid attribute`);
+        if (name === "DefaultSMSType" && value !== "Promotional" && value !== "Transactional") throw SnsErrors.invalidParameterRaw("DefaultSMSType is invalid");
+      }
+      env.db.transaction(() => {
+        for (const [name, value] of Object.entries(attributes)) store.setSmsAttribute.run(ctx.account, ctx.region, name, value);
+      });
+      return {};
+    },
+
+    CheckIfPhoneNumberIsOptedOut(input: Sns.CheckIfPhoneNumberIsOptedOutInput): Sns.CheckIfPhoneNumberIsOptedOutResponse {
+      if (!input.phoneNumber) throw SnsErrors.invalidParameter("PhoneNumber");
+      return { isOptedOut: false };
+    },
+
+    ListPhoneNumbersOptedOut(): Sns.ListPhoneNumbersOptedOutResponse {
+      return { phoneNumbers: [] };
+    },
+
+    OptInPhoneNumber(): Sns.OptInPhoneNumberResponse {
+      return {};
+    },
+
     Publish(input: Sns.PublishInput, ctx: OperationContext): Sns.PublishResponse {
       if (input.PhoneNumber !== undefined && input.TopicArn === undefined && input.TargetArn === undefined) return publishSms(input, ctx);
       const arn = input.TopicArn ?? input.TargetArn;
@@ -598,6 +662,12 @@ export function createSnsProvider(env: DomainEnvironment, deps: SnsDeps = {}): S
       return out;
     },
   };
+
+  function currentPolicy(topic: TopicRow): { Statement: Record<string, unknown>[] } & Record<string, unknown> {
+    const text = attributesOf(topic.attributes)["Policy"] ?? defaultTopicPolicy(topic.arn, topic.account);
+    const policy = parseJson<{ Statement?: Record<string, unknown>[] } & Record<string, unknown>>(text);
+    return { ...policy, Statement: Array.isArray(policy.Statement) ? policy.Statement : [] };
+  }
 
   function resourceTopic(arn: string | undefined, ctx: OperationContext): TopicRow {
     if (!arn || !parseTopicArn(arn)) throw SnsErrors.resourceNotFound();
