@@ -11,6 +11,7 @@ import { retryDelaySeconds } from "./delivery-policy.js";
 import type { Signer } from "./message-signing.js";
 import { signer } from "./message-signing.js";
 import type { PublishedMessage, SignedNotification } from "./notification.js";
+import { platformOf } from "./platform-endpoints.js";
 import { confirmationEnvelope, messageFor, notificationEnvelope, signNotification } from "./notification.js";
 
 /** A subscription as it stood when the message was published. */
@@ -101,7 +102,8 @@ export class SnsDeliverer {
     const attributes = published.attributes ? attributeSubject(published.attributes) : undefined;
     for (const target of targets) {
       try {
-        const text = messageFor(published, target.protocol);
+        // Mobile endpoints take their platform's entry of a MessageStructure=json message (GCM, APNS, …).
+        const text = messageFor(published, target.protocol === "application" ? (platformOf(target.endpoint) ?? "application") : target.protocol);
         if (target.filter) {
           const subject = target.filter.scope === "MessageBody" ? bodySubject(text) : (attributes ?? attributeSubject(undefined));
           if (!subject || !policyMatches(target.filter.policy, subject)) continue;

@@ -17,6 +17,8 @@ import type { PublishFields } from "./publish-validation.js";
 import { MAX_MESSAGE_BYTES, validatePublish } from "./publish-validation.js";
 import type { PublishedMessage } from "./notification.js";
 import { signer } from "./message-signing.js";
+import { createPlatformEndpoints } from "./platform-endpoints.js";
+import { ServiceError } from "../../sdk-compat/errors/service-error.js";
 
 export interface SnsDeps {
   /** SQS's delivery interface, looked up when a message is delivered (SQS may start after SNS). */
@@ -96,6 +98,7 @@ function decodeToken(token: string | undefined): string | undefined {
 /** SNS: topics, subscriptions, publishing and delivery. */
 export function createSnsProvider(env: DomainEnvironment, deps: SnsDeps = {}): SnsProvider {
   const store = createSnsStore(env.db);
+  const platform = createPlatformEndpoints(env);
   const clock = env.clock;
   const queues = typeof deps.queues === "function" ? deps.queues : () => deps.queues as QueueDelivery | undefined;
   // A diagnostic ring of recent failures, so "why did my endpoint get nothing?" has an answer.
@@ -624,7 +627,7 @@ export function createSnsProvider(env: DomainEnvironment, deps: SnsDeps = {}): S
       if (arn === undefined) throw SnsErrors.invalidParameter("TopicArn or TargetArn Reason: no value for required parameter");
       if (input.TopicArn !== undefined && input.TargetArn !== undefined) throw SnsErrors.invalidParameter("TopicArn Reason: Only one of TopicArn, TargetArn or PhoneNumber may be specified");
       if (input.TargetArn !== undefined && !parseTopicArn(input.TargetArn)) {
-        if (/:endpoint\//.test(input.TargetArn)) throw SnsErrors.invalidParameter("TargetArn Reason: No endpoint found for the target arn specified");
+        if (/:endpoint\//.test(input.TargetArn)) return publishToEndpoint(input.TargetArn, input, ctx);
         throw SnsErrors.invalidParameter("TargetArn");
       }
       const topic = ownTopic(arn, ctx);
@@ -676,6 +679,42 @@ export function createSnsProvider(env: DomainEnvironment, deps: SnsDeps = {}): S
     return row;
   }
 
+  /** A direct push to one mobile endpoint: captured as an `application` delivery. */
+  function publishToEndpoint(arn: string, input: Sns.PublishInput, ctx: OperationContext): Sns.PublishResponse {
+    const endpoint = platform.endpoint(arn);
+    if (!endpoint || !arn.includes(`:${ctx.region}:${ctx.account}:`)) throw SnsErrors.invalidParameter("TargetArn Reason: No endpoint found for the target arn specified");
+    if (!endpoint.enabled) throw new ServiceError("EndpointDisabled", "Endpoint is disabled", { status: 400 });
+    if (!input.Message) throw SnsErrors.invalidParameter("Empty message");
+    let message = input.Message;
+    if (input.MessageStructure === "json") {
+      let parsed: Record<string, unknown>;
+      try {
+        parsed = JSON.parse(message) as Record<string, unknown>;
+      } catch {
+        throw SnsErrors.invalidParameter("Message Structure - JSON message body failed to parse");
+      }
+      const chosen = parsed[endpoint.platform] ?? parsed["default"];
+      if (typeof chosen !== "string") throw SnsErrors.invalidParameter("Message Structure - No default entry in JSON message body");
+      message = chosen;
+    }
+    const messageId = randomUUID();
+    store.capture.run({
+      account: ctx.account,
+      region: ctx.region,
+      protocol: "application",
+      endpoint: arn,
+      subscription_arn: null,
+      topic_arn: null,
+      message_id: messageId,
+      type: "Notification",
+      subject: input.Subject ?? null,
+      message,
+      body: message,
+      at: clock.now(),
+    } satisfies CapturedDelivery);
+    return { MessageId: messageId };
+  }
+
   function publishSms(input: Sns.PublishInput, ctx: OperationContext): Sns.PublishResponse {
     const phone = (input.PhoneNumber ?? "").replace(/[\s().-]/g, "");
     if (!/^\+[1-9][0-9]{4,14}$/.test(phone)) throw SnsErrors.invalidParameter(`PhoneNumber Reason: ${input.PhoneNumber} is not valid to publish to`);
@@ -717,7 +756,7 @@ export function createSnsProvider(env: DomainEnvironment, deps: SnsDeps = {}): S
   }
 
   return {
-    handlers,
+    handlers: { ...handlers, ...platform.handlers },
     capturedDeliveries(filter = {}) {
       return store.captured
         .all()

@@ -133,7 +133,7 @@ describe("SNS subscriptions (SDK v3)", () => {
     const endpointArn = "arn:aws:sns:us-east-1:000000000000:endpoint/GCM/app/0f1e2d3c-aaaa-bbbb-cccc-000000000001";
     const sub = await sns.send(new SubscribeCommand({ TopicArn: topic, Protocol: "application", Endpoint: endpointArn }));
     assert.notEqual(sub.SubscriptionArn, "pending confirmation");
-    await sns.send(new PublishCommand({ TopicArn: topic, MessageStructure: "json", Message: JSON.stringify({ default: "d", application: '{"notification":{"title":"t"}}' }) }));
+    await sns.send(new PublishCommand({ TopicArn: topic, MessageStructure: "json", Message: JSON.stringify({ default: "d", GCM: '{"notification":{"title":"t"}}' }) }));
     const [push] = await waitFor(() => captured(cb, `protocol=application&endpoint=${encodeURIComponent(endpointArn)}`), 1);
     assert.equal(push!.message, '{"notification":{"title":"t"}}');
     const cleared = await fetch(`${cb.endpoint}/_cloudbox/sns/deliveries`, { method: "DELETE" });
