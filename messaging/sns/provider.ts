@@ -621,6 +621,15 @@ export function createSnsProvider(env: DomainEnvironment, deps: SnsDeps = {}): S
       return {};
     },
 
+    // cloudbox sends no real SMS, so no account is in the SMS sandbox and it has no sandbox numbers.
+    GetSMSSandboxAccountStatus(): Sns.GetSMSSandboxAccountStatusResult {
+      return { IsInSandbox: false };
+    },
+
+    ListSMSSandboxPhoneNumbers(): Sns.ListSMSSandboxPhoneNumbersResult {
+      return { PhoneNumbers: [] };
+    },
+
     Publish(input: Sns.PublishInput, ctx: OperationContext): Sns.PublishResponse {
       if (input.PhoneNumber !== undefined && input.TopicArn === undefined && input.TargetArn === undefined) return publishSms(input, ctx);
       const arn = input.TopicArn ?? input.TargetArn;

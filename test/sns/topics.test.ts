@@ -18,6 +18,7 @@ import {
   CheckIfPhoneNumberIsOptedOutCommand,
   ListPhoneNumbersOptedOutCommand,
   OptInPhoneNumberCommand,
+  GetSMSSandboxAccountStatusCommand,
   PutDataProtectionPolicyCommand,
   NotFoundException,
   InvalidParameterException,
@@ -136,6 +137,7 @@ describe("SNS topics (SDK v3)", () => {
     assert.equal((await sns.send(new CheckIfPhoneNumberIsOptedOutCommand({ phoneNumber: "+15555550100" }))).isOptedOut, false);
     assert.deepEqual((await sns.send(new ListPhoneNumbersOptedOutCommand({}))).phoneNumbers, []);
     await sns.send(new OptInPhoneNumberCommand({ phoneNumber: "+15555550100" }));
+    assert.equal((await sns.send(new GetSMSSandboxAccountStatusCommand({}))).IsInSandbox, false);
   });
 
   it("tags: TagResource, UntagResource, ListTagsForResource and the quota", async () => {
