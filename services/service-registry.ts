@@ -13,6 +13,7 @@ import { createS3Provider } from "../storage/s3/provider.js";
 import { createSqsProvider } from "../messaging/sqs/provider.js";
 import { createSnsProvider } from "../messaging/sns/provider.js";
 import { createEc2Provider } from "../compute/ec2/provider.js";
+import type { Ec2Provider } from "../compute/ec2/provider.js";
 import { createEbsDirectProvider } from "../storage/ebs/direct-provider.js";
 import { createEbsVolumeProvider } from "../storage/ebs/volume-provider.js";
 
@@ -46,9 +47,23 @@ export function registerService(name: ServiceName, env: DomainEnvironment, other
   return { name, model, protocols: definition.protocols(model), provider: definition.create(env, others) };
 }
 
-/** The ec2 service also serves EBS's EC2-API operations (volumes, attachments, snapshots). */
+/**
+ * The ec2 service also serves EBS's EC2-API operations (volumes, attachments, snapshots). EBS reads
+ * instances through EC2's InstanceView and tags through EC2's tag store; EC2 calls EBS's VolumeHooks.
+ * Each needs the other, so EBS gets late-bound views of EC2 that resolve once both exist.
+ */
 function createEc2WithEbs(env: DomainEnvironment): ServiceProvider {
-  const ec2 = createEc2Provider(env);
-  const ebs = createEbsVolumeProvider(env, { instances: { find: () => undefined } });
-  return { ...ec2, handlers: { ...ebs.handlers, ...ec2.handlers } };
+  let ec2: Ec2Provider | undefined;
+  const ebs = createEbsVolumeProvider(env, {
+    instances: { find: (account, region, instanceId) => ec2!.instances.find(account, region, instanceId) },
+    tags: {
+      set: (account, region, resourceId, resourceType, tags) => ec2!.tags.set(account, region, resourceId, resourceType, tags),
+      deleteAll: (account, region, resourceId) => ec2!.tags.deleteAll(account, region, resourceId),
+      tagsOf: (account, region, resourceId) => ec2!.tags.tagsOf(account, region, resourceId),
+      tagsOfType: (account, region, resourceType) => ec2!.tags.tagsOfType(account, region, resourceType),
+    },
+    images: { imageUsingSnapshot: (account, region, snapshotId) => ec2!.images.imageUsingSnapshot(account, region, snapshotId) },
+  });
+  ec2 = createEc2Provider(env, { volumes: ebs.hooks, extraHandlers: ebs.handlers });
+  return ec2;
 }

@@ -10,10 +10,6 @@ export interface Host {
   rack: string;
   index: number;
   spec: HostSpec;
-  totalVCpus: number;
-  /** What guests may use: hardware threads and memory minus the Xen management domain's share. */
-  usableVCpus: number;
-  usableMemoryMiB: number;
 }
 
 /**
@@ -35,7 +31,6 @@ export class Fleet {
     if (!list) {
       list = [];
       const count = this.size(availabilityZone, spec.family);
-      const threads = spec.sockets * spec.coresPerSocket * spec.threadsPerCore;
       for (let i = 0; i < count; i++) {
         const hash = createHash("sha1").update(`${region}/${availabilityZone}/${spec.family}/${i}`).digest("hex").slice(0, 17);
         list.push({
@@ -45,9 +40,6 @@ export class Fleet {
           rack: `${zoneId}-${spec.family}-rack${String(Math.floor(i / this.settings.hostsPerRack) + 1).padStart(2, "0")}`,
           index: i,
           spec,
-          totalVCpus: threads,
-          usableVCpus: threads - spec.dom0VCpus,
-          usableMemoryMiB: spec.memoryMiB - spec.dom0MemoryMiB,
         });
       }
       this.hosts.set(key, list);

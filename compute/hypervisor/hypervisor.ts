@@ -5,13 +5,29 @@ import { hostFamilies, hostSpecFor, hostSpecOfFamily } from "./catalog-port.js";
 import { currentState } from "../ec2/instances/lifecycle.js";
 import type { InstanceStateName } from "../ec2/instances/lifecycle.js";
 import type { Fleet, Host } from "./fleet.js";
-import type { HostLoad } from "./placement.js";
-import { chooseHost } from "./placement.js";
+import type { HostLoad, Slot } from "./placement.js";
+import { chooseSlot, emptyLoad, occupy } from "./placement.js";
+
+interface Guest {
+  instance_id: string;
+  account: string;
+  instance_type: string;
+  vcpus: number;
+  memory_mib: number;
+  host_threads: number;
+  socket: number;
+  host_id: string | null;
+  az: string;
+  host_family: string;
+  state: string;
+  settles_at: number | null;
+}
 
 /** Where the hypervisor reads occupancy from: the instance rows (nothing is counted separately). */
 export interface OccupancySource {
-  hostUsage(region: string, az: string, family: string, now: number): { host_id: string; vcpus: number; mem: number }[];
-  onHosts(region: string, now: number): { instance_id: string; account: string; instance_type: string; vcpus: number; memory_mib: number; host_id: string | null; az: string; host_family: string; state: string; settles_at: number | null }[];
+  hostUsage(region: string, az: string, family: string, now: number): { host_id: string; socket: number; threads: number; mem: number; gpus: number; guests: number }[];
+  onHosts(region: string, now: number): Guest[];
+  nextHostRelease(region: string, az: string, family: string, now: number): number | null;
 }
 
 /**
@@ -19,15 +35,16 @@ export interface OccupancySource {
  * and then updated as this request places guests, so a multi-instance launch sees its own choices.
  */
 export class PlacementSession {
-  constructor(readonly hosts: Host[], readonly load: Map<string, HostLoad>, private readonly policy: PlacementPolicy) {}
+  constructor(readonly hosts: Host[], readonly loads: Map<string, HostLoad>, private readonly policy: PlacementPolicy, readonly key: string, readonly base: object) {}
 
-  place(type: TypeSpec, avoid?: string): Host | undefined {
-    const host = chooseHost(this.hosts, this.load, type.vcpus, type.memoryMiB, this.policy, avoid, type.bareMetal);
-    if (host) {
-      const used = this.load.get(host.hostId) ?? { vcpus: 0, memoryMiB: 0 };
-      this.load.set(host.hostId, { vcpus: used.vcpus + (type.bareMetal ? host.usableVCpus : type.vcpus), memoryMiB: used.memoryMiB + type.memoryMiB });
+  place(type: TypeSpec, avoid?: string): Slot | undefined {
+    const slot = chooseSlot(this.hosts, this.loads, type, this.policy, avoid);
+    if (slot) {
+      let load = this.loads.get(slot.host.hostId);
+      if (!load) this.loads.set(slot.host.hostId, (load = emptyLoad(slot.host.spec.sockets)));
+      occupy(load, type, slot.socket, slot.host);
     }
-    return host;
+    return slot;
   }
 }
 
@@ -42,18 +59,55 @@ export interface HostReport {
   cores: number;
   threadsPerCore: number;
   totalVCpus: number;
+  /** Threads and memory Xen's dom0 keeps (0 on Nitro). */
   reservedVCpus: number;
   usedVCpus: number;
   freeVCpus: number;
+  usedThreadsPerSocket: number[];
   memoryMiB: number;
   reservedMemoryMiB: number;
   usedMemoryMiB: number;
   freeMemoryMiB: number;
-  instances: { instanceId: string; account: string; instanceType: string; vcpus: number; memoryMiB: number; state: string }[];
+  instances: { instanceId: string; account: string; instanceType: string; vcpus: number; memoryMiB: number; socket: number; state: string }[];
 }
 
+const round = (n: number) => Math.round(n * 100) / 100;
+
+interface Memo {
+  loads: Map<string, HostLoad>;
+  /** The next moment a guest's host is released: the sums are stale from then on. */
+  validUntil: number;
+}
+
+const cloneLoads = (loads: Map<string, HostLoad>) => {
+  const out = new Map<string, HostLoad>();
+  for (const [k, l] of loads) out.set(k, { threads: [...l.threads], memoryMiB: l.memoryMiB, gpus: l.gpus, guests: l.guests });
+  return out;
+};
+
+/**
+ * Placement over the fleet. A host's occupancy is the sum over the instance rows that hold it; the
+ * sums of one AZ and family are memoized until the next release time in those rows, a committed
+ * launch adds its own guests to them, and stops, starts and terminations drop them (invalidate).
+ */
 export class Hypervisor {
+  private readonly memo = new Map<string, Memo>();
+
   constructor(private readonly fleet: Fleet, private readonly occupancy: OccupancySource, private readonly policy: PlacementPolicy) {}
+
+  /** Makes a placement session's guests part of the memoized occupancy, once its transaction committed. */
+  commit(session: PlacementSession): void {
+    const memo = this.memo.get(session.key);
+    if (memo && memo === session.base) memo.loads = cloneLoads(session.loads);
+  }
+
+  invalidate(region: string, az: string, family: string): void {
+    this.memo.delete(`${region}/${az}/${family}`);
+  }
+
+  reset(): void {
+    this.memo.clear();
+  }
 
   hostsFor(region: string, az: string, type: TypeSpec): Host[] {
     const spec = hostSpecFor(type);
@@ -64,21 +118,31 @@ export class Hypervisor {
 
   session(region: string, az: string, type: TypeSpec, now: number): PlacementSession {
     const hosts = this.hostsFor(region, az, type);
-    const load = new Map<string, HostLoad>();
-    if (hosts.length) for (const u of this.occupancy.hostUsage(region, az, hosts[0]!.spec.family, now)) load.set(u.host_id, { vcpus: u.vcpus, memoryMiB: u.mem });
-    return new PlacementSession(hosts, load, this.policy);
-  }
-
-  host(region: string, az: string, family: string, hostId: string): Host | undefined {
-    const spec = hostSpecOfFamily(family);
-    const zone = availabilityZonesOf(region).find((z) => z.name === az);
-    if (!spec || !zone) return undefined;
-    return this.fleet.hostsOf(region, az, zone.id, spec).find((h) => h.hostId === hostId);
+    const key = `${region}/${az}/${type.family}`;
+    let memo = this.memo.get(key);
+    if (!memo || now >= memo.validUntil) {
+      const loads = new Map<string, HostLoad>();
+      if (hosts.length) {
+        const sockets = hosts[0]!.spec.sockets;
+        for (const u of this.occupancy.hostUsage(region, az, type.family, now)) {
+          let load = loads.get(u.host_id);
+          if (!load) loads.set(u.host_id, (load = emptyLoad(sockets)));
+          if (u.socket >= 0) load.threads[u.socket]! += u.threads;
+          else for (let s = 0; s < sockets; s++) load.threads[s]! += u.threads / sockets;
+          load.memoryMiB += u.mem;
+          load.gpus += u.gpus;
+          load.guests += u.guests;
+        }
+      }
+      memo = { loads, validUntil: this.occupancy.nextHostRelease(region, az, type.family, now) ?? Infinity };
+      this.memo.set(key, memo);
+    }
+    return new PlacementSession(hosts, cloneLoads(memo.loads), this.policy, key, memo);
   }
 
   /** Every host of a region (optionally one AZ / family) with what runs on it, for the control plane. */
   report(region: string, now: number, filter: { availabilityZone?: string; family?: string; onlyUsed?: boolean } = {}): HostReport[] {
-    const guests = new Map<string, ReturnType<OccupancySource["onHosts"]>>();
+    const guests = new Map<string, Guest[]>();
     for (const g of this.occupancy.onHosts(region, now)) {
       if (!g.host_id) continue;
       let list = guests.get(g.host_id);
@@ -94,14 +158,23 @@ export class Hypervisor {
         for (const host of this.fleet.hostsOf(region, zone.name, zone.id, spec)) {
           const on = guests.get(host.hostId) ?? [];
           if (filter.onlyUsed && on.length === 0) continue;
-          const usedV = on.reduce((n, g) => n + g.vcpus, 0);
+          const perSocket = new Array<number>(spec.sockets).fill(0);
+          for (const g of on) {
+            if (g.socket >= 0) perSocket[g.socket]! += g.host_threads;
+            else for (let s = 0; s < spec.sockets; s++) perSocket[s]! += g.host_threads / spec.sockets;
+          }
+          const usedT = perSocket.reduce((a, b) => a + b, 0);
           const usedM = on.reduce((n, g) => n + g.memory_mib, 0);
           out.push({
             hostId: host.hostId, region, availabilityZone: zone.name, rack: host.rack, family, hypervisor: spec.hypervisor,
             sockets: spec.sockets, cores: spec.sockets * spec.coresPerSocket, threadsPerCore: spec.threadsPerCore,
-            totalVCpus: host.totalVCpus, reservedVCpus: spec.dom0VCpus, usedVCpus: usedV, freeVCpus: host.usableVCpus - usedV,
-            memoryMiB: spec.memoryMiB, reservedMemoryMiB: spec.dom0MemoryMiB, usedMemoryMiB: usedM, freeMemoryMiB: host.usableMemoryMiB - usedM,
-            instances: on.map((g) => ({ instanceId: g.instance_id, account: g.account, instanceType: g.instance_type, vcpus: g.vcpus, memoryMiB: g.memory_mib, state: currentState({ state: g.state as InstanceStateName, settles_at: g.settles_at }, now) })),
+            totalVCpus: spec.totalThreads, reservedVCpus: spec.dom0VCpus, usedVCpus: round(usedT), freeVCpus: round(spec.guestThreadsPerSocket * spec.sockets - usedT),
+            usedThreadsPerSocket: perSocket.map(round),
+            memoryMiB: spec.memoryMiB, reservedMemoryMiB: spec.dom0MemoryMiB, usedMemoryMiB: usedM, freeMemoryMiB: spec.guestMemoryMiB - usedM,
+            instances: on.map((g) => ({
+              instanceId: g.instance_id, account: g.account, instanceType: g.instance_type, vcpus: g.vcpus, memoryMiB: g.memory_mib, socket: g.socket,
+              state: currentState({ state: g.state as InstanceStateName, settles_at: g.settles_at }, now),
+            })),
           });
         }
       }
@@ -109,4 +182,3 @@ export class Hypervisor {
     return out;
   }
 }
-

@@ -1,7 +1,7 @@
 import express from "express";
 import type { Platform } from "../platform.js";
-import { snsRoutes } from "./sns-routes.js";
 import { ec2HostsRoute } from "./ec2-hosts-route.js";
+import { snsRoutes } from "./sns-routes.js";
 
 /** The control plane under /_cloudbox/ (and LocalStack's health path, so wait scripts keep working). */
 export function controlRoutes(platform: Platform): express.Router {
@@ -32,7 +32,7 @@ export function controlRoutes(platform: Platform): express.Router {
     (clock as { advance(ms: number): void }).advance(ms);
     res.json({ kind: clock.kind, now: new Date(clock.now()).toISOString(), epochMillis: clock.now() });
   });
-  router.use(snsRoutes(platform));
   router.get("/_cloudbox/ec2/hosts", ec2HostsRoute(platform));
+  router.use(snsRoutes(platform));
   return router;
 }

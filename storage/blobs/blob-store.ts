@@ -68,6 +68,13 @@ export class BlobStore {
    */
   async write(source: AsyncIterable<Uint8Array> | Uint8Array, onChunk?: (chunk: Buffer) => void): Promise<BlobInfo> {
     const id = uuid().replace(/-/g, "");
+    if (source instanceof Uint8Array && source.length <= this.inlineLimit) {
+      // Small bodies already in memory skip the async iteration: they are most requests.
+      const chunk = Buffer.isBuffer(source) ? source : Buffer.from(source.buffer, source.byteOffset, source.byteLength);
+      if (chunk.length) onChunk?.(chunk);
+      this.stmt.insert.run(id, chunk.length, chunk);
+      return { id, size: chunk.length };
+    }
     const pending: Buffer[] = [];
     let size = 0;
     let file: Awaited<ReturnType<typeof open>> | undefined;

@@ -13,7 +13,8 @@ import { BLOCK_SIZE, BLOCKS_PER_GIB, ebsStoreFor } from "./store.js";
 import type { BlockRow, SnapshotRow } from "./schema.js";
 import { canUseSnapshot } from "./snapshot-access.js";
 import { UNKNOWN_VOLUME_ID } from "./snapshots.js";
-import { defaultKmsKeyId } from "./volumes.js";
+import { resolveEncryption } from "./encryption.js";
+import { tagList } from "./resource-tags.js";
 
 const MAX_VOLUME_GIB = 65536;
 
@@ -77,7 +78,7 @@ export function createEbsDirectProvider(env: DomainEnvironment): ServiceProvider
   const tokenExpiry = () => store.now() + store.timings.blockTokenTtlMs;
 
   function startResponse(row: SnapshotRow): StartSnapshotResponse {
-    const tags = JSON.parse(row.tags) as { Key?: string; Value?: string }[];
+    const tags = tagList(store.tags.tagsOf(row.account, row.region, row.snapshot_id));
     return {
       SnapshotId: row.snapshot_id, OwnerId: row.account, Status: store.snapshotState(row), StartTime: new Date(row.started_at), VolumeSize: row.volume_size,
       BlockSize: BLOCK_SIZE, Description: row.description || undefined, ParentSnapshotId: row.parent_snapshot_id ?? undefined,
@@ -108,15 +109,15 @@ export function createEbsDirectProvider(env: DomainEnvironment): ServiceProvider
             if (store.snapshotState(parent) !== "completed") throw validation("INVALID_DEPENDENCY_REQUEST", `The parent snapshot '${parent.snapshot_id}' is not completed.`);
             if (size < parent.volume_size) throw validation("INVALID_VOLUME_SIZE", `The volume size must be at least the parent snapshot's ${parent.volume_size} GiB.`);
           }
-          const encrypted = input.Encrypted === true || parent?.encrypted === 1;
+          const encryption = resolveEncryption(store, ctx.account, ctx.region, { encrypted: input.Encrypted, kmsKeyId: input.KmsKeyArn, sourceEncrypted: parent?.encrypted === 1, sourceKmsKeyId: parent?.kms_key_id });
           const now = store.now();
           const snapshotId = resourceId("snap");
           store.insertSnapshot({
             snapshot_id: snapshotId, account: ctx.account, region: ctx.region, volume_id: UNKNOWN_VOLUME_ID, volume_size: size, description: input.Description ?? "",
-            encrypted: encrypted ? 1 : 0, kms_key_id: encrypted ? input.KmsKeyArn ?? parent?.kms_key_id ?? defaultKmsKeyId(ctx.account, ctx.region) : null,
+            encrypted: encryption.encrypted ? 1 : 0, kms_key_id: encryption.kmsKeyId,
             started_at: now, complete_at: null, timeout_at: now + timeout * 60_000, source: "direct", parent_snapshot_id: parent?.snapshot_id ?? null,
-            lineage: parent?.lineage ?? snapshotId, client_token: token ?? null, request_hash: hash, tags: JSON.stringify(input.Tags ?? []),
-          });
+            lineage: parent?.lineage ?? snapshotId, client_token: token ?? null, request_hash: hash,
+          }, input.Tags ?? []);
           if (parent) store.copySnapshotBlocks(parent.snapshot_id, snapshotId);
           return startResponse(store.snapshot(ctx.region, snapshotId)!);
         });

@@ -25,8 +25,7 @@ const MIGRATIONS = [
      deleted_at INTEGER,
      client_token TEXT,
      request_hash TEXT,
-     lineage TEXT NOT NULL,
-     tags TEXT NOT NULL DEFAULT '[]'
+     lineage TEXT NOT NULL
    )`,
   "CREATE INDEX ebs_volumes_scope ON ebs_volumes (account, region)",
   `CREATE TABLE ebs_attachments (
@@ -79,8 +78,7 @@ const MIGRATIONS = [
      client_token TEXT,
      request_hash TEXT,
      storage_tier TEXT NOT NULL DEFAULT 'standard',
-     permissions TEXT NOT NULL DEFAULT '[]',
-     tags TEXT NOT NULL DEFAULT '[]'
+     permissions TEXT NOT NULL DEFAULT '[]'
    )`,
   "CREATE INDEX ebs_snapshots_scope ON ebs_snapshots (region, account)",
   "CREATE INDEX ebs_snapshots_volume ON ebs_snapshots (volume_id, started_at)",
@@ -92,6 +90,14 @@ const MIGRATIONS = [
      written INTEGER NOT NULL DEFAULT 0,
      PRIMARY KEY (snapshot_id, block_index)
    ) WITHOUT ROWID`,
+  `CREATE TABLE ebs_account_settings (
+     account TEXT NOT NULL,
+     region TEXT NOT NULL,
+     encryption_by_default INTEGER NOT NULL DEFAULT 0,
+     default_kms_key_id TEXT,
+     PRIMARY KEY (account, region)
+   ) WITHOUT ROWID`,
+  "ALTER TABLE ebs_volumes ADD COLUMN auto_enable_io INTEGER NOT NULL DEFAULT 0",
 ];
 
 export function registerEbsSchema(db: Database): void {
@@ -117,7 +123,7 @@ export interface VolumeRow {
   client_token: string | null;
   request_hash: string | null;
   lineage: string;
-  tags: string;
+  auto_enable_io?: number;
 }
 
 export interface AttachmentRow {
@@ -163,7 +169,6 @@ export interface SnapshotRow {
   request_hash: string | null;
   storage_tier: string;
   permissions: string;
-  tags: string;
 }
 
 export interface BlockRow {

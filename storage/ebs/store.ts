@@ -3,6 +3,9 @@ import type { DomainEnvironment } from "../state/environment.js";
 import type { AttachmentRow, BlockRow, ModificationRow, SnapshotRow, VolumeRow } from "./schema.js";
 import { registerEbsSchema } from "./schema.js";
 import type { EbsQuotas, EbsTimings } from "./timing.js";
+import type { ResourceTags } from "./resource-tags.js";
+import { LocalResourceTags } from "./resource-tags.js";
+import type { Tag } from "@aws-sdk/client-ec2";
 import { quotasFrom, timingsFrom } from "./timing.js";
 
 export const BLOCK_SIZE = 524_288;
@@ -20,16 +23,19 @@ export type SnapshotState = "pending" | "completed" | "error";
 export class EbsStore {
   readonly timings: EbsTimings;
   readonly quotas: EbsQuotas;
+  /** Replaced by EC2's tag store when EC2 runs, so tags are shared with CreateTags/DescribeTags. */
+  tags: ResourceTags;
   private readonly s: Record<string, Statement>;
 
   constructor(readonly env: DomainEnvironment) {
     registerEbsSchema(env.db);
     this.timings = timingsFrom(env.settings);
     this.quotas = quotasFrom(env.settings);
+    this.tags = new LocalResourceTags(env.db);
     const p = (sql: string) => env.db.sql.prepare(sql);
     this.s = {
-      insertVolume: p(`INSERT INTO ebs_volumes (volume_id, account, region, az, size, volume_type, iops, throughput, encrypted, kms_key_id, snapshot_id, multi_attach, created_at, ready_at, deleted_at, client_token, request_hash, lineage, tags)
-        VALUES (@volume_id, @account, @region, @az, @size, @volume_type, @iops, @throughput, @encrypted, @kms_key_id, @snapshot_id, @multi_attach, @created_at, @ready_at, @deleted_at, @client_token, @request_hash, @lineage, @tags)`),
+      insertVolume: p(`INSERT INTO ebs_volumes (volume_id, account, region, az, size, volume_type, iops, throughput, encrypted, kms_key_id, snapshot_id, multi_attach, created_at, ready_at, deleted_at, client_token, request_hash, lineage)
+        VALUES (@volume_id, @account, @region, @az, @size, @volume_type, @iops, @throughput, @encrypted, @kms_key_id, @snapshot_id, @multi_attach, @created_at, @ready_at, @deleted_at, @client_token, @request_hash, @lineage)`),
       getVolume: p("SELECT * FROM ebs_volumes WHERE volume_id = ? AND account = ? AND region = ?"),
       listVolumes: p("SELECT * FROM ebs_volumes WHERE account = ? AND region = ? AND (deleted_at IS NULL OR deleted_at > ?) ORDER BY volume_id"),
       volumeByToken: p("SELECT * FROM ebs_volumes WHERE account = ? AND region = ? AND client_token = ?"),
@@ -39,7 +45,8 @@ export class EbsStore {
       insertAttachment: p(`INSERT INTO ebs_attachments (volume_id, instance_id, account, region, device, attach_time, attached_at, detach_at, detached_at, delete_on_termination, is_root)
         VALUES (@volume_id, @instance_id, @account, @region, @device, @attach_time, @attached_at, NULL, NULL, @delete_on_termination, @is_root)`),
       attachmentsOfVolume: p("SELECT * FROM ebs_attachments WHERE volume_id = ? AND (detached_at IS NULL OR detached_at > ?) ORDER BY attach_time"),
-      attachmentsOfInstance: p("SELECT * FROM ebs_attachments WHERE account = ? AND region = ? AND instance_id = ? AND (detached_at IS NULL OR detached_at > ?) ORDER BY attach_time, device"),
+      attachmentsOfInstance: p("SELECT * FROM ebs_attachments WHERE account = ? AND region = ? AND instance_id = ? AND (detached_at IS NULL OR detached_at > ?) ORDER BY attach_time, is_root DESC, rowid"),
+      attachmentsOfScope: p("SELECT * FROM ebs_attachments WHERE account = ? AND region = ? AND (detached_at IS NULL OR detached_at > ?) ORDER BY attach_time, is_root DESC, rowid"),
       detachAttachment: p("UPDATE ebs_attachments SET detach_at = ?, detached_at = ? WHERE volume_id = ? AND instance_id = ? AND detached_at IS NULL"),
       setDeleteOnTermination: p("UPDATE ebs_attachments SET delete_on_termination = ? WHERE account = ? AND region = ? AND instance_id = ? AND device = ? AND detached_at IS NULL"),
       insertModification: p("INSERT INTO ebs_modifications (volume_id, started_at, optimizing_at, completed_at, original, target) VALUES (@volume_id, @started_at, @optimizing_at, @completed_at, @original, @target)"),
@@ -51,8 +58,8 @@ export class EbsStore {
       deleteVolumeBlocks: p("DELETE FROM ebs_volume_blocks WHERE volume_id = ?"),
       getVolumeBlock: p("SELECT block_index, blob_id, checksum FROM ebs_volume_blocks WHERE volume_id = ? AND block_index = ?"),
       replaceVolumeBlock: p("INSERT INTO ebs_volume_blocks (volume_id, block_index, blob_id, checksum) VALUES (?, ?, ?, ?) ON CONFLICT (volume_id, block_index) DO UPDATE SET blob_id = excluded.blob_id, checksum = excluded.checksum"),
-      insertSnapshot: p(`INSERT INTO ebs_snapshots (snapshot_id, account, region, volume_id, volume_size, description, encrypted, kms_key_id, started_at, complete_at, timeout_at, failed, source, parent_snapshot_id, lineage, client_token, request_hash, storage_tier, permissions, tags)
-        VALUES (@snapshot_id, @account, @region, @volume_id, @volume_size, @description, @encrypted, @kms_key_id, @started_at, @complete_at, @timeout_at, 0, @source, @parent_snapshot_id, @lineage, @client_token, @request_hash, 'standard', '[]', @tags)`),
+      insertSnapshot: p(`INSERT INTO ebs_snapshots (snapshot_id, account, region, volume_id, volume_size, description, encrypted, kms_key_id, started_at, complete_at, timeout_at, failed, source, parent_snapshot_id, lineage, client_token, request_hash, storage_tier, permissions)
+        VALUES (@snapshot_id, @account, @region, @volume_id, @volume_size, @description, @encrypted, @kms_key_id, @started_at, @complete_at, @timeout_at, 0, @source, @parent_snapshot_id, @lineage, @client_token, @request_hash, 'standard', '[]')`),
       getSnapshot: p("SELECT * FROM ebs_snapshots WHERE snapshot_id = ? AND region = ?"),
       snapshotsOfRegion: p("SELECT * FROM ebs_snapshots WHERE region = ? ORDER BY snapshot_id"),
       snapshotByToken: p("SELECT * FROM ebs_snapshots WHERE account = ? AND region = ? AND client_token = ?"),
@@ -70,6 +77,12 @@ export class EbsStore {
         ON CONFLICT (snapshot_id, block_index) DO UPDATE SET blob_id = excluded.blob_id, checksum = excluded.checksum, written = 1`),
       writtenBlocks: p("SELECT block_index, blob_id, checksum FROM ebs_snapshot_blocks WHERE snapshot_id = ? AND written = 1 ORDER BY block_index"),
       deleteSnapshotBlocks: p("DELETE FROM ebs_snapshot_blocks WHERE snapshot_id = ?"),
+      accountSettings: p("SELECT encryption_by_default, default_kms_key_id FROM ebs_account_settings WHERE account = ? AND region = ?"),
+      setEncryptionByDefault: p(`INSERT INTO ebs_account_settings (account, region, encryption_by_default) VALUES (?, ?, ?)
+        ON CONFLICT (account, region) DO UPDATE SET encryption_by_default = excluded.encryption_by_default`),
+      setDefaultKmsKey: p(`INSERT INTO ebs_account_settings (account, region, default_kms_key_id) VALUES (?, ?, ?)
+        ON CONFLICT (account, region) DO UPDATE SET default_kms_key_id = excluded.default_kms_key_id`),
+      setAutoEnableIo: p("UPDATE ebs_volumes SET auto_enable_io = ? WHERE volume_id = ?"),
     };
   }
 
@@ -79,8 +92,9 @@ export class EbsStore {
 
   // ---- volumes
 
-  insertVolume(row: VolumeRow): void {
+  insertVolume(row: VolumeRow, tags: Tag[] = []): void {
     this.s.insertVolume!.run(row);
+    if (tags.length) this.tags.set(row.account, row.region, row.volume_id, "volume", tags);
   }
 
   /** A volume of this account and region that is not gone yet (deleting ones included). */
@@ -118,9 +132,30 @@ export class EbsStore {
   }
 
   /** Deletes a volume: its metadata shows `deleting` for a while, its blocks are freed now. */
-  deleteVolume(volumeId: string): void {
+  deleteVolume(row: VolumeRow): void {
+    const volumeId = row.volume_id;
     this.s.markVolumeDeleted!.run(this.now(), volumeId);
+    this.tags.deleteAll(row.account, row.region, volumeId);
     this.releaseVolumeBlocks(volumeId);
+  }
+
+  setAutoEnableIo(volumeId: string, value: boolean): void {
+    this.s.setAutoEnableIo!.run(value ? 1 : 0, volumeId);
+  }
+
+  // ---- account settings (encryption by default)
+
+  encryptionDefaults(account: string, region: string): { enabled: boolean; kmsKeyId: string | null } {
+    const row = this.s.accountSettings!.get(account, region) as { encryption_by_default: number; default_kms_key_id: string | null } | undefined;
+    return { enabled: row?.encryption_by_default === 1, kmsKeyId: row?.default_kms_key_id ?? null };
+  }
+
+  setEncryptionByDefault(account: string, region: string, enabled: boolean): void {
+    this.s.setEncryptionByDefault!.run(account, region, enabled ? 1 : 0);
+  }
+
+  setDefaultKmsKey(account: string, region: string, kmsKeyId: string | null): void {
+    this.s.setDefaultKmsKey!.run(account, region, kmsKeyId);
   }
 
   // ---- attachments
@@ -136,6 +171,24 @@ export class EbsStore {
 
   attachmentsOfInstance(account: string, region: string, instanceId: string): AttachmentRow[] {
     return this.s.attachmentsOfInstance!.all(account, region, instanceId, this.now()) as AttachmentRow[];
+  }
+
+  /** Every live attachment of an account and region, by volume: one query for a whole DescribeVolumes. */
+  attachmentsByVolume(account: string, region: string): Map<string, AttachmentRow[]> {
+    const out = new Map<string, AttachmentRow[]>();
+    for (const row of this.s.attachmentsOfScope!.all(account, region, this.now()) as AttachmentRow[]) {
+      const list = out.get(row.volume_id);
+      if (list) list.push(row);
+      else out.set(row.volume_id, [row]);
+    }
+    return out;
+  }
+
+  /** The latest modification of each volume of an account and region. */
+  latestModifications(account: string, region: string): Map<string, ModificationRow> {
+    const out = new Map<string, ModificationRow>();
+    for (const m of this.modifications(account, region)) out.set(m.volume_id, m);
+    return out;
   }
 
   attachmentState(row: AttachmentRow): AttachmentState {
@@ -214,8 +267,9 @@ export class EbsStore {
 
   // ---- snapshots
 
-  insertSnapshot(row: Omit<SnapshotRow, "failed" | "storage_tier" | "permissions">): void {
+  insertSnapshot(row: Omit<SnapshotRow, "failed" | "storage_tier" | "permissions">, tags: Tag[] = []): void {
     this.s.insertSnapshot!.run(row);
+    if (tags.length) this.tags.set(row.account, row.region, row.snapshot_id, "snapshot", tags);
   }
 
   snapshot(region: string, snapshotId: string): SnapshotRow | undefined {
@@ -265,7 +319,9 @@ export class EbsStore {
     this.s.setPermissions!.run(JSON.stringify(permissions), snapshotId);
   }
 
-  deleteSnapshot(snapshotId: string): void {
+  deleteSnapshot(row: SnapshotRow): void {
+    const snapshotId = row.snapshot_id;
+    this.tags.deleteAll(row.account, row.region, snapshotId);
     for (const block of this.snapshotBlocks(snapshotId)) this.env.blobs.release(block.blob_id);
     this.s.deleteSnapshotBlocks!.run(snapshotId);
     this.s.deleteSnapshot!.run(snapshotId);

@@ -1,7 +1,8 @@
 import type { Snapshot, Volume, VolumeAttachment, VolumeModification } from "@aws-sdk/client-ec2";
 import type { AttachmentRow, ModificationRow, SnapshotRow, VolumeRow } from "./schema.js";
 import type { EbsStore } from "./store.js";
-import { parseTags } from "./ec2-query.js";
+import { tagList } from "./resource-tags.js";
+import { AMAZON_OWNER_ID } from "./snapshot-access.js";
 import { baselineIops } from "./volume-types.js";
 
 /** What a volume's size and performance are at this moment: a modification still `modifying` shows the original. */
@@ -17,8 +18,7 @@ export function specOf(row: VolumeRow): VolumeSpecView {
   return { size: row.size, type: row.volume_type, iops: row.iops, throughput: row.throughput, multiAttach: row.multi_attach === 1 };
 }
 
-export function effectiveSpec(store: EbsStore, row: VolumeRow): VolumeSpecView {
-  const modification = store.lastModification(row.volume_id);
+export function effectiveSpec(store: EbsStore, row: VolumeRow, modification: ModificationRow | undefined = store.lastModification(row.volume_id)): VolumeSpecView {
   if (modification && store.now() < modification.optimizing_at) return JSON.parse(modification.original) as VolumeSpecView;
   return specOf(row);
 }
@@ -34,8 +34,11 @@ export function attachmentView(store: EbsStore, row: AttachmentRow): VolumeAttac
   };
 }
 
-export function volumeView(store: EbsStore, row: VolumeRow, attachments = store.attachmentsOfVolume(row.volume_id)): Volume {
-  const spec = effectiveSpec(store, row);
+export function volumeView(
+  store: EbsStore, row: VolumeRow, attachments = store.attachmentsOfVolume(row.volume_id), tags = store.tags.tagsOf(row.account, row.region, row.volume_id),
+  modification: ModificationRow | undefined = store.lastModification(row.volume_id),
+): Volume {
+  const spec = effectiveSpec(store, row, modification);
   const volume: Volume = {
     VolumeId: row.volume_id,
     Size: spec.size,
@@ -47,7 +50,7 @@ export function volumeView(store: EbsStore, row: VolumeRow, attachments = store.
     Encrypted: row.encrypted === 1,
     VolumeType: spec.type as Volume["VolumeType"],
     MultiAttachEnabled: spec.multiAttach,
-    Tags: parseTags(row.tags),
+    Tags: tagList(tags),
   };
   const iops = baselineIops(spec.type, spec.size, spec.iops);
   if (iops !== null) volume.Iops = iops;
@@ -85,7 +88,7 @@ export function modificationView(store: EbsStore, row: ModificationRow): VolumeM
   return view;
 }
 
-export function snapshotView(store: EbsStore, row: SnapshotRow): Snapshot {
+export function snapshotView(store: EbsStore, row: SnapshotRow, tags = store.tags.tagsOf(row.account, row.region, row.snapshot_id)): Snapshot {
   const state = store.snapshotState(row);
   const snapshot: Snapshot = {
     SnapshotId: row.snapshot_id,
@@ -94,11 +97,12 @@ export function snapshotView(store: EbsStore, row: SnapshotRow): Snapshot {
     StartTime: new Date(row.started_at),
     Progress: store.snapshotProgress(row),
     OwnerId: row.account,
+    ...(row.account === AMAZON_OWNER_ID ? { OwnerAlias: "amazon" } : {}),
     Description: row.description,
     VolumeSize: row.volume_size,
     Encrypted: row.encrypted === 1,
     StorageTier: row.storage_tier as Snapshot["StorageTier"],
-    Tags: parseTags(row.tags),
+    Tags: tagList(tags),
   };
   if (row.kms_key_id) snapshot.KmsKeyId = row.kms_key_id;
   if (state === "completed" && row.complete_at !== null) snapshot.CompletionTime = new Date(row.complete_at);

@@ -16,6 +16,7 @@ import { validateVolumeSpec, volumeTypeRule } from "./volume-types.js";
 import type { VolumeSpecView } from "./views.js";
 import { effectiveSpec, modificationView, specOf, volumeView } from "./views.js";
 import { canUseSnapshot } from "./snapshot-access.js";
+import { resolveEncryption } from "./encryption.js";
 
 export interface NewVolume {
   account: string;
@@ -36,13 +37,14 @@ export interface NewVolume {
   readyAt?: number;
 }
 
-export function defaultKmsKeyId(account: string, region: string): string {
-  const h = createHash("sha256").update(`aws/ebs:${account}:${region}`).digest("hex");
-  return `arn:aws:kms:${region}:${account}:key/${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+/** Validates and plans a volume (size, type, performance, snapshot, quotas) without writing anything. */
+export interface VolumePlan {
+  row: VolumeRow;
+  snapshot: SnapshotRow | undefined;
+  tags: Tag[];
 }
 
-/** Validates and plans a volume (size, type, performance, snapshot, quotas) without writing anything. */
-export function planVolume(store: EbsStore, spec: NewVolume): { row: VolumeRow; snapshot?: SnapshotRow } {
+export function planVolume(store: EbsStore, spec: NewVolume): VolumePlan {
   let snapshot: SnapshotRow | undefined;
   if (spec.snapshotId !== undefined) {
     checkIdFormat([spec.snapshotId], "snap", "InvalidSnapshotID.Malformed");
@@ -59,8 +61,9 @@ export function planVolume(store: EbsStore, spec: NewVolume): { row: VolumeRow; 
   }
   const type = spec.type ?? "gp2";
   const performance = validateVolumeSpec({ size, type, iops: spec.iops, throughput: spec.throughput, multiAttach: spec.multiAttach });
-  if (spec.kmsKeyId && !spec.encrypted && !snapshot?.encrypted) throw new ServiceError("InvalidParameterDependency", "The parameter KmsKeyId requires the parameter Encrypted to be set.");
-  const encrypted = spec.encrypted === true || snapshot?.encrypted === 1;
+  const encryption = resolveEncryption(store, spec.account, spec.region, {
+    encrypted: spec.encrypted, kmsKeyId: spec.kmsKeyId, sourceEncrypted: snapshot?.encrypted === 1, sourceKmsKeyId: snapshot?.kms_key_id,
+  });
   checkQuota(store, spec.account, spec.region, type, size, performance.iops ?? 0);
   const now = store.now();
   const volumeId = resourceId("vol");
@@ -73,8 +76,8 @@ export function planVolume(store: EbsStore, spec: NewVolume): { row: VolumeRow; 
     volume_type: type,
     iops: performance.iops,
     throughput: performance.throughput,
-    encrypted: encrypted ? 1 : 0,
-    kms_key_id: encrypted ? spec.kmsKeyId ?? snapshot?.kms_key_id ?? defaultKmsKeyId(spec.account, spec.region) : null,
+    encrypted: encryption.encrypted ? 1 : 0,
+    kms_key_id: encryption.kmsKeyId,
     snapshot_id: snapshot?.snapshot_id ?? null,
     multi_attach: spec.multiAttach ? 1 : 0,
     created_at: now,
@@ -83,13 +86,12 @@ export function planVolume(store: EbsStore, spec: NewVolume): { row: VolumeRow; 
     client_token: spec.clientToken ?? null,
     request_hash: spec.requestHash ?? null,
     lineage: snapshot?.lineage ?? volumeId,
-    tags: JSON.stringify(spec.tags ?? []),
   };
-  return snapshot ? { row, snapshot } : { row };
+  return { row, snapshot, tags: spec.tags ?? [] };
 }
 
-export function insertPlannedVolume(store: EbsStore, plan: { row: VolumeRow; snapshot?: SnapshotRow }): void {
-  store.insertVolume(plan.row);
+export function insertPlannedVolume(store: EbsStore, plan: VolumePlan): void {
+  store.insertVolume(plan.row, plan.tags);
   if (plan.snapshot) store.copySnapshotBlocksToVolume(plan.snapshot.snapshot_id, plan.row.volume_id);
 }
 
@@ -167,7 +169,7 @@ export function volumeHandlers(store: EbsStore) {
         });
         dryRun(input);
         insertPlannedVolume(store, plan);
-        return volumeView(store, plan.row, []);
+        return volumeView(store, plan.row, [], new Map((plan.tags).map((t) => [t.Key!, t.Value ?? ""])));
       });
     },
 
@@ -179,7 +181,7 @@ export function volumeHandlers(store: EbsStore) {
         if (state === "in-use") throw EbsErrors.volumeInUse(row.volume_id, attachments[0]!.instance_id);
         if (state !== "available") throw EbsErrors.volumeIncorrectState(row.volume_id, state);
         dryRun(input);
-        store.deleteVolume(row.volume_id);
+        store.deleteVolume(row);
         return {};
       });
     },
@@ -196,7 +198,10 @@ export function volumeHandlers(store: EbsStore) {
         if (missing.length) throw EbsErrors.volumeNotFound(missing);
       }
       dryRun(input);
-      const volumes = rows.map((r) => volumeView(store, r)).filter(match);
+      const tags = store.tags.tagsOfType(ctx.account, ctx.region, "volume");
+      const attachments = store.attachmentsByVolume(ctx.account, ctx.region);
+      const modifications = store.latestModifications(ctx.account, ctx.region);
+      const volumes = rows.map((r) => volumeView(store, r, attachments.get(r.volume_id) ?? [], tags.get(r.volume_id) ?? new Map(), modifications.get(r.volume_id))).filter(match);
       const { page, nextToken } = paginate(volumes, input, { min: 5, max: 500, ids, idsParam: "volumeSet", keyOf: (v) => v.VolumeId! });
       return nextToken ? { Volumes: page, NextToken: nextToken } : { Volumes: page };
     },
@@ -251,7 +256,11 @@ export function volumeHandlers(store: EbsStore) {
       const latest = new Map<string, ReturnType<typeof modificationView>>();
       for (const m of store.modifications(ctx.account, ctx.region)) latest.set(m.volume_id, modificationView(store, m));
       let items = [...latest.values()];
-      if (input.VolumeIds?.length) items = items.filter((m) => input.VolumeIds!.includes(m.VolumeId!));
+      if (input.VolumeIds?.length) {
+        const never = input.VolumeIds.find((id) => !latest.has(id));
+        if (never) throw new ServiceError("InvalidVolumeModification.NotFound", `Modification for volume '${never}' does not exist.`);
+        items = items.filter((m) => input.VolumeIds!.includes(m.VolumeId!));
+      }
       const match = compileFilters(input.Filters, {
         "modification-state": (m: VolumeModification) => [m.ModificationState],
         "volume-id": (m) => [m.VolumeId],

@@ -36,6 +36,14 @@ export function storageClassOf(value: string | undefined): string {
 export function objectHandlers({ store, clock, bucketFor }: ObjectDeps) {
   const { s, db } = { s: store.s, db: store.db };
 
+  // Built once: better-sqlite3 creates several wrapper functions per transaction() call.
+  const commitPut = db.sql.transaction((conditions: { IfMatch?: string; IfNoneMatch?: string } | undefined, row: ObjectRow) => {
+    if (conditions) checkWriteConditions(conditions, s.objectRefs.get(row.bucket_id, row.key) as { etag: string } | undefined, row.key);
+    store.removeObject(row.bucket_id, row.key);
+    s.insertObject.run(row);
+    store.blobs.retain(row.blob_id!);
+  });
+
   function getForRead(input: GetObjectRequest | HeadObjectRequest, ctx: OperationContext): { row: ObjectRow; out: Out; start: number; end: number } {
     const bucket = bucketFor(input.Bucket!, ctx);
     const row = store.object(bucket.id, input.Key!);
@@ -87,15 +95,10 @@ export function objectHandlers({ store, clock, bucketFor }: ObjectDeps) {
       const written = await writeBody(store.blobs, input as BodyInput, MAX_SINGLE_UPLOAD);
       const etag = `"${written.md5}"`;
       try {
-        db.transaction(() => {
-          if (conditional) checkWriteConditions(input, s.objectRefs.get(bucket.id, key) as { etag: string } | undefined, key);
-          store.removeObject(bucket.id, key);
-          s.insertObject.run({
-            bucket_id: bucket.id, key, size: written.blob.size, etag, last_modified: clock.now(), blob_id: written.blob.id, segments: null, part_sizes: null,
-            ...attributes, storage_class: storageClass,
-            checksum_algorithm: written.checksum?.algorithm ?? null, checksum_value: written.checksum?.value ?? null, checksum_type: written.checksum ? "FULL_OBJECT" : null,
-          });
-          store.blobs.retain(written.blob.id);
+        commitPut(conditional ? input : undefined, {
+          bucket_id: bucket.id, key, size: written.blob.size, etag, last_modified: clock.now(), blob_id: written.blob.id, segments: null, part_sizes: null,
+          ...attributes, storage_class: storageClass,
+          checksum_algorithm: written.checksum?.algorithm ?? null, checksum_value: written.checksum?.value ?? null, checksum_type: written.checksum ? "FULL_OBJECT" : null,
         });
       } catch (error) {
         store.blobs.discard(written.blob.id);

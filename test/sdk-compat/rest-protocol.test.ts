@@ -61,6 +61,11 @@ describe("rest-xml and rest-json protocol fixtures (S3 and EBS models)", () => {
       assert.deepEqual(input, c.input);
     });
   }
+  it("routes a request missing a required header or query member to its only template, so validation can name the member", () => {
+    assert.equal(ebs.resolveOperation(wireRequest({ method: "GET", path: "/snapshots/snap-1/blocks/3" }))?.operation.name, "GetSnapshotBlock");
+    assert.equal(ebs.resolveOperation(wireRequest({ method: "PUT", path: "/snapshots/snap-1/blocks/3" }))?.operation.name, "PutSnapshotBlock");
+    assert.equal(ebs.resolveOperation(wireRequest({ method: "GET", path: "/snapshots/snap-1/blocks" }))?.operation.name, "ListSnapshotBlocks");
+  });
   it("streams the payload of a streaming operation instead of reading it", () => {
     assert.equal(s3.streamsInput(s3.model.operations["PutObject"]!), true);
     assert.equal(s3.streamsInput(s3.model.operations["DeleteObjects"]!), false);

@@ -1,0 +1,184 @@
+import { describe, it, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { EC2Client, RunInstancesCommand, DescribeImagesCommand, TerminateInstancesCommand, StopInstancesCommand, StartInstancesCommand, DescribeSubnetsCommand } from "@aws-sdk/client-ec2";
+import type { Cloudbox } from "../../services/cloudbox.js";
+import type { HostReport } from "../../compute/hypervisor/hypervisor.js";
+import { startTestCloudbox, sdkConfig } from "../support/fixture.js";
+
+type Failure = { name: string; $metadata: { httpStatusCode?: number }; message: string };
+async function failure(p: Promise<unknown>): Promise<Failure> {
+  try {
+    await p;
+  } catch (error) {
+    return error as Failure;
+  }
+  assert.fail("expected the call to fail");
+}
+
+async function hosts(cb: Cloudbox, query: string): Promise<HostReport[]> {
+  const res = await fetch(`${cb.endpoint}/_cloudbox/ec2/hosts?${query}`);
+  assert.equal(res.status, 200);
+  return ((await res.json()) as { hosts: HostReport[] }).hosts;
+}
+
+async function imageNamed(ec2: EC2Client, pattern: string): Promise<string> {
+  return (await ec2.send(new DescribeImagesCommand({ Filters: [{ Name: "name", Values: [pattern] }] }))).Images![0]!.ImageId!;
+}
+
+describe("EC2 capacity: fleet, placement, quotas, addresses", () => {
+  let cb: Cloudbox;
+  let ec2: EC2Client;
+  let image: string;
+  before(async () => {
+    cb = await startTestCloudbox({
+      clock: "virtual",
+      settings: { ec2: { fleet: { zones: { "us-east-1a": { m5: 2, c4: 1 } } } } },
+    });
+    ec2 = new EC2Client(sdkConfig(cb));
+    image = await imageNamed(ec2, "al2023-ami-*-x86_64");
+  });
+  after(async () => {
+    ec2.destroy();
+    await cb.stop();
+  });
+
+  const launch = (type: string, extra: Record<string, unknown> = {}) =>
+    ec2.send(new RunInstancesCommand({ ImageId: image, InstanceType: type as "m5.large", MinCount: 1, MaxCount: 1, Placement: { AvailabilityZone: "us-east-1a" }, ...extra }));
+
+  it("fills an AZ's m5 hosts, answers InsufficientInstanceCapacity (HTTP 500), and launches again once a host is freed", async () => {
+    const empty = await hosts(cb, "az=us-east-1a&family=m5");
+    assert.equal(empty.length, 2);
+    assert.deepEqual(empty.map((h) => [h.totalVCpus, h.freeVCpus, h.hypervisor, h.sockets]), [[96, 96, "nitro", 2], [96, 96, "nitro", 2]]);
+    // An m5.12xlarge fills one socket (48 threads), so two hosts take four.
+    const r = await launch("m5.12xlarge", { MinCount: 1, MaxCount: 10 });
+    assert.equal(r.Instances!.length, 4, "MaxCount is an upper bound: as many as fit are launched");
+    const full = await hosts(cb, "az=us-east-1a&family=m5");
+    assert.deepEqual(full.map((h) => h.freeVCpus), [0, 0]);
+    assert.deepEqual(full.map((h) => h.usedThreadsPerSocket), [[48, 48], [48, 48]]);
+    const e = await failure(launch("m5.large"));
+    assert.equal(e.name, "InsufficientInstanceCapacity");
+    assert.equal(e.$metadata.httpStatusCode, 500);
+    assert.equal(e.message, "We currently do not have sufficient m5.large capacity in the Availability Zone you requested (us-east-1a). Our system will be working on provisioning additional capacity. You can currently get m5.large capacity by not specifying an Availability Zone in your request or choosing us-east-1b, us-east-1c.");
+    assert.equal((await failure(launch("m5.large", { MinCount: 2, MaxCount: 2 }))).name, "InsufficientInstanceCapacity");
+    // Without an AZ, EC2 picks one that has room.
+    const elsewhere = await ec2.send(new RunInstancesCommand({ ImageId: image, InstanceType: "m5.large", MinCount: 1, MaxCount: 1 }));
+    assert.notEqual(elsewhere.Instances![0]!.Placement!.AvailabilityZone, "us-east-1a");
+
+    await ec2.send(new TerminateInstancesCommand({ InstanceIds: [r.Instances![0]!.InstanceId!] }));
+    assert.equal((await failure(launch("m5.large"))).name, "InsufficientInstanceCapacity", "the host is released when shutting-down ends, not before");
+    cb.clock.advance!(1000);
+    const again = await launch("m5.large");
+    assert.equal(again.Instances!.length, 1);
+    await ec2.send(new TerminateInstancesCommand({ InstanceIds: [...r.Instances!.slice(1), ...again.Instances!].map((i) => i.InstanceId!) }));
+    cb.clock.advance!(1000);
+    assert.deepEqual((await hosts(cb, "az=us-east-1a&family=m5")).map((h) => h.freeVCpus), [96, 96]);
+  });
+
+  it("stop/start moves the instance to another host when one fits; the hosts view follows", async () => {
+    const a = (await launch("m5.large")).Instances![0]!.InstanceId!;
+    const b = (await launch("m5.large")).Instances![0]!.InstanceId!;
+    let view = await hosts(cb, "az=us-east-1a&family=m5&used=true");
+    assert.equal(view.length, 1, "best fit packs both guests on one host");
+    const first = view[0]!.hostId;
+    assert.deepEqual(view[0]!.instances.map((i) => i.instanceId).sort(), [a, b].sort());
+    cb.clock.advance!(1000);
+    await ec2.send(new StopInstancesCommand({ InstanceIds: [a] }));
+    cb.clock.advance!(1000);
+    await ec2.send(new StartInstancesCommand({ InstanceIds: [a] }));
+    view = await hosts(cb, "az=us-east-1a&family=m5&used=true");
+    const holder = view.find((h) => h.instances.some((i) => i.instanceId === a))!;
+    assert.notEqual(holder.hostId, first);
+    assert.equal(holder.instances.find((i) => i.instanceId === a)!.state, "pending");
+    await ec2.send(new TerminateInstancesCommand({ InstanceIds: [a, b] }));
+    cb.clock.advance!(1000);
+  });
+
+  it("Xen hosts keep threads for dom0: a c4 host takes one c4.8xlarge and nothing more", async () => {
+    const [c4] = await hosts(cb, "az=us-east-1a&family=c4");
+    assert.equal(c4!.hypervisor, "xen");
+    assert.equal(c4!.totalVCpus, 40);
+    assert.equal(c4!.reservedVCpus, 4);
+    assert.equal(c4!.freeVCpus, 36);
+    const big = await launch("c4.8xlarge");
+    assert.equal((await failure(launch("c4.large"))).name, "InsufficientInstanceCapacity");
+    await ec2.send(new TerminateInstancesCommand({ InstanceIds: [big.Instances![0]!.InstanceId!] }));
+    cb.clock.advance!(1000);
+  });
+
+  it("paravirtual AMIs run only on Xen types that offer paravirtual", async () => {
+    const pv = await imageNamed(ec2, "amzn-ami-pv-*");
+    const e = await failure(ec2.send(new RunInstancesCommand({ ImageId: pv, InstanceType: "t3.micro", MinCount: 1, MaxCount: 1 })));
+    assert.equal(e.name, "InvalidParameterCombination");
+    const ok = await ec2.send(new RunInstancesCommand({ ImageId: pv, InstanceType: "m3.medium", MinCount: 1, MaxCount: 1 }));
+    const id = ok.Instances![0]!.InstanceId!;
+    assert.equal(ok.Instances![0]!.VirtualizationType, "paravirtual");
+    const view = await hosts(cb, "family=m3&used=true");
+    assert.equal(view[0]!.hypervisor, "xen");
+    assert.equal(view[0]!.instances[0]!.instanceId, id);
+    await ec2.send(new TerminateInstancesCommand({ InstanceIds: [id] }));
+  });
+});
+
+describe("EC2 quotas and address exhaustion", () => {
+  let cb: Cloudbox;
+  let ec2: EC2Client;
+  let image: string;
+  before(async () => {
+    cb = await startTestCloudbox({ clock: "virtual", settings: { ec2: { vcpuQuota: 8 } } });
+    ec2 = new EC2Client(sdkConfig(cb));
+    image = await imageNamed(ec2, "al2023-ami-*-x86_64");
+  });
+  after(async () => {
+    ec2.destroy();
+    await cb.stop();
+  });
+
+  it("the vCPU quota caps MaxCount and refuses launches below MinCount with VcpuLimitExceeded", async () => {
+    const r = await ec2.send(new RunInstancesCommand({ ImageId: image, InstanceType: "m5.large", MinCount: 1, MaxCount: 10 }));
+    assert.equal(r.Instances!.length, 4);
+    const e = await failure(ec2.send(new RunInstancesCommand({ ImageId: image, InstanceType: "m5.large", MinCount: 1, MaxCount: 1 })));
+    assert.equal(e.name, "VcpuLimitExceeded");
+    assert.equal(e.$metadata.httpStatusCode, 400);
+    assert.match(e.message, /current vCPU limit of 8/);
+    // A stopped instance does not count against the quota.
+    cb.clock.advance!(1000);
+    await ec2.send(new StopInstancesCommand({ InstanceIds: [r.Instances![0]!.InstanceId!] }));
+    cb.clock.advance!(1000);
+    const more = await ec2.send(new RunInstancesCommand({ ImageId: image, InstanceType: "m5.large", MinCount: 1, MaxCount: 1 }));
+    assert.equal((await failure(ec2.send(new StartInstancesCommand({ InstanceIds: [r.Instances![0]!.InstanceId!] })))).name, "VcpuLimitExceeded");
+    await ec2.send(new TerminateInstancesCommand({ InstanceIds: [...r.Instances!, ...more.Instances!].map((i) => i.InstanceId!) }));
+    cb.clock.advance!(1000);
+  });
+});
+
+describe("EC2 private address allocation", () => {
+  let cb: Cloudbox;
+  let ec2: EC2Client;
+  let image: string;
+  before(async () => {
+    cb = await startTestCloudbox({ clock: "virtual", settings: { ec2: { network: { defaultSubnetPrefixLength: 28 } } } });
+    ec2 = new EC2Client(sdkConfig(cb));
+    image = await imageNamed(ec2, "al2023-ami-*-x86_64");
+  });
+  after(async () => {
+    ec2.destroy();
+    await cb.stop();
+  });
+
+  it("a /28 default subnet has 11 usable addresses (first four and last reserved): InsufficientFreeAddressesInSubnet", async () => {
+    const subnets = await ec2.send(new DescribeSubnetsCommand({ Filters: [{ Name: "availability-zone", Values: ["us-east-1a"] }] }));
+    const subnet = subnets.Subnets![0]!;
+    assert.equal(subnet.CidrBlock, "172.31.0.0/28");
+    assert.equal(subnet.AvailableIpAddressCount, 11);
+    const e = await failure(ec2.send(new RunInstancesCommand({ ImageId: image, InstanceType: "t2.nano", MinCount: 12, MaxCount: 12, SubnetId: subnet.SubnetId })));
+    assert.equal(e.name, "InsufficientFreeAddressesInSubnet");
+    const r = await ec2.send(new RunInstancesCommand({ ImageId: image, InstanceType: "t2.nano", MinCount: 1, MaxCount: 8, SubnetId: subnet.SubnetId }));
+    const r2 = await ec2.send(new RunInstancesCommand({ ImageId: image, InstanceType: "t2.nano", MinCount: 1, MaxCount: 8, SubnetId: subnet.SubnetId }));
+    assert.equal(r.Instances!.length + r2.Instances!.length, 11);
+    const ips = [...r.Instances!, ...r2.Instances!].map((i) => Number(i.PrivateIpAddress!.split(".")[3]));
+    assert.deepEqual([...ips].sort((a, b) => a - b), [4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14]);
+    const full = await failure(ec2.send(new RunInstancesCommand({ ImageId: image, InstanceType: "t2.nano", MinCount: 1, MaxCount: 1, SubnetId: subnet.SubnetId })));
+    assert.equal(full.name, "InsufficientFreeAddressesInSubnet");
+    assert.equal((await ec2.send(new DescribeSubnetsCommand({ SubnetIds: [subnet.SubnetId!] }))).Subnets![0]!.AvailableIpAddressCount, 0);
+  });
+});
