@@ -165,7 +165,8 @@ export class SnsDeliverer {
             topic_arn: published.topicArn,
             message_id: published.messageId,
             type: "Notification",
-            subject: published.subject ?? null,
+            // An email without a Subject goes out with AWS's default one.
+            subject: published.subject ?? (target.protocol.startsWith("email") ? "AWS Notification Message" : null),
             message: text,
             // Only email-json carries the JSON envelope; push services and phones get the bare text.
             body: target.protocol === "email-json" ? envelopeFor() : text,
