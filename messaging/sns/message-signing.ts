@@ -1,6 +1,5 @@
 import { createPrivateKey, createSign, generateKeyPair } from "node:crypto";
 import { promisify } from "node:util";
-import { generate as generateCertificate } from "selfsigned";
 
 /**
  * SNS message signatures. AWS signs a canonical string of selected fields, each as "Name\nValue\n"
@@ -37,6 +36,8 @@ async function createSigner(): Promise<Signer> {
     privateKeyEncoding: { type: "pkcs8", format: "pem" },
   });
   const notAfterDate = new Date(Date.now() + 10 * 365 * 24 * 3600 * 1000);
+  // loaded here, not at start: the certificate library costs tens of milliseconds to load
+  const { generate: generateCertificate } = await import("selfsigned");
   const pems = await generateCertificate([{ name: "commonName", value: "sns.amazonaws.com" }, { name: "organizationName", value: "cloudbox" }], {
     keyPair: { privateKey, publicKey },
     algorithm: "sha256",

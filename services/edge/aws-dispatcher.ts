@@ -160,7 +160,10 @@ export class AwsDispatcher {
         requestId,
         operation: resolved.operation.name,
         baseUrl: raw.baseUrl,
-        signal: raw.signal,
+        // read on demand: the HTTP transport only builds a signal for handlers that wait
+        get signal() {
+          return raw.signal;
+        },
       };
       const output = ((await handler(input, context)) ?? {}) as Record<string, unknown>;
       return { ...protocol.serializeOutput(resolved.operation, output, requestId), service: service.name, operation: resolved.operation.name };
