@@ -1,7 +1,7 @@
 import { request } from "node:http";
 import { S3Client, CreateBucketCommand, PutObjectCommand, GetObjectCommand, ListObjectsV2Command } from "@aws-sdk/client-s3";
 import type { BenchTarget, RunResult, Scenario } from "../scenario.js";
-import { benchClientConfig, measureLoop } from "../scenario.js";
+import { benchClientConfig, measureLoop, warmUp } from "../scenario.js";
 
 const KiB = Buffer.alloc(1024, 120);
 const GiB = 1024 * 1024 * 1024;
@@ -59,7 +59,7 @@ export const scenarios: Scenario[] = [
     target: { cpuMicrosPerOp: 200 },
     async setup(target) {
       const s3 = await bucketClient(target, "bench-put");
-      for (let i = 0; i < 200; i++) await s3.send(new PutObjectCommand({ Bucket: "bench-put", Key: `warm/${i}`, Body: KiB }));
+      await warmUp((i) => s3.send(new PutObjectCommand({ Bucket: "bench-put", Key: `warm/${i % 200}`, Body: KiB })));
       return s3;
     },
     async run(_target, state) {
@@ -77,7 +77,7 @@ export const scenarios: Scenario[] = [
     async setup(target) {
       const s3 = await bucketClient(target, "bench-get");
       await s3.send(new PutObjectCommand({ Bucket: "bench-get", Key: "one-kib", Body: KiB }));
-      for (let i = 0; i < 200; i++) await (await s3.send(new GetObjectCommand({ Bucket: "bench-get", Key: "one-kib" }))).Body!.transformToByteArray();
+      await warmUp(async () => (await s3.send(new GetObjectCommand({ Bucket: "bench-get", Key: "one-kib" }))).Body!.transformToByteArray());
       return s3;
     },
     async run(_target, state) {
