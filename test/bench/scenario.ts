@@ -3,7 +3,8 @@
  * compare servers on the same noisy machine at the same moment. The harness measures the server's
  * CPU time (from /proc/<pid>/stat) and peak RSS around `run`; the scenario reports latencies.
  */
-export type TargetName = "cloudbox" | "moto" | "s3rver" | "bare-node";
+/** "bare-node-store" is the same bare server addressed at its store path (PUT to disk with MD5). */
+export type TargetName = "cloudbox" | "moto" | "s3rver" | "bare-node" | "bare-node-store";
 
 export interface BenchTarget {
   name: TargetName;
