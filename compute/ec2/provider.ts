@@ -1,14 +1,17 @@
 import type { DescribeAvailabilityZonesRequest, DescribeAvailabilityZonesResult, DescribeRegionsRequest, DescribeRegionsResult } from "@aws-sdk/client-ec2";
 import type { OperationContext, ServiceHandlers, ServiceProvider } from "../../sdk-compat/protocol/operation-handler.js";
 import type { DomainEnvironment } from "../../storage/state/environment.js";
-import type { VolumeHooks } from "../../storage/ebs/volume-hooks.js";
+import type { ImageSnapshotUsage, VolumeHooks } from "../../storage/ebs/volume-hooks.js";
+import { imagesOf } from "../images/catalogue.js";
 import { REGIONS, availabilityZonesOf } from "./regions.js";
 import type { Ec2Context } from "./context.js";
 import { ec2Settings } from "./settings.js";
 import type { InstanceView } from "./instance-view.js";
 import { InstanceStore } from "./instances/instance-store.js";
+import { VcpuUsage } from "./instances/vcpu-usage.js";
 import { instanceHandlers } from "./instances/handlers.js";
 import { instanceView } from "./instances/instance-view.js";
+import { forgetPresented } from "./instances/present.js";
 import { TagStore } from "../tags/tag-store.js";
 import { tagHandlers } from "../tags/tag-handlers.js";
 import { NetworkStore } from "../network/network-store.js";
@@ -33,6 +36,8 @@ export interface Ec2Provider extends ServiceProvider {
   instances: InstanceView;
   /** The shared tag store, so other modules' EC2 resources are tagged and described like the rest. */
   tags: TagStore;
+  /** Which AMI uses a snapshot, so EBS refuses to delete a registered image's snapshot. */
+  images: ImageSnapshotUsage;
   /** The simulated hardware and what runs on it (GET /_cloudbox/ec2/hosts). */
   hosts(region: string, filter?: { availabilityZone?: string; family?: string; onlyUsed?: boolean }): HostReport[];
 }
@@ -45,6 +50,7 @@ export function createEc2Provider(env: DomainEnvironment, deps: Ec2Dependencies 
     env,
     settings,
     instances,
+    usage: new VcpuUsage(instances),
     tags: new TagStore(env.db),
     network: new NetworkStore(env.db, settings.defaultSubnetPrefixLength, () => env.clock.now()),
     hypervisor: new Hypervisor(new Fleet(settings.fleet), instances, settings.fleet.placement),
@@ -54,8 +60,16 @@ export function createEc2Provider(env: DomainEnvironment, deps: Ec2Dependencies 
   return {
     instances: instanceView(c),
     tags: c.tags,
+    images: { imageUsingSnapshot: (_account, region, snapshotId) => imagesOf(region).find((i) => i.rootSnapshotId === snapshotId)?.imageId },
     hosts: (region, filter) => c.hypervisor.report(region, env.clock.now(), filter),
-    reset: () => c.network.reset(),
+    reset: () => {
+      c.network.reset();
+      c.hypervisor.reset();
+      c.usage.reset();
+      c.tags.reset();
+      c.instances.forgetCached();
+      forgetPresented(c);
+    },
     handlers: {
       DescribeRegions(input: DescribeRegionsRequest, _ctx: OperationContext): DescribeRegionsResult {
         const wanted = input.RegionNames;

@@ -27,6 +27,7 @@ interface Guest {
 export interface OccupancySource {
   hostUsage(region: string, az: string, family: string, now: number): { host_id: string; socket: number; threads: number; mem: number; gpus: number; guests: number }[];
   onHosts(region: string, now: number): Guest[];
+  nextHostRelease(region: string, az: string, family: string, now: number): number | null;
 }
 
 /**
@@ -34,7 +35,7 @@ export interface OccupancySource {
  * and then updated as this request places guests, so a multi-instance launch sees its own choices.
  */
 export class PlacementSession {
-  constructor(readonly hosts: Host[], readonly loads: Map<string, HostLoad>, private readonly policy: PlacementPolicy) {}
+  constructor(readonly hosts: Host[], readonly loads: Map<string, HostLoad>, private readonly policy: PlacementPolicy, readonly key: string, readonly base: object) {}
 
   place(type: TypeSpec, avoid?: string): Slot | undefined {
     const slot = chooseSlot(this.hosts, this.loads, type, this.policy, avoid);
@@ -72,8 +73,41 @@ export interface HostReport {
 
 const round = (n: number) => Math.round(n * 100) / 100;
 
+interface Memo {
+  loads: Map<string, HostLoad>;
+  /** The next moment a guest's host is released: the sums are stale from then on. */
+  validUntil: number;
+}
+
+const cloneLoads = (loads: Map<string, HostLoad>) => {
+  const out = new Map<string, HostLoad>();
+  for (const [k, l] of loads) out.set(k, { threads: [...l.threads], memoryMiB: l.memoryMiB, gpus: l.gpus, guests: l.guests });
+  return out;
+};
+
+/**
+ * Placement over the fleet. A host's occupancy is the sum over the instance rows that hold it; the
+ * sums of one AZ and family are memoized until the next release time in those rows, a committed
+ * launch adds its own guests to them, and stops, starts and terminations drop them (invalidate).
+ */
 export class Hypervisor {
+  private readonly memo = new Map<string, Memo>();
+
   constructor(private readonly fleet: Fleet, private readonly occupancy: OccupancySource, private readonly policy: PlacementPolicy) {}
+
+  /** Makes a placement session's guests part of the memoized occupancy, once its transaction committed. */
+  commit(session: PlacementSession): void {
+    const memo = this.memo.get(session.key);
+    if (memo && memo === session.base) memo.loads = cloneLoads(session.loads);
+  }
+
+  invalidate(region: string, az: string, family: string): void {
+    this.memo.delete(`${region}/${az}/${family}`);
+  }
+
+  reset(): void {
+    this.memo.clear();
+  }
 
   hostsFor(region: string, az: string, type: TypeSpec): Host[] {
     const spec = hostSpecFor(type);
@@ -84,20 +118,26 @@ export class Hypervisor {
 
   session(region: string, az: string, type: TypeSpec, now: number): PlacementSession {
     const hosts = this.hostsFor(region, az, type);
-    const loads = new Map<string, HostLoad>();
-    if (hosts.length) {
-      const sockets = hosts[0]!.spec.sockets;
-      for (const u of this.occupancy.hostUsage(region, az, hosts[0]!.spec.family, now)) {
-        let load = loads.get(u.host_id);
-        if (!load) loads.set(u.host_id, (load = emptyLoad(sockets)));
-        if (u.socket >= 0) load.threads[u.socket]! += u.threads;
-        else for (let s = 0; s < sockets; s++) load.threads[s]! += u.threads / sockets;
-        load.memoryMiB += u.mem;
-        load.gpus += u.gpus;
-        load.guests += u.guests;
+    const key = `${region}/${az}/${type.family}`;
+    let memo = this.memo.get(key);
+    if (!memo || now >= memo.validUntil) {
+      const loads = new Map<string, HostLoad>();
+      if (hosts.length) {
+        const sockets = hosts[0]!.spec.sockets;
+        for (const u of this.occupancy.hostUsage(region, az, type.family, now)) {
+          let load = loads.get(u.host_id);
+          if (!load) loads.set(u.host_id, (load = emptyLoad(sockets)));
+          if (u.socket >= 0) load.threads[u.socket]! += u.threads;
+          else for (let s = 0; s < sockets; s++) load.threads[s]! += u.threads / sockets;
+          load.memoryMiB += u.mem;
+          load.gpus += u.gpus;
+          load.guests += u.guests;
+        }
       }
+      memo = { loads, validUntil: this.occupancy.nextHostRelease(region, az, type.family, now) ?? Infinity };
+      this.memo.set(key, memo);
     }
-    return new PlacementSession(hosts, loads, this.policy);
+    return new PlacementSession(hosts, cloneLoads(memo.loads), this.policy, key, memo);
   }
 
   /** Every host of a region (optionally one AZ / family) with what runs on it, for the control plane. */

@@ -46,6 +46,23 @@ export class TagStore {
   private readonly byKeyValue: BetterSqlite3.Statement;
   private readonly all: BetterSqlite3.Statement;
 
+  /** A number per resource that changes whenever its tags may have, so cached views can tell they are stale. */
+  private readonly generations = new Map<string, number>();
+  private counter = 0;
+
+  // Keyed by id alone: ids are unique across accounts and regions, and a shared bump is only a spurious refresh.
+  generation(_account: string, _region: string, resourceId: string): number {
+    return this.generations.get(resourceId) ?? 0;
+  }
+
+  private touch(_account: string, _region: string, resourceId: string): void {
+    this.generations.set(resourceId, ++this.counter);
+  }
+
+  reset(): void {
+    this.generations.clear();
+  }
+
   constructor(private readonly db: Database) {
     db.registerSchema("ec2-tags", MIGRATIONS);
     const sql = db.sql;
@@ -62,12 +79,14 @@ export class TagStore {
 
   /** Adds or overwrites tags (call inside the caller's transaction). */
   set(account: string, region: string, resourceId: string, resourceType: string, tags: Tag[]): void {
+    this.touch(account, region, resourceId);
     for (const t of tags) this.put.run(account, region, resourceId, t.Key!, t.Value ?? "", resourceType);
     if ((this.countOf.get(account, region, resourceId) as number) > 50) throw new ServiceError("TagLimitExceeded", `The maximum number of tags per resource (50) has been reached for resource '${resourceId}'.`);
   }
 
   /** DeleteTags semantics: a tag given with a value is removed only if the value matches. */
   delete(account: string, region: string, resourceId: string, tags: Tag[] | undefined): void {
+    this.touch(account, region, resourceId);
     if (!tags || tags.length === 0) {
       this.removeAll.run(account, region, resourceId);
       return;
@@ -79,6 +98,7 @@ export class TagStore {
   }
 
   deleteAll(account: string, region: string, resourceId: string): void {
+    this.touch(account, region, resourceId);
     this.removeAll.run(account, region, resourceId);
   }
 

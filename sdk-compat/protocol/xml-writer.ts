@@ -1,4 +1,4 @@
-import type { MemberRef, ServiceModel, Shape } from "../model/service-model.js";
+import type { MemberRef, ServiceModel, Shape, TimestampFormat } from "../model/service-model.js";
 import { shapeOf } from "../model/service-model.js";
 import { formatScalar } from "./scalars.js";
 
@@ -9,46 +9,108 @@ export function escapeXml(text: string): string {
   return /[&<>"\r]/.test(text) ? text.replace(/[&<>"\r]/g, (c) => ESCAPES[c]!) : text;
 }
 
+/** One member of a structure as the writer needs it, resolved once per shape (not per value). */
+interface PlannedMember {
+  name: string;
+  ref: MemberRef;
+  element: string;
+  target: Shape;
+  timestampFormat: TimestampFormat;
+}
+
+interface StructurePlan {
+  members: PlannedMember[];
+  /** Whether the element carries attributes (a namespace or xmlAttribute members). */
+  attributes: boolean;
+}
+
+const plans = new WeakMap<Shape, StructurePlan>();
+
+/**
+ * XML of frozen structure values, by identity. A frozen value is immutable by contract, so a
+ * provider that hands out the same frozen object for an unchanged resource (an instance between
+ * state changes) has it serialized once, however many Describe calls list it.
+ */
+const frozenXml = new WeakMap<object, { element: string; shape: Shape; xml: string }>();
+
 /** Writes typed values as XML elements, driven by the shape (query, ec2 and rest-xml outputs). */
 export class XmlWriter {
-  readonly parts: string[] = [];
+  private out = "";
+  /** Raw text appended as is (declarations, wrapper elements). */
+  readonly parts = { push: (...texts: string[]): number => { for (const t of texts) this.out += t; return 0; } };
 
   constructor(private readonly model: ServiceModel) {}
 
+  // Large outputs (DescribeInstances over a thousand instances) write hundreds of thousands of
+  // elements: member lists are resolved once per shape and text is appended to one string.
+  private plan(shape: Shape): StructurePlan {
+    let plan = plans.get(shape);
+    if (!plan) {
+      const members: PlannedMember[] = [];
+      let attributes = !!shape.xmlNamespace;
+      for (const [name, ref] of Object.entries(shape.members ?? {})) {
+        if (ref.xmlAttribute) attributes = true;
+        if (ref.location || ref.xmlAttribute) continue;
+        const target = shapeOf(this.model, ref);
+        members.push({ name, ref, element: ref.locationName ?? name, target, timestampFormat: ref.timestampFormat ?? target.timestampFormat ?? "iso8601" });
+      }
+      plan = { members, attributes };
+      plans.set(shape, plan);
+    }
+    return plan;
+  }
+
   /** Writes the members of a structure (not its own element). Members bound to HTTP are skipped. */
   members(shape: Shape, value: Record<string, unknown>): void {
-    for (const [name, ref] of Object.entries(shape.members ?? {})) {
-      if (ref.location || ref.xmlAttribute) continue;
-      const v = value[name];
+    for (const m of this.plan(shape).members) {
+      const v = value[m.name];
       if (v === undefined || v === null) continue;
-      if (ref.xmlText) {
-        const target = shapeOf(this.model, ref);
-        this.parts.push(escapeXml(formatScalar(target, v, ref.timestampFormat ?? target.timestampFormat ?? "iso8601")));
+      if (m.ref.xmlText) {
+        this.out += escapeXml(formatScalar(m.target, v, m.timestampFormat));
         continue;
       }
-      this.member(ref, ref.locationName ?? name, v);
+      this.write(m.ref, m.target, m.element, v, m.timestampFormat);
     }
   }
 
   member(ref: MemberRef, element: string, value: unknown): void {
     const shape = shapeOf(this.model, ref);
+    this.write(ref, shape, element, value, ref.timestampFormat ?? shape.timestampFormat ?? "iso8601");
+  }
+
+  private write(ref: MemberRef, shape: Shape, element: string, value: unknown, timestampFormat: TimestampFormat): void {
     switch (shape.type) {
-      case "structure":
-        this.parts.push(`<${element}${this.attributes(shape, value as Record<string, unknown>)}>`);
-        this.members(shape, value as Record<string, unknown>);
-        this.parts.push(`</${element}>`);
+      case "structure": {
+        if (Object.isFrozen(value)) {
+          const cached = frozenXml.get(value as object);
+          if (cached && cached.element === element && cached.shape === shape) {
+            this.out += cached.xml;
+            return;
+          }
+          // Written into a fresh string so that caching it never flattens the whole output.
+          const outer = this.out;
+          this.out = "";
+          this.writeStructure(shape, element, value as Record<string, unknown>);
+          frozenXml.set(value as object, { element, shape, xml: this.out });
+          this.out = outer + this.out;
+          return;
+        }
+        this.writeStructure(shape, element, value as Record<string, unknown>);
         return;
+      }
       case "list": {
         const items = value as unknown[];
         const memberRef = shape.member!;
+        const memberShape = shapeOf(this.model, memberRef);
+        const format = memberRef.timestampFormat ?? memberShape.timestampFormat ?? "iso8601";
         if (shape.flattened || ref.flattened) {
           const itemName = memberRef.locationName ?? element;
-          for (const item of items) this.member(memberRef, itemName, item);
+          for (const item of items) this.write(memberRef, memberShape, itemName, item, format);
         } else {
           const itemName = memberRef.locationName ?? "member";
-          this.parts.push(`<${element}>`);
-          for (const item of items) this.member(memberRef, itemName, item);
-          this.parts.push(`</${element}>`);
+          this.out += `<${element}>`;
+          for (const item of items) this.write(memberRef, memberShape, itemName, item, format);
+          this.out += `</${element}>`;
         }
         return;
       }
@@ -56,18 +118,33 @@ export class XmlWriter {
         const keyName = shape.key?.locationName ?? "key";
         const valueName = shape.value?.locationName ?? "value";
         const flat = shape.flattened || ref.flattened;
-        if (!flat) this.parts.push(`<${element}>`);
+        if (!flat) this.out += `<${element}>`;
         for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-          this.parts.push(flat ? `<${element}>` : "<entry>", `<${keyName}>${escapeXml(k)}</${keyName}>`);
+          this.out += `${flat ? `<${element}>` : "<entry>"}<${keyName}>${escapeXml(k)}</${keyName}>`;
           this.member(shape.value!, valueName, v);
-          this.parts.push(flat ? `</${element}>` : "</entry>");
+          this.out += flat ? `</${element}>` : "</entry>";
         }
-        if (!flat) this.parts.push(`</${element}>`);
+        if (!flat) this.out += `</${element}>`;
         return;
       }
+      case "string":
+        this.out += `<${element}>${escapeXml(typeof value === "string" ? value : String(value))}</${element}>`;
+        return;
+      case "boolean":
+      case "integer":
+      case "long":
+        this.out += `<${element}>${String(value)}</${element}>`;
+        return;
       default:
-        this.parts.push(`<${element}>${escapeXml(formatScalar(shape, value, ref.timestampFormat ?? shape.timestampFormat ?? "iso8601"))}</${element}>`);
+        this.out += `<${element}>${escapeXml(formatScalar(shape, value, timestampFormat))}</${element}>`;
     }
+  }
+
+  private writeStructure(shape: Shape, element: string, value: Record<string, unknown>): void {
+    const plan = this.plan(shape);
+    this.out += plan.attributes ? `<${element}${this.attributes(shape, value)}>` : `<${element}>`;
+    this.members(shape, value);
+    this.out += `</${element}>`;
   }
 
   private attributes(shape: Shape, value: Record<string, unknown>): string {
@@ -81,6 +158,6 @@ export class XmlWriter {
   }
 
   toString(): string {
-    return this.parts.join("");
+    return this.out;
   }
 }

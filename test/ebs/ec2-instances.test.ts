@@ -2,7 +2,7 @@ import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
 import {
   EC2Client, DescribeImagesCommand, RunInstancesCommand, DescribeInstancesCommand, TerminateInstancesCommand, StopInstancesCommand, CreateVolumeCommand,
-  AttachVolumeCommand, DetachVolumeCommand, DescribeVolumesCommand, DescribeSnapshotsCommand, CreateTagsCommand, DescribeTagsCommand, ModifyInstanceAttributeCommand,
+  AttachVolumeCommand, DetachVolumeCommand, DescribeVolumesCommand, DescribeSnapshotsCommand, CreateSnapshotsCommand, CreateTagsCommand, DescribeTagsCommand, ModifyInstanceAttributeCommand,
 } from "@aws-sdk/client-ec2";
 import type { Cloudbox } from "../../services/cloudbox.js";
 import { startTestCloudbox, sdkConfig, boto3 } from "../support/fixture.js";
@@ -98,12 +98,26 @@ describe("EBS with EC2 instances", () => {
     assert.ok(remaining.every((v) => v.Attachments!.length === 0));
   });
 
-  it("ModifyInstanceAttribute DeleteOnTermination reaches the attachment", { todo: "EC2's ModifyInstanceAttribute must call VolumeHooks.setDeleteOnTermination" }, async () => {
+  it("ModifyInstanceAttribute DeleteOnTermination reaches the attachment", async () => {
     const instance = await launch();
     const root = (await ec2.send(new DescribeInstancesCommand({ InstanceIds: [instance.InstanceId!] }))).Reservations![0]!.Instances![0]!.BlockDeviceMappings![0]!;
     await ec2.send(new ModifyInstanceAttributeCommand({ InstanceId: instance.InstanceId, BlockDeviceMappings: [{ DeviceName: root.DeviceName, Ebs: { DeleteOnTermination: false } }] }));
     const volume = (await ec2.send(new DescribeVolumesCommand({ VolumeIds: [root.Ebs!.VolumeId!] }))).Volumes![0]!;
     assert.equal(volume.Attachments![0]!.DeleteOnTermination, false);
+  });
+
+  it("CreateSnapshots takes every volume of an instance at one instant, with the volume tags if asked", async () => {
+    const instance = await launch({
+      BlockDeviceMappings: [{ DeviceName: "/dev/sdf", Ebs: { VolumeSize: 4 } }],
+      TagSpecifications: [{ ResourceType: "volume", Tags: [{ Key: "app", Value: "db" }] }],
+    });
+    const all = await ec2.send(new CreateSnapshotsCommand({ InstanceSpecification: { InstanceId: instance.InstanceId }, Description: "all", CopyTagsFromSource: "volume" }));
+    assert.equal(all.Snapshots!.length, 2);
+    assert.ok(all.Snapshots!.every((s) => s.State === "pending" && s.Description === "all" && s.Tags?.some((t) => t.Key === "app" && t.Value === "db")));
+    cb.clock.advance!(20_000);
+    const data = await ec2.send(new CreateSnapshotsCommand({ InstanceSpecification: { InstanceId: instance.InstanceId, ExcludeBootVolume: true } }));
+    assert.deepEqual(data.Snapshots!.map((s) => s.VolumeSize), [4]);
+    await assert.rejects(ec2.send(new CreateSnapshotsCommand({ InstanceSpecification: { InstanceId: "i-0123456789abcdef0" } })), { name: "InvalidInstanceID.NotFound" });
   });
 
   it("CreateTags and DescribeTags see volumes; volume tags come back on DescribeVolumes", async () => {
@@ -120,8 +134,10 @@ describe("EBS with EC2 instances", () => {
     const { VolumeId } = await ec2.send(new CreateVolumeCommand({ AvailabilityZone: "us-east-1a", Size: 2 }));
     cb.clock.advance!(3_000);
     const out = (await boto3(cb, `
-import boto3, json
+import boto3, json, os, urllib.request
 ec2 = boto3.client("ec2")
+def advance(ms):
+    urllib.request.urlopen(urllib.request.Request(os.environ["AWS_ENDPOINT_URL"] + "/_cloudbox/clock/advance", data=json.dumps({"ms": ms}).encode(), headers={"content-type": "application/json"}))
 a = ec2.attach_volume(VolumeId="${VolumeId}", InstanceId="${instance.InstanceId}", Device="/dev/sdk")
 try:
     ec2.delete_volume(VolumeId="${VolumeId}")
@@ -129,16 +145,10 @@ try:
 except ec2.exceptions.ClientError as e:
     err = e.response["Error"]["Code"]
 d = ec2.detach_volume(VolumeId="${VolumeId}", Force=True)
-print(json.dumps({"attach": a["State"], "deleteInUse": err, "detach": d["State"]}))
-`)) as Record<string, string>;
-    assert.deepEqual(out, { attach: "attaching", deleteInUse: "VolumeInUse", detach: "detaching" });
-    cb.clock.advance!(2_000);
-    const deleted = (await boto3(cb, `
-import boto3, json
-ec2 = boto3.client("ec2")
+advance(2000)
 ec2.delete_volume(VolumeId="${VolumeId}")
-print(json.dumps(ec2.describe_volumes(VolumeIds=["${VolumeId}"])["Volumes"][0]["State"]))
-`)) as string;
-    assert.equal(deleted, "deleting");
+print(json.dumps({"attach": a["State"], "deleteInUse": err, "detach": d["State"], "deleted": ec2.describe_volumes(VolumeIds=["${VolumeId}"])["Volumes"][0]["State"]}))
+`)) as Record<string, string>;
+    assert.deepEqual(out, { attach: "attaching", deleteInUse: "VolumeInUse", detach: "detaching", deleted: "deleting" });
   });
 });

@@ -51,6 +51,7 @@ export function modifyInstanceAttribute(c: Ec2Context, input: ModifyInstanceAttr
   const state = currentState(row!, now);
   if (NEEDS_STOPPED.has(attribute) && state !== "stopped") throw Ec2Errors.incorrectState(`The instance '${row!.instance_id}' is not in the 'stopped' state.`);
   const updates: [Parameters<typeof c.instances.update>[1], string | number | null][] = [];
+  let deleteOnTermination: [string, boolean][] = [];
   switch (attribute) {
     case "instanceType": {
       const type = typeSpec(String(value));
@@ -94,10 +95,12 @@ export function modifyInstanceAttribute(c: Ec2Context, input: ModifyInstanceAttr
       const devices = JSON.parse(row!.block_devices) as RecordedDevice[];
       for (const m of (input.BlockDeviceMappings ?? [])) {
         const d = devices.find((x) => x.deviceName === m.DeviceName);
-        if (!d) throw Ec2Errors.invalidValue(`The device '${m.DeviceName}' is not attached to instance '${row!.instance_id}'.`);
-        if (m.Ebs?.DeleteOnTermination !== undefined) d.deleteOnTermination = m.Ebs.DeleteOnTermination;
+        const attached = c.volumes ? c.volumes.attachedTo(ctx.account, ctx.region, row!.instance_id).some((v) => v.deviceName === m.DeviceName) : !!d;
+        if (!attached) throw Ec2Errors.invalidValue(`The device '${m.DeviceName}' is not attached to instance '${row!.instance_id}'.`);
+        if (m.Ebs?.DeleteOnTermination !== undefined && d) d.deleteOnTermination = m.Ebs.DeleteOnTermination;
       }
       updates.push(["block_devices", JSON.stringify(devices)]);
+      deleteOnTermination = (input.BlockDeviceMappings ?? []).filter((m) => m.Ebs?.DeleteOnTermination !== undefined).map((m) => [m.DeviceName!, m.Ebs!.DeleteOnTermination!]);
       break;
     }
     default:
@@ -106,6 +109,7 @@ export function modifyInstanceAttribute(c: Ec2Context, input: ModifyInstanceAttr
   dryRunGate(input);
   c.env.db.transaction(() => {
     for (const [column, v] of updates) c.instances.update(row!.instance_id, column, v);
+    for (const [device, flag] of deleteOnTermination) c.volumes?.setDeleteOnTermination(ctx.account, ctx.region, row!.instance_id, device, flag);
   });
   return {};
 }

@@ -7,7 +7,8 @@ import { compileFilters, decodeToken, encodeToken, hasWildcard, pageSize, passes
 import { privateDnsName, publicDnsName } from "../../network/addresses.js";
 import type { InstanceRow } from "./instance-store.js";
 import { STATE_CODES, currentState } from "./lifecycle.js";
-import { holdsPublicIp, parseGroups, presentInstance } from "./present.js";
+import { holdsPublicIp, parseGroups, presentCached } from "./present.js";
+import type { AttachedVolume, VolumeHooks } from "../../../storage/ebs/volume-hooks.js";
 import { visible } from "./purge.js";
 
 /** A row with its state derived once, which is what every filter reads. */
@@ -84,7 +85,7 @@ export function rowsById(c: Ec2Context, ctx: OperationContext, ids: string[], no
   const missing: string[] = [];
   for (const id of ids) assertIdShape(id, "i", "InvalidInstanceID.Malformed");
   for (const id of new Set(ids)) {
-    const row = c.instances.byId(id);
+    const row = c.instances.byIdCached(id);
     if (!row || row.account !== ctx.account || row.region !== ctx.region || !visible(c, row, now)) missing.push(id);
     else rows.push(row);
   }
@@ -104,12 +105,26 @@ export function candidateRows(c: Ec2Context, ctx: OperationContext, ids: string[
     for (const v of tagFilter.Values!) for (const id of c.tags.resourcesWith(ctx.account, ctx.region, tagFilter.Name!.slice(4), v)) if (id.startsWith("i-")) found.add(id);
     const rows: InstanceRow[] = [];
     for (const id of found) {
-      const row = c.instances.byId(id);
+      const row = c.instances.byIdCached(id);
       if (row && visible(c, row, now)) rows.push(row);
     }
     return rows.sort((a, b) => a.seq - b.seq);
   }
-  return c.instances.all(ctx.account, ctx.region).filter((r) => visible(c, r, now));
+  return c.instances.allCached(ctx.account, ctx.region).filter((r) => visible(c, r, now));
+}
+
+/**
+ * Attachments for the listed instances. EBS may offer them for a whole account+region in one read
+ * (`attachedToInstances`); otherwise each instance is asked for on its own.
+ */
+function volumesFor(c: Ec2Context, ctx: OperationContext): ((instanceId: string) => AttachedVolume[]) | undefined {
+  const hooks = c.volumes as (VolumeHooks & { attachedToInstances?(account: string, region: string): Map<string, AttachedVolume[]> }) | undefined;
+  if (!hooks) return undefined;
+  if (hooks.attachedToInstances) {
+    const all = hooks.attachedToInstances(ctx.account, ctx.region);
+    return (id) => all.get(id) ?? [];
+  }
+  return (id) => hooks.attachedTo(ctx.account, ctx.region, id);
 }
 
 /** Tags for a set of rows: per-row lookups for a few, one query for many. */
@@ -131,7 +146,7 @@ export function describeInstances(c: Ec2Context, input: DescribeInstancesRequest
   const filters = compileFilters(input.Filters, INSTANCE_FILTERS);
   const rows = candidateRows(c, ctx, input.InstanceIds, input.Filters, now);
   dryRunGate(input);
-  const tagsOf = tagsFor(c, ctx, rows);
+  const attachedOf = volumesFor(c, ctx);
   const reservations: Reservation[] = [];
   let current: Reservation | undefined;
   let count = 0;
@@ -140,8 +155,8 @@ export function describeInstances(c: Ec2Context, input: DescribeInstancesRequest
   for (const row of rows) {
     if (after !== undefined && row.seq <= after) continue;
     const d: Derived = { row, state: currentState(row, now) };
-    const tags = tagsOf(row.instance_id);
-    if (!passes(filters, d, tags)) continue;
+    const shown = presentCached(c, row, d.state, now, attachedOf?.(row.instance_id));
+    if (!passes(filters, d, shown.tags)) continue;
     // A page never splits a reservation: it ends before the first instance of the next one.
     if (limit !== undefined && count >= limit && current?.ReservationId !== row.reservation_id) {
       nextToken = encodeToken(lastSeq);
@@ -151,7 +166,7 @@ export function describeInstances(c: Ec2Context, input: DescribeInstancesRequest
       current = { ReservationId: row.reservation_id, OwnerId: row.account, Groups: [], Instances: [] };
       reservations.push(current);
     }
-    current.Instances!.push(presentInstance(c, row, now, tags));
+    current.Instances!.push(shown.instance);
     count++;
     lastSeq = row.seq;
   }

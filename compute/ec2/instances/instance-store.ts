@@ -17,7 +17,7 @@ const MIGRATIONS = [
      shutdown_behavior TEXT NOT NULL, architecture TEXT NOT NULL, virtualization_type TEXT NOT NULL,
      root_device_name TEXT NOT NULL, root_device_type TEXT NOT NULL, platform TEXT, kernel_id TEXT, ramdisk_id TEXT,
      ebs_optimized INTEGER NOT NULL, source_dest_check INTEGER NOT NULL, ena_support INTEGER NOT NULL, monitoring TEXT NOT NULL, tenancy TEXT NOT NULL,
-     placement_group TEXT, block_devices TEXT NOT NULL, boots TEXT NOT NULL);
+     placement_group TEXT, block_devices TEXT NOT NULL, boots TEXT NOT NULL, version INTEGER NOT NULL DEFAULT 0);
    CREATE INDEX ec2_instances_by_owner ON ec2_instances (account, region, seq);
    CREATE INDEX ec2_instances_by_host ON ec2_instances (region, az, host_family, host_id, host_release_at, socket, host_threads, memory_mib, gpus);
    CREATE INDEX ec2_instances_by_quota ON ec2_instances (account, region, host_id, host_release_at, vcpus);
@@ -105,9 +105,11 @@ export interface InstanceRow {
   placement_group: string | null;
   block_devices: string;
   boots: string;
+  /** Bumped by every update, so cached copies of the row know they are stale. */
+  version: number;
 }
 
-export type NewInstance = Omit<InstanceRow, "seq">;
+export type NewInstance = Omit<InstanceRow, "seq" | "version">;
 
 const COLUMNS: (keyof NewInstance)[] = [
   "instance_id", "account", "region", "reservation_id", "launch_index", "image_id", "instance_type", "vcpus", "memory_mib", "host_threads", "gpus", "socket", "host_family", "hypervisor",
@@ -138,6 +140,13 @@ export interface HostUsage {
 export class InstanceStore {
   private readonly s: Record<string, BetterSqlite3.Statement>;
   private readonly updates = new Map<string, BetterSqlite3.Statement>();
+  private readonly rows = new Map<string, InstanceRow>();
+  /**
+   * Every write through this store bumps the generation, so a listing made at the same generation
+   * is still what the table holds (a bump by a rolled-back write only costs a re-read).
+   */
+  private generation = 0;
+  private readonly lists = new Map<string, { generation: number; rows: InstanceRow[] }>();
 
   constructor(private readonly db: Database) {
     db.registerSchema("ec2-instances", MIGRATIONS);
@@ -151,31 +160,74 @@ export class InstanceStore {
       hostUsage: sql.prepare(`SELECT host_id, socket, SUM(host_threads) AS threads, SUM(memory_mib) AS mem, SUM(gpus) AS gpus, COUNT(*) AS guests FROM ec2_instances WHERE region = ? AND az = ? AND host_family = ? AND ${holds} GROUP BY host_id, socket`),
       onHosts: sql.prepare(`SELECT instance_id, account, instance_type, vcpus, memory_mib, host_threads, socket, host_id, az, host_family, state, settles_at FROM ec2_instances WHERE region = ? AND ${holds}`),
       vcpusInUse: sql.prepare(`SELECT COALESCE(SUM(vcpus), 0) FROM ec2_instances WHERE account = ? AND region = ? AND ${holds}`).pluck(),
+      nextHostRelease: sql.prepare("SELECT MIN(host_release_at) FROM ec2_instances WHERE region = ? AND az = ? AND host_family = ? AND host_id IS NOT NULL AND host_release_at > ?").pluck(),
+      nextAccountRelease: sql.prepare("SELECT MIN(host_release_at) FROM ec2_instances WHERE account = ? AND region = ? AND host_id IS NOT NULL AND host_release_at > ?").pluck(),
       ipUsed: sql.prepare("SELECT 1 FROM ec2_instances WHERE subnet_id = ? AND private_ip = ? AND NOT (state = 'shutting-down' AND settles_at <= ?)").pluck(),
       ipsUsed: sql.prepare("SELECT private_ip FROM ec2_instances WHERE subnet_id = ? AND NOT (state = 'shutting-down' AND settles_at <= ?)").pluck(),
       publicIpUsed: sql.prepare("SELECT 1 FROM ec2_instances WHERE region = ? AND public_ip = ?").pluck(),
       expired: sql.prepare("SELECT instance_id FROM ec2_instances WHERE account = ? AND region = ? AND state = 'shutting-down' AND settles_at <= ?").pluck(),
       delete: sql.prepare("DELETE FROM ec2_instances WHERE instance_id = ?"),
       setState: sql.prepare(
-        "UPDATE ec2_instances SET state = @state, state_at = @state_at, settles_at = @settles_at, host_release_at = @host_release_at, transition_reason = @transition_reason, state_reason_code = @state_reason_code, state_reason_message = @state_reason_message, boots = @boots WHERE instance_id = @instance_id",
+        "UPDATE ec2_instances SET version = version + 1, state = @state, state_at = @state_at, settles_at = @settles_at, host_release_at = @host_release_at, transition_reason = @transition_reason, state_reason_code = @state_reason_code, state_reason_message = @state_reason_message, boots = @boots WHERE instance_id = @instance_id",
       ),
       start: sql.prepare(
-        "UPDATE ec2_instances SET state = 'pending', state_at = @state_at, settles_at = @settles_at, host_release_at = NULL, host_id = @host_id, socket = @socket, previous_host_id = @previous_host_id, public_ip = @public_ip, transition_reason = '', state_reason_code = NULL, state_reason_message = NULL, boots = @boots WHERE instance_id = @instance_id",
+        "UPDATE ec2_instances SET version = version + 1, state = 'pending', state_at = @state_at, settles_at = @settles_at, host_release_at = NULL, host_id = @host_id, socket = @socket, previous_host_id = @previous_host_id, public_ip = @public_ip, transition_reason = '', state_reason_code = NULL, state_reason_message = NULL, boots = @boots WHERE instance_id = @instance_id",
       ),
-      setBoots: sql.prepare("UPDATE ec2_instances SET boots = ? WHERE instance_id = ?"),
+      setBoots: sql.prepare("UPDATE ec2_instances SET version = version + 1, boots = ? WHERE instance_id = ?"),
+      versions: sql.prepare("SELECT instance_id, version FROM ec2_instances WHERE account = ? AND region = ? ORDER BY seq").raw(),
+      versionOf: sql.prepare("SELECT version FROM ec2_instances WHERE instance_id = ?").pluck(),
     };
   }
 
   insert(row: NewInstance): void {
+    this.generation++;
     this.s["insert"]!.run(row);
   }
 
   byId(instanceId: string): InstanceRow | undefined {
-    return this.s["byId"]!.get(instanceId) as InstanceRow | undefined;
+    const row = this.s["byId"]!.get(instanceId) as InstanceRow | undefined;
+    // Only committed rows are cached: a row read inside a transaction may yet be rolled back.
+    if (row && !this.db.sql.inTransaction) this.rows.set(instanceId, row);
+    return row;
   }
 
   all(account: string, region: string): InstanceRow[] {
     return this.s["all"]!.all(account, region) as InstanceRow[];
+  }
+
+  /**
+   * The rows of an account+region for Describe: a narrow (id, version) scan, with whole rows read
+   * only for instances that changed since last time. Rows come back shared: callers never mutate them.
+   */
+  allCached(account: string, region: string): InstanceRow[] {
+    const key = `${account}|${region}`;
+    const listed = this.lists.get(key);
+    if (listed && listed.generation === this.generation) return listed.rows;
+    const generation = this.generation;
+    const out: InstanceRow[] = [];
+    for (const [id, version] of this.s["versions"]!.all(account, region) as [string, number][]) {
+      const cached = this.rows.get(id);
+      if (cached && cached.version === version) out.push(cached);
+      else {
+        const row = this.byId(id);
+        if (row) out.push(row);
+      }
+    }
+    if (!this.db.sql.inTransaction) this.lists.set(key, { generation, rows: out });
+    return out;
+  }
+
+  byIdCached(instanceId: string): InstanceRow | undefined {
+    const version = this.s["versionOf"]!.get(instanceId) as number | undefined;
+    if (version === undefined) return undefined;
+    const cached = this.rows.get(instanceId);
+    return cached && cached.version === version ? cached : this.byId(instanceId);
+  }
+
+  forgetCached(): void {
+    this.rows.clear();
+    this.lists.clear();
+    this.generation++;
   }
 
   byToken(account: string, region: string, token: string): InstanceRow[] {
@@ -192,6 +244,15 @@ export class InstanceStore {
 
   vcpusInUse(account: string, region: string, now: number): number {
     return this.s["vcpusInUse"]!.get(account, region, now) as number;
+  }
+
+  /** When the next host held by these rows is released (a stop or termination settling), if any. */
+  nextHostRelease(region: string, az: string, family: string, now: number): number | null {
+    return this.s["nextHostRelease"]!.get(region, az, family, now) as number | null;
+  }
+
+  nextAccountRelease(account: string, region: string, now: number): number | null {
+    return this.s["nextAccountRelease"]!.get(account, region, now) as number | null;
   }
 
   privateIpUsed(subnetId: string, ip: string, now: number): boolean {
@@ -212,24 +273,30 @@ export class InstanceStore {
   }
 
   delete(instanceId: string): void {
+    this.generation++;
+    this.rows.delete(instanceId);
     this.s["delete"]!.run(instanceId);
   }
 
   setState(change: Pick<InstanceRow, "instance_id" | "state" | "state_at" | "settles_at" | "host_release_at" | "transition_reason" | "state_reason_code" | "state_reason_message" | "boots">): void {
+    this.generation++;
     this.s["setState"]!.run(change);
   }
 
   start(change: Pick<InstanceRow, "instance_id" | "state_at" | "settles_at" | "host_id" | "socket" | "previous_host_id" | "public_ip" | "boots">): void {
+    this.generation++;
     this.s["start"]!.run(change);
   }
 
   setBoots(instanceId: string, boots: string): void {
+    this.generation++;
     this.s["setBoots"]!.run(boots, instanceId);
   }
 
   update(instanceId: string, column: MutableColumn, value: string | number | null): void {
+    this.generation++;
     let statement = this.updates.get(column);
-    if (!statement) this.updates.set(column, (statement = this.db.sql.prepare(`UPDATE ec2_instances SET ${column} = ? WHERE instance_id = ?`)));
+    if (!statement) this.updates.set(column, (statement = this.db.sql.prepare(`UPDATE ec2_instances SET version = version + 1, ${column} = ? WHERE instance_id = ?`)));
     statement.run(value, instanceId);
   }
 }

@@ -4,6 +4,7 @@ import { privateDnsName, publicDnsName } from "../../network/addresses.js";
 import { toTagList } from "../../tags/tag-store.js";
 import type { Ec2Context } from "../context.js";
 import type { InstanceRow, RecordedDevice } from "./instance-store.js";
+import type { AttachedVolume } from "../../../storage/ebs/volume-hooks.js";
 import { currentState, stateOf } from "./lifecycle.js";
 import type { InstanceStateName } from "./lifecycle.js";
 import { availabilityZonesOf } from "../regions.js";
@@ -16,10 +17,10 @@ export function parseGroups(row: InstanceRow): { GroupId: string; GroupName: str
   return JSON.parse(row.groups) as { GroupId: string; GroupName: string }[];
 }
 
-function blockDevices(c: Ec2Context, row: InstanceRow, state: InstanceStateName): InstanceBlockDeviceMapping[] {
+function blockDevices(c: Ec2Context, row: InstanceRow, state: InstanceStateName, attached: AttachedVolume[] | undefined): InstanceBlockDeviceMapping[] {
   if (state === "terminated") return [];
   if (c.volumes) {
-    return c.volumes.attachedTo(row.account, row.region, row.instance_id).map((v) => ({
+    return (attached ?? c.volumes.attachedTo(row.account, row.region, row.instance_id)).map((v) => ({
       DeviceName: v.deviceName, Ebs: { VolumeId: v.volumeId, Status: v.status, AttachTime: v.attachTime, DeleteOnTermination: v.deleteOnTermination },
     }));
   }
@@ -29,7 +30,7 @@ function blockDevices(c: Ec2Context, row: InstanceRow, state: InstanceStateName)
 }
 
 /** An instance row as DescribeInstances / RunInstances answer it, its state derived at `now`. */
-export function presentInstance(c: Ec2Context, row: InstanceRow, now: number, tags: Map<string, string> | undefined): Instance {
+export function presentInstance(c: Ec2Context, row: InstanceRow, now: number, tags: Map<string, string> | undefined, attached?: AttachedVolume[]): Instance {
   const state = currentState(row, now);
   const terminated = state === "terminated";
   const publicIp = holdsPublicIp(state) ? (row.public_ip ?? undefined) : undefined;
@@ -62,7 +63,7 @@ export function presentInstance(c: Ec2Context, row: InstanceRow, now: number, ta
     Architecture: row.architecture as "x86_64",
     RootDeviceType: row.root_device_type as "ebs",
     RootDeviceName: row.root_device_name,
-    BlockDeviceMappings: blockDevices(c, row, state),
+    BlockDeviceMappings: blockDevices(c, row, state, attached),
     VirtualizationType: row.virtualization_type as "hvm",
     ClientToken: row.client_token ?? "",
     Tags: toTagList(tags),
@@ -99,4 +100,47 @@ export function presentInstance(c: Ec2Context, row: InstanceRow, now: number, ta
 function cpuOptions(name: string, vcpus: number) {
   const info = typeSpec(name)?.info.VCpuInfo;
   return { CoreCount: info?.DefaultCores ?? vcpus, ThreadsPerCore: info?.DefaultThreadsPerCore ?? 1 };
+}
+
+interface Presented {
+  version: number;
+  state: InstanceStateName;
+  tagGeneration: number;
+  volumes: AttachedVolume[] | undefined;
+  tags: Map<string, string>;
+  instance: Instance;
+}
+
+const presentedBy = new WeakMap<Ec2Context, Map<string, Presented>>();
+
+function sameVolumes(a: AttachedVolume[] | undefined, b: AttachedVolume[] | undefined): boolean {
+  if (a === b) return true;
+  if (!a || !b || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]!;
+    const y = b[i]!;
+    if (x.volumeId !== y.volumeId || x.deviceName !== y.deviceName || x.status !== y.status || x.deleteOnTermination !== y.deleteOnTermination || x.attachTime.getTime() !== y.attachTime.getTime()) return false;
+  }
+  return true;
+}
+
+/**
+ * An instance as Describe shows it, reused while nothing it shows has changed (row version,
+ * derived state, tags, attachments). The object is frozen, which lets the XML writer reuse its
+ * serialization too: listing a thousand unchanged instances costs little more than reading them.
+ */
+export function presentCached(c: Ec2Context, row: InstanceRow, state: InstanceStateName, now: number, attached: AttachedVolume[] | undefined): Presented {
+  let cache = presentedBy.get(c);
+  if (!cache) presentedBy.set(c, (cache = new Map()));
+  const generation = c.tags.generation(row.account, row.region, row.instance_id);
+  const hit = cache.get(row.instance_id);
+  if (hit && hit.version === row.version && hit.state === state && hit.tagGeneration === generation && sameVolumes(hit.volumes, attached)) return hit;
+  const tags = c.tags.tagsOf(row.account, row.region, row.instance_id);
+  const entry: Presented = { version: row.version, state, tagGeneration: generation, volumes: attached, tags, instance: Object.freeze(presentInstance(c, row, now, tags, attached)) };
+  cache.set(row.instance_id, entry);
+  return entry;
+}
+
+export function forgetPresented(c: Ec2Context): void {
+  presentedBy.delete(c);
 }

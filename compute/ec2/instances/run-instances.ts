@@ -12,6 +12,7 @@ import type { MachineImage } from "../../images/catalogue.js";
 import { typeSpec } from "../../hypervisor/catalog-port.js";
 import type { TypeSpec } from "../../hypervisor/catalog-port.js";
 import type { Slot } from "../../hypervisor/placement.js";
+import type { PlacementSession } from "../../hypervisor/hypervisor.js";
 import type { Subnet } from "../../network/network-store.js";
 import { allocatePrivateIp, macAddress, randomPublicIp } from "../../network/addresses.js";
 import { tagsBySpecification } from "../../tags/tag-store.js";
@@ -53,7 +54,11 @@ function resolveType(name: string | undefined): TypeSpec {
 
 /** The volumes a launch creates: the AMI's root (overridable) and the request's extra EBS mappings. */
 function launchVolumes(image: MachineImage, input: RunInstancesRequest): LaunchVolumeRequest[] {
-  const root: LaunchVolumeRequest = { deviceName: image.rootDeviceName, snapshotId: image.rootSnapshotId, volumeSize: image.rootVolumeSize, volumeType: image.rootVolumeType, deleteOnTermination: true };
+  // imageOwnerId / imageVolumeSize let EBS register the catalogue's root snapshot as the owner's public snapshot.
+  const root: LaunchVolumeRequest & { imageOwnerId?: string; imageVolumeSize?: number } = {
+    deviceName: image.rootDeviceName, snapshotId: image.rootSnapshotId, volumeSize: image.rootVolumeSize, volumeType: image.rootVolumeType, deleteOnTermination: true,
+    isRoot: true, imageOwnerId: image.ownerId, imageVolumeSize: image.rootVolumeSize,
+  };
   const out: LaunchVolumeRequest[] = [root];
   const seen = new Set<string>();
   for (const m of input.BlockDeviceMappings ?? []) {
@@ -71,13 +76,13 @@ function launchVolumes(image: MachineImage, input: RunInstancesRequest): LaunchV
     if (device === image.rootDeviceName) {
       if (e.VolumeSize !== undefined && e.VolumeSize < image.rootVolumeSize) throw Ec2Errors.invalidValue(`Volume of size ${e.VolumeSize}GB is smaller than snapshot '${image.rootSnapshotId}', expect size >= ${image.rootVolumeSize}GB`);
       Object.assign(root, {
-        volumeSize: e.VolumeSize ?? root.volumeSize, volumeType: e.VolumeType ?? root.volumeType, iops: e.Iops, throughput: e.Throughput, encrypted: e.Encrypted,
+        volumeSize: e.VolumeSize ?? root.volumeSize, volumeType: e.VolumeType ?? root.volumeType, iops: e.Iops, throughput: e.Throughput, encrypted: e.Encrypted, kmsKeyId: e.KmsKeyId,
         deleteOnTermination: e.DeleteOnTermination ?? true,
       });
       continue;
     }
     if (e.VolumeSize === undefined && e.SnapshotId === undefined) throw Ec2Errors.missing(`BlockDeviceMapping.Ebs.VolumeSize (device ${device})`);
-    out.push({ deviceName: device, snapshotId: e.SnapshotId, volumeSize: e.VolumeSize, volumeType: e.VolumeType ?? "gp2", iops: e.Iops, throughput: e.Throughput, encrypted: e.Encrypted, deleteOnTermination: e.DeleteOnTermination ?? true });
+    out.push({ deviceName: device, snapshotId: e.SnapshotId, volumeSize: e.VolumeSize, volumeType: e.VolumeType ?? "gp2", iops: e.Iops, throughput: e.Throughput, encrypted: e.Encrypted, kmsKeyId: e.KmsKeyId, deleteOnTermination: e.DeleteOnTermination ?? true, isRoot: false });
   }
   return out;
 }
@@ -130,7 +135,8 @@ export function runInstances(c: Ec2Context, input: RunInstancesRequest, ctx: Ope
   const hash = requestHash(input);
   const now = c.env.clock.now();
 
-  return c.env.db.transaction(() => {
+  let committed: { session: PlacementSession; vcpus: number } | undefined;
+  const reservation = c.env.db.transaction(() => {
     if (token) {
       const previous = c.instances.byToken(account, region, token).filter((r) => r.token_scope === scope);
       if (previous.length) {
@@ -140,7 +146,7 @@ export function runInstances(c: Ec2Context, input: RunInstancesRequest, ctx: Ope
       }
     }
     purgeExpired(c, account, region, now);
-    const available = c.settings.vcpuQuota - c.instances.vcpusInUse(account, region, now);
+    const available = c.settings.vcpuQuota - c.usage.used(account, region, now);
     const byQuota = Math.floor(available / type.vcpus);
     if (byQuota < input.MinCount!) throw Ec2Errors.vcpuLimit(c.settings.vcpuQuota);
     const wanted = Math.min(input.MaxCount!, byQuota);
@@ -148,6 +154,7 @@ export function runInstances(c: Ec2Context, input: RunInstancesRequest, ctx: Ope
     const candidates = subnet ? [subnet.availabilityZone] : wantedZone ? [wantedZone] : zones.map((z) => z.name);
     let az: string | undefined;
     let hosts: Slot[] = [];
+    let used: PlacementSession | undefined;
     for (const zone of candidates) {
       const session = c.hypervisor.session(region, zone, type, now);
       const placed: Slot[] = [];
@@ -159,6 +166,7 @@ export function runInstances(c: Ec2Context, input: RunInstancesRequest, ctx: Ope
       if (placed.length >= input.MinCount!) {
         az = zone;
         hosts = placed;
+        used = session;
         break;
       }
     }
@@ -199,7 +207,9 @@ export function runInstances(c: Ec2Context, input: RunInstancesRequest, ctx: Ope
       const boots: BootEvent[] = [{ at: settlesAt, kind: "boot", hostId: host.hostId, hypervisor: host.spec.hypervisor }];
       let devices: RecordedDevice[];
       if (c.volumes) {
-        devices = c.volumes.createLaunchVolumes(account, region, az, instanceId, volumes).map((v) => ({ deviceName: v.deviceName, volumeId: v.volumeId, attachTime: v.attachTime.getTime(), deleteOnTermination: v.deleteOnTermination }));
+        const volumeTags = tagsByType.get("volume");
+        const requests = volumeTags ? volumes.map((v) => ({ ...v, tags: volumeTags })) : volumes;
+        devices = c.volumes.createLaunchVolumes(account, region, az, instanceId, requests).map((v) => ({ deviceName: v.deviceName, volumeId: v.volumeId, attachTime: v.attachTime.getTime(), deleteOnTermination: v.deleteOnTermination }));
       } else {
         devices = volumes.map((v) => ({ deviceName: v.deviceName, volumeId: resourceId("vol"), attachTime: now, deleteOnTermination: v.deleteOnTermination, volumeSize: v.volumeSize, volumeType: v.volumeType, snapshotId: v.snapshotId }));
       }
@@ -218,12 +228,21 @@ export function runInstances(c: Ec2Context, input: RunInstancesRequest, ctx: Ope
       };
       c.instances.insert(row);
       if (instanceTags.length) c.tags.set(account, region, instanceId, "instance", instanceTags);
-      tagResources(c, account, region, "volume", devices.map((d) => d.volumeId!).filter(Boolean), tagsByType.get("volume"));
+      // Without EBS the recorded volumes are tagged here; with EBS the volumes carry their tags themselves.
+      if (!c.volumes) tagResources(c, account, region, "volume", devices.map((d) => d.volumeId!).filter(Boolean), tagsByType.get("volume"));
       tagResources(c, account, region, "network-interface", [row.eni_id], tagsByType.get("network-interface"));
-      rows.push({ ...row, seq: 0 });
+      rows.push({ ...row, seq: 0, version: 0 });
     }
+    // Fewer addresses than hosts: the session holds guests that were not launched.
+    if (count === hosts.length) committed = { session: used!, vcpus: count * type.vcpus };
+    else c.hypervisor.invalidate(region, az, type.family);
     return reservationOf(c, rows, now);
   });
+  if (committed) {
+    c.hypervisor.commit(committed.session);
+    c.usage.add(account, region, committed.vcpus);
+  }
+  return reservation;
 }
 
 function tagResources(c: Ec2Context, account: string, region: string, type: string, ids: string[], tags: Tag[] | undefined): void {

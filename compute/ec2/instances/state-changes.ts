@@ -23,6 +23,12 @@ const ids = (list: string[] | undefined): string[] => {
   return list;
 };
 
+/** Occupancy and quota sums change with these rows: drop their memos (after the write). */
+function forget(c: Ec2Context, rows: InstanceRow[]): void {
+  for (const r of rows) c.hypervisor.invalidate(r.region, r.az, r.host_family);
+  if (rows.length) c.usage.invalidate(rows[0]!.account, rows[0]!.region);
+}
+
 function appendBoot(row: InstanceRow, event: BootEvent): string {
   const events = JSON.parse(row.boots) as BootEvent[];
   events.push(event);
@@ -44,10 +50,18 @@ export function startInstances(c: Ec2Context, input: StartInstancesRequest, ctx:
     if (s === "stopping" || s === "shutting-down" || s === "terminated") throw Ec2Errors.incorrectState(`The instance '${r.instance_id}' is not in a state from which it can be started.`);
   });
   dryRunGate(input);
+  try {
+    return startAll(c, rows, states, ctx, now);
+  } finally {
+    forget(c, rows);
+  }
+}
+
+function startAll(c: Ec2Context, rows: InstanceRow[], states: InstanceStateName[], ctx: OperationContext, now: number): StartInstancesResult {
   return c.env.db.transaction(() => {
     const starting = rows.filter((_r, i) => states[i] === "stopped");
     const needed = starting.reduce((n, r) => n + r.vcpus, 0);
-    if (needed > 0 && c.instances.vcpusInUse(ctx.account, ctx.region, now) + needed > c.settings.vcpuQuota) throw Ec2Errors.vcpuLimit(c.settings.vcpuQuota);
+    if (needed > 0 && c.usage.used(ctx.account, ctx.region, now) + needed > c.settings.vcpuQuota) throw Ec2Errors.vcpuLimit(c.settings.vcpuQuota);
     const sessions = new Map<string, PlacementSession>();
     const out: InstanceStateChange[] = [];
     rows.forEach((row, i) => {
@@ -85,6 +99,14 @@ export function stopInstances(c: Ec2Context, input: StopInstancesRequest, ctx: O
     if (s === "running" && r.disable_api_stop === 1) throw Ec2Errors.notPermitted(`The instance '${r.instance_id}' may not be stopped. Modify its 'disableApiStop' instance attribute and try again.`);
   });
   dryRunGate(input);
+  try {
+    return stopAll(c, rows, states, input, now);
+  } finally {
+    forget(c, rows);
+  }
+}
+
+function stopAll(c: Ec2Context, rows: InstanceRow[], states: InstanceStateName[], input: StopInstancesRequest, now: number): StopInstancesResult {
   return c.env.db.transaction(() => ({
     StoppingInstances: rows.map((row, i) => {
       const s = states[i]!;
@@ -117,7 +139,18 @@ export function terminateInstances(c: Ec2Context, input: TerminateInstancesReque
     const r = [...blockedZones.values()][0]!;
     refusal = Ec2Errors.notPermitted(`The instance '${r.instance_id}' may not be terminated. Modify its 'disableApiTermination' instance attribute and try again.`);
   }
-  const result = c.env.db.transaction(() => {
+  let result: TerminateInstancesResult;
+  try {
+    result = terminateAll(c, rows, blockedZones, ctx, now);
+  } finally {
+    forget(c, rows);
+  }
+  if (refusal) throw refusal;
+  return result;
+}
+
+function terminateAll(c: Ec2Context, rows: InstanceRow[], blockedZones: Map<string, InstanceRow>, ctx: OperationContext, now: number): TerminateInstancesResult {
+  return c.env.db.transaction(() => {
     purgeExpired(c, ctx.account, ctx.region, now);
     const out: InstanceStateChange[] = [];
     for (const row of rows) {
@@ -140,8 +173,6 @@ export function terminateInstances(c: Ec2Context, input: TerminateInstancesReque
     }
     return { TerminatingInstances: out };
   });
-  if (refusal) throw refusal;
-  return result;
 }
 
 /** RebootInstances: only running instances; the guest stays on its host with its addresses. */
