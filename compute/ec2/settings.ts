@@ -11,7 +11,7 @@
  *       hostsPerRack: 8,
  *       placement: "best-fit" | "first-fit" | "worst-fit",
  *     },
- *     lifecycle: { pendingMs, stoppingMs, shuttingDownMs, statusInitializingMs, terminatedVisibleMs },
+ *     lifecycle: { pendingMs, stoppingMs, shuttingDownMs, statusInitializingMs, terminatedVisibleMs, guestShutdownDelayMs },
  *     vcpuQuota: 20000,                          // running On-Demand vCPUs per account and region
  *     network: { defaultSubnetPrefixLength: 20 }, // smaller default subnets make address exhaustion testable
  *   }
@@ -32,6 +32,8 @@ export interface LifecycleSettings {
   shuttingDownMs: number;
   statusInitializingMs: number;
   terminatedVisibleMs: number;
+  /** From running to a user-data `shutdown` powering the guest off. */
+  guestShutdownDelayMs: number;
 }
 
 export interface Ec2Settings {
@@ -73,6 +75,7 @@ export function ec2Settings(raw: Record<string, unknown>): Ec2Settings {
       shuttingDownMs: num(lifecycle["shuttingDownMs"], 1000, "lifecycle.shuttingDownMs"),
       statusInitializingMs: num(lifecycle["statusInitializingMs"], 2000, "lifecycle.statusInitializingMs"),
       terminatedVisibleMs: num(lifecycle["terminatedVisibleMs"], 3_600_000, "lifecycle.terminatedVisibleMs"),
+      guestShutdownDelayMs: num(lifecycle["guestShutdownDelayMs"], 1000, "lifecycle.guestShutdownDelayMs"),
     },
     vcpuQuota: num(raw["vcpuQuota"], 20_000, "vcpuQuota"),
     defaultSubnetPrefixLength: prefix,
