@@ -127,17 +127,6 @@ function volumesFor(c: Ec2Context, ctx: OperationContext): ((instanceId: string)
   return (id) => hooks.attachedTo(ctx.account, ctx.region, id);
 }
 
-/** Tags for a set of rows: per-row lookups for a few, one query for many. */
-export function tagsFor(c: Ec2Context, ctx: OperationContext, rows: InstanceRow[]): (id: string) => Map<string, string> | undefined {
-  if (rows.length <= 32) {
-    const map = new Map<string, Map<string, string>>();
-    for (const r of rows) map.set(r.instance_id, c.tags.tagsOf(ctx.account, ctx.region, r.instance_id));
-    return (id) => map.get(id);
-  }
-  const all = c.tags.tagsOfType(ctx.account, ctx.region, "instance");
-  return (id) => all.get(id);
-}
-
 export function describeInstances(c: Ec2Context, input: DescribeInstancesRequest, ctx: OperationContext): DescribeInstancesResult {
   const now = c.env.clock.now();
   const limit = pageSize(input.MaxResults, 5, 1000, !!input.InstanceIds?.length, "instancesSet");
