@@ -31,7 +31,7 @@ export class PortInUseError extends Error {
 }
 
 /** The endpoint of a cloudbox started with `listen: false`: clients reach it only through `handler`. */
-export const IN_PROCESS_ENDPOINT = "http://in-process.localhost";
+export const IN_PROCESS_ENDPOINT = "http://cloudbox.internal";
 
 /** Starts cloudbox: one HTTP server answering every service and the control plane. */
 export async function startCloudbox(options: CloudboxOptions = {}): Promise<Cloudbox> {

@@ -62,6 +62,7 @@ function createEc2WithEbs(env: DomainEnvironment): ServiceProvider {
       tagsOf: (account, region, resourceId) => ec2!.tags.tagsOf(account, region, resourceId),
       tagsOfType: (account, region, resourceType) => ec2!.tags.tagsOfType(account, region, resourceType),
     },
+    images: { imageUsingSnapshot: (account, region, snapshotId) => ec2!.images.imageUsingSnapshot(account, region, snapshotId) },
   });
   ec2 = createEc2Provider(env, { volumes: ebs.hooks, extraHandlers: ebs.handlers });
   return ec2;

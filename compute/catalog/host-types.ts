@@ -116,3 +116,8 @@ export function guestThreads(host: HostType): number {
 export function guestMemoryMiB(host: HostType): number {
   return Math.round((host.memoryGiB - host.reserved.memoryGiB) * 1024);
 }
+
+/** The fixed part of DescribeHosts' HostProperties for a host of this type. */
+export function hostPropertiesOf(host: HostType): { Sockets: number; Cores: number; TotalVCpus: number; InstanceFamily: string } {
+  return { Sockets: host.sockets, Cores: totalCores(host), TotalVCpus: totalThreads(host), InstanceFamily: host.family };
+}

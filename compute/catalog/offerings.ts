@@ -2,7 +2,7 @@ import type { Filter, InstanceTypeOffering, LocationType } from "@aws-sdk/client
 import { ServiceError } from "../../sdk-compat/errors/service-error.js";
 import { availabilityZonesOf } from "../ec2/regions.js";
 import { invalidFilter } from "./describe-filter.js";
-import { allInstanceTypes } from "./instance-types.js";
+import { allInstanceTypes, instanceType } from "./instance-types.js";
 import { wildcardMatcher } from "./wildcard.js";
 
 /**
@@ -13,8 +13,7 @@ import { wildcardMatcher } from "./wildcard.js";
 const LOCATION_TYPES: readonly string[] = ["region", "availability-zone", "availability-zone-id"];
 
 export function isOffered(instanceTypeName: string, region: string, availabilityZone?: string): boolean {
-  const known = allInstanceTypes().some((t) => t.InstanceType === instanceTypeName);
-  return known && (!availabilityZone || availabilityZonesOf(region).some((z) => z.name === availabilityZone));
+  return instanceType(instanceTypeName) !== undefined && (!availabilityZone || availabilityZonesOf(region).some((z) => z.name === availabilityZone));
 }
 
 /** Offerings in `region` for one location type (default "region"), with the instance-type and location filters. */

@@ -33,9 +33,12 @@ export function decodeAwsChunkedRequest(headers: Headers, body: Readable, verifi
   const trailerHeader = headers["x-amz-trailer"];
   const declaredTrailers = trailerHeader === undefined ? undefined : trailerHeader.split(",").map((t) => t.trim().toLowerCase()).filter((t) => t !== "");
   const stream = new AwsChunkedDecoder({ decodedLength, declaredTrailers, verifier });
+  // Framing errors reach the consumer through its own read (for await, pipeline); this listener
+  // only keeps a body nobody reads (a request refused before its handler) from crashing the process.
+  stream.on("error", () => {});
   // pipe() rather than pipeline(): a decoding error must not destroy the socket's request stream,
   // which the dispatcher drains so the error answer can still be written.
-  body.on("error", (error) => stream.destroy(error));
+  body.on("error", () => stream.destroy(ChunkedErrors.malformed()));
   body.pipe(stream);
   const decoded: Headers = { ...headers };
   if (decodedLength === undefined) delete decoded["content-length"];

@@ -107,3 +107,8 @@ export function checksumOf(algorithm: ChecksumAlgorithm, data: Uint8Array): Buff
   c.update(data);
   return c.digest();
 }
+
+// The multipart forms and the error helpers live in their own modules; re-exported so callers
+// can import the whole checksum API from this one file.
+export { combineFullObjectCrc, compositeChecksum } from "./multipart-checksum.js";
+export { ChecksumErrors, decodeChecksumValue, decodeContentMd5 } from "./checksum-errors.js";

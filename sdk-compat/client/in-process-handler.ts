@@ -64,6 +64,7 @@ export class InProcessHandler {
       url: `${request.path}${queryString(request.query)}`,
       headers,
       body: bodyStream(request.body),
+      bodyless: request.body === undefined || request.body === null,
       baseUrl: `${request.protocol ?? "http:"}//${host}`,
       signal: controller.signal,
     });

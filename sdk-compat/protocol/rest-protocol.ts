@@ -16,8 +16,17 @@ import { XmlWriter, escapeXml } from "./xml-writer.js";
  * headers, status code) handled once here; the body is XML or JSON by variant. A streaming
  * payload (S3 object bodies, EBS blocks) stays a stream in both directions.
  */
+interface Binding {
+  name: string;
+  ref: MemberRef;
+  target: Shape;
+  wireName: string;
+  lowerName: string;
+}
+
 export class RestProtocol implements Protocol {
   readonly routesByBody = false;
+  private readonly bindings = new Map<Shape, Binding[]>();
   private readonly router: RestRouter;
   private readonly namespace: string | undefined;
 
@@ -40,9 +49,9 @@ export class RestProtocol implements Protocol {
     const shape = inputShape(this.model, resolved.operation);
     if (!shape) return {};
     const input: Record<string, unknown> = {};
-    for (const [name, ref] of Object.entries(shape.members ?? {})) {
-      const value = this.bindInput(name, ref, resolved, request);
-      if (value !== undefined) input[name] = value;
+    for (const binding of this.bindingsOf(shape)) {
+      const value = this.bindInput(binding, resolved, request);
+      if (value !== undefined) input[binding.name] = value;
     }
     if (shape.payload) {
       const ref = shape.members![shape.payload]!;
@@ -56,9 +65,22 @@ export class RestProtocol implements Protocol {
     return input;
   }
 
-  private bindInput(name: string, ref: MemberRef, resolved: ResolvedOperation, request: WireRequest): unknown {
-    const target = shapeOf(this.model, ref);
-    const wireName = ref.locationName ?? name;
+  /** The HTTP-bound members of an input shape, resolved once: S3 inputs have dozens of members per request. */
+  private bindingsOf(shape: Shape): Binding[] {
+    let bindings = this.bindings.get(shape);
+    if (!bindings) {
+      bindings = Object.entries(shape.members ?? {})
+        .filter(([, ref]) => ref.location !== undefined)
+        .map(([name, ref]) => {
+          const wireName = ref.locationName ?? name;
+          return { name, ref, target: shapeOf(this.model, ref), wireName, lowerName: wireName.toLowerCase() };
+        });
+      this.bindings.set(shape, bindings);
+    }
+    return bindings;
+  }
+
+  private bindInput({ ref, target, wireName, lowerName }: Binding, resolved: ResolvedOperation, request: WireRequest): unknown {
     switch (ref.location) {
       case "uri": {
         const text = resolved.labels[wireName];
@@ -78,14 +100,15 @@ export class RestProtocol implements Protocol {
         return text === null ? undefined : parseScalar(target, text, wireName);
       }
       case "header": {
-        const text = request.headers[wireName.toLowerCase()];
+        // Presigned URLs carry x-amz-* headers in the query string (SigV4 "hoisting"); AWS reads them as headers.
+        const text = request.headers[lowerName] ?? (lowerName.startsWith("x-amz-") && request.rawQuery.includes("X-Amz-Signature=") ? request.query.get(lowerName) ?? undefined : undefined);
         if (text === undefined) return undefined;
         if (target.type === "list") return text.split(",").map((v) => v.trim());
         if (ref.jsonvalue || target.type === "string" && (target as Shape & { jsonvalue?: boolean }).jsonvalue) return JSON.parse(Buffer.from(text, "base64").toString("utf8"));
         return parseScalar(target, text, wireName);
       }
       case "headers": {
-        const prefix = wireName.toLowerCase();
+        const prefix = lowerName;
         const out: Record<string, string> = {};
         for (const [k, v] of Object.entries(request.headers)) if (k.startsWith(prefix) && v !== undefined) out[k.slice(prefix.length)] = v;
         return Object.keys(out).length ? out : undefined;

@@ -15,6 +15,7 @@ interface Route {
   requiredHeaders: string[];
   /** Query keys of required querystring input members (S3's uploadId, partNumber): DeleteObject vs AbortMultipartUpload. */
   requiredQuery: string[];
+  literalSegments: number;
 }
 
 function compile(model: ServiceModel, operation: Operation): Route {
@@ -39,7 +40,7 @@ function compile(model: ServiceModel, operation: Operation): Route {
       if (ref?.location === "querystring" && ref.locationName) requiredQuery.push(ref.locationName);
     }
   }
-  return { operation, method: operation.http.method, segments, queryLiterals, requiredHeaders, requiredQuery };
+  return { operation, method: operation.http.method, segments, queryLiterals, requiredHeaders, requiredQuery, literalSegments: segments.filter((s) => "literal" in s).length };
 }
 
 function decode(segment: string): string {
@@ -55,7 +56,7 @@ function decode(segment: string): string {
  * labels (`{Key+}`) keep their slashes and every label is percent-decoded exactly once. When
  * several templates match, the one with the most literal query keys wins, then the one whose
  * required query keys and headers are all present (UploadPart vs PutObject, CopyObject vs
- * PutObject), then the most literal path segments. A route missing a required one never matches.
+ * PutObject), then the most literal path segments. A route missing a required one only matches when nothing else does.
  */
 export class RestRouter {
   private readonly byMethod = new Map<string, Route[]>();
@@ -75,8 +76,7 @@ export class RestRouter {
     const parts = request.path.split("/").slice(1);
     let best: { route: Route; labels: Record<string, string>; score: number } | undefined;
     for (const route of routes) {
-      const labels = this.matchPath(route.segments, parts);
-      if (!labels) continue;
+      // Query and header checks first: they rule out most routes without building labels.
       let score = 0;
       let ok = true;
       for (const [key, value] of route.queryLiterals) {
@@ -88,23 +88,15 @@ export class RestRouter {
         score += 1000;
       }
       if (!ok) continue;
-      for (const key of route.requiredQuery) {
-        if (!request.query.has(key)) {
-          ok = false;
-          break;
-        }
-        score += 100;
-      }
-      if (!ok) continue;
-      for (const header of route.requiredHeaders) {
-        if (request.headers[header] === undefined) {
-          ok = false;
-          break;
-        }
-        score += 100;
-      }
-      if (!ok) continue;
-      score += route.segments.filter((s) => "literal" in s).length;
+      // A missing required query member or header only ranks a route last: when no other template
+      // fits, the request still reaches its operation and fails validation naming the member
+      // (EBS GetSnapshotBlock without blockToken), instead of answering "no such operation".
+      for (const key of route.requiredQuery) score += request.query.has(key) ? 100 : -100_000;
+      for (const header of route.requiredHeaders) score += request.headers[header] !== undefined ? 100 : -100_000;
+      if (best && score + route.literalSegments < best.score) continue;
+      const labels = this.matchPath(route.segments, parts);
+      if (!labels) continue;
+      score += route.literalSegments;
       if (!best || score > best.score) best = { route, labels, score };
     }
     return best ? { operation: best.route.operation, labels: best.labels } : undefined;

@@ -33,6 +33,8 @@ export interface RawRequest {
   /** Scheme, host and port the client addressed, e.g. http://localhost:4566. */
   baseUrl: string;
   signal: AbortSignal;
+  /** The transport knows there is no body (HTTP framing without one), so nothing needs reading. */
+  bodyless?: boolean;
 }
 
 /** Anything that answers raw requests: the platform's dispatcher, seen from a transport. */

@@ -49,6 +49,10 @@ function checkRequired(protocol: Protocol, resolved: ResolvedOperation, input: R
   for (const name of shape?.required ?? []) {
     if (input[name] === undefined) {
       const ref = shape!.members![name]!;
+      // rest-json services (EBS direct API) validate like Coral/Smithy services do, not with EC2/SQS's MissingParameter.
+      if (protocol.name === "rest-json") {
+        throw new ServiceError("ValidationException", `1 validation error detected: Value null at '${name[0]!.toLowerCase()}${name.slice(1)}' failed to satisfy constraint: Member must not be null`);
+      }
       throw CommonErrors.missingParameter(protocol.name === "ec2" ? ref.queryName ?? name : ref.locationName ?? name);
     }
   }
@@ -113,7 +117,7 @@ export class AwsDispatcher {
         wire.stream = decoded.stream;
       }
       if (isFormRequest(raw.method, raw.headers)) {
-        wire.body = await readBody(wire.stream!, undefined, wire.headers);
+        wire.body = await readBody(wire.stream!, undefined, raw.bodyless && !chunked);
         wire.stream = undefined;
       }
       // Unsigned GETs with `?Action=` are query-protocol links AWS hands out (SNS's SubscribeURL and
@@ -131,13 +135,14 @@ export class AwsDispatcher {
       resolved = protocol.resolveOperation(wire);
       if (!resolved) throw unknownOperation(protocol, wire);
       if (wire.stream && !protocol.streamsInput(resolved.operation)) {
-        wire.body = await readBody(wire.stream, undefined, wire.headers);
+        wire.body = await readBody(wire.stream, undefined, raw.bodyless && !chunked);
         wire.stream = undefined;
       }
       if (payloadSha256) {
         if (!wire.stream) checkPayloadSha256(payloadSha256, wire.body);
         else {
           const verifier = new PayloadSha256Verifier(payloadSha256);
+          verifier.on("error", () => {}); // the handler sees it by reading; unread, it must not crash
           wire.stream.on("error", (error) => verifier.destroy(error));
           wire.stream = wire.stream.pipe(verifier);
         }

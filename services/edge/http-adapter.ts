@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AwsDispatcher, RawRequest } from "./aws-dispatcher.js";
 import { writeResponse } from "./write-response.js";
+import { httpFramingHasNoBody } from "./read-body.js";
 
 function flatHeaders(req: IncomingMessage): Record<string, string | undefined> {
   const out: Record<string, string | undefined> = {};
@@ -16,10 +17,12 @@ export function httpHandler(dispatcher: AwsDispatcher, log?: (line: string) => v
       if (!res.writableFinished) controller.abort();
     });
     const started = log ? process.hrtime.bigint() : 0n;
+    const headers = flatHeaders(req);
     const raw: RawRequest = {
       method: req.method ?? "GET",
       url: req.url ?? "/",
-      headers: flatHeaders(req),
+      headers,
+      bodyless: httpFramingHasNoBody(headers),
       body: req,
       baseUrl: `http://${req.headers.host ?? "localhost"}`,
       signal: controller.signal,

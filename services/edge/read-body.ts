@@ -6,13 +6,17 @@ export const MAX_BUFFERED_BODY = 4 * 1024 * 1024;
 
 const EMPTY = Buffer.alloc(0);
 
-/** Whether the headers promise no body at all, so reading can be skipped (most GETs and HEADs). */
-export function hasNoBody(headers: Record<string, string | undefined>): boolean {
+/**
+ * Whether HTTP/1.1 framing promises no body at all (no Content-Length, or 0, and no
+ * Transfer-Encoding), so reading can be skipped: most GETs and HEADs. Only the HTTP transport may
+ * conclude this from headers; other transports say so themselves (RawRequest.bodyless).
+ */
+export function httpFramingHasNoBody(headers: Record<string, string | undefined>): boolean {
   return headers["transfer-encoding"] === undefined && (headers["content-length"] === undefined || headers["content-length"] === "0");
 }
 
-export async function readBody(stream: Readable, limit = MAX_BUFFERED_BODY, headers?: Record<string, string | undefined>): Promise<Buffer> {
-  if (headers && hasNoBody(headers)) {
+export async function readBody(stream: Readable, limit = MAX_BUFFERED_BODY, bodyless = false): Promise<Buffer> {
+  if (bodyless) {
     stream.resume();
     return EMPTY;
   }

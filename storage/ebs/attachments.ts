@@ -27,7 +27,7 @@ export function attachmentHandlers(store: EbsStore, instances: InstanceView) {
         if (instance.availabilityZone !== volume.az) throw EbsErrors.zoneMismatch(volumeId, instanceId);
         const attachments = store.attachmentsOfVolume(volumeId);
         const state = store.volumeState(volume, attachments);
-        if (state === "creating") throw EbsErrors.volumeIncorrectState(volumeId, state);
+        if (state === "creating") throw EbsErrors.volumeNotAvailable(volumeId);
         if (attachments.length > 0) {
           if (volume.multi_attach !== 1 || attachments.some((a) => a.instance_id === instanceId)) throw EbsErrors.alreadyAttached(volumeId);
           if (attachments.length >= MULTI_ATTACH_MAX_INSTANCES) {
@@ -37,7 +37,7 @@ export function attachmentHandlers(store: EbsStore, instances: InstanceView) {
         if (volume.multi_attach === 1 && instance.hypervisor !== "nitro") {
           throw new ServiceError("UnsupportedOperation", `Multi-Attach enabled volume ${volumeId} can only be attached to instances built on the Nitro System; ${instanceId} is not.`);
         }
-        if (instance.state !== "running" && instance.state !== "stopped") throw EbsErrors.incorrectInstanceState(instanceId, instance.state);
+        if (instance.state !== "running" && instance.state !== "stopped") throw EbsErrors.instanceNotReady(instanceId);
         const onInstance = store.attachmentsOfInstance(ctx.account, ctx.region, instanceId);
         if (onInstance.some((a) => a.device === device)) throw EbsErrors.deviceInUse(device);
         if (onInstance.length >= attachmentLimit(instance.hypervisor)) {
@@ -79,7 +79,7 @@ export function attachmentHandlers(store: EbsStore, instances: InstanceView) {
           if (isRoot && instance.state !== "stopped") {
             throw new ServiceError("OperationNotPermitted", `Unable to detach root volume '${volumeId}' from instance '${instance.instanceId}'`);
           }
-          if (instance.state !== "running" && instance.state !== "stopped") throw EbsErrors.incorrectInstanceState(instance.instanceId, instance.state);
+          if (instance.state !== "running" && instance.state !== "stopped") throw EbsErrors.instanceNotReady(instance.instanceId);
         }
         dryRun(input);
         store.detach(volumeId, attachment.instance_id, input.Force ? Math.min(store.timings.detachMs, 100) : store.timings.detachMs);

@@ -13,7 +13,7 @@ import { BLOCK_SIZE, BLOCKS_PER_GIB, ebsStoreFor } from "./store.js";
 import type { BlockRow, SnapshotRow } from "./schema.js";
 import { canUseSnapshot } from "./snapshot-access.js";
 import { UNKNOWN_VOLUME_ID } from "./snapshots.js";
-import { defaultKmsKeyId } from "./volumes.js";
+import { resolveEncryption } from "./encryption.js";
 import { tagList } from "./resource-tags.js";
 
 const MAX_VOLUME_GIB = 65536;
@@ -109,12 +109,12 @@ export function createEbsDirectProvider(env: DomainEnvironment): ServiceProvider
             if (store.snapshotState(parent) !== "completed") throw validation("INVALID_DEPENDENCY_REQUEST", `The parent snapshot '${parent.snapshot_id}' is not completed.`);
             if (size < parent.volume_size) throw validation("INVALID_VOLUME_SIZE", `The volume size must be at least the parent snapshot's ${parent.volume_size} GiB.`);
           }
-          const encrypted = input.Encrypted === true || parent?.encrypted === 1;
+          const encryption = resolveEncryption(store, ctx.account, ctx.region, { encrypted: input.Encrypted, kmsKeyId: input.KmsKeyArn, sourceEncrypted: parent?.encrypted === 1, sourceKmsKeyId: parent?.kms_key_id });
           const now = store.now();
           const snapshotId = resourceId("snap");
           store.insertSnapshot({
             snapshot_id: snapshotId, account: ctx.account, region: ctx.region, volume_id: UNKNOWN_VOLUME_ID, volume_size: size, description: input.Description ?? "",
-            encrypted: encrypted ? 1 : 0, kms_key_id: encrypted ? input.KmsKeyArn ?? parent?.kms_key_id ?? defaultKmsKeyId(ctx.account, ctx.region) : null,
+            encrypted: encryption.encrypted ? 1 : 0, kms_key_id: encryption.kmsKeyId,
             started_at: now, complete_at: null, timeout_at: now + timeout * 60_000, source: "direct", parent_snapshot_id: parent?.snapshot_id ?? null,
             lineage: parent?.lineage ?? snapshotId, client_token: token ?? null, request_hash: hash,
           }, input.Tags ?? []);

@@ -12,9 +12,10 @@ export const EbsErrors = {
   alreadyAttached: (id: string) => new ServiceError("VolumeInUse", `${id} is already attached to an instance`),
   zoneMismatch: (volumeId: string, instanceId: string) =>
     new ServiceError("InvalidVolume.ZoneMismatch", `The volume '${volumeId}' is not in the same availability zone as instance '${instanceId}'`),
-  incorrectInstanceState: (instanceId: string, state: string) =>
-    new ServiceError("IncorrectInstanceState", `The instance '${instanceId}' is not in a valid state for this operation: it is '${state}'.`),
+  // Real EC2 answers an attach to a pending instance with IncorrectState (not IncorrectInstanceState) and this text.
+  instanceNotReady: (instanceId: string) => new ServiceError("IncorrectState", `Instance '${instanceId}' is not 'running'.`),
   invalidDevice: (device: string) => new ServiceError("InvalidParameterValue", `Value (${device}) for parameter device is invalid. ${device} is not a valid EBS device name.`),
   deviceInUse: (device: string) => new ServiceError("InvalidParameterValue", `Invalid value '${device}' for unixDevice. Attachment point ${device} is already in use`),
+  volumeNotAvailable: (id: string) => new ServiceError("IncorrectState", `${id} is not 'available'.`),
   snapshotInvalidState: (state: string) => new ServiceError("IncorrectState", `Snapshot is in invalid state - ${state}`),
 };

@@ -7,6 +7,7 @@ import type { AttachmentRow } from "./schema.js";
 import { isValidDeviceName } from "./device-names.js";
 import { validateTags } from "./ec2-query.js";
 import { volumeTypeRule } from "./volume-types.js";
+import { AMAZON_OWNER_ID } from "./snapshot-access.js";
 
 function attachedVolume(store: EbsStore, row: AttachmentRow): AttachedVolume {
   return { deviceName: row.device, volumeId: row.volume_id, status: store.attachmentState(row), attachTime: new Date(row.attach_time), deleteOnTermination: row.delete_on_termination === 1 };
@@ -28,14 +29,15 @@ export function createVolumeHooks(store: EbsStore): VolumeHooks {
           if (isRoot && !volumeTypeRule(type).bootable) throw new ServiceError("InvalidBlockDeviceMapping", `The volume type ${type} is not supported for root volumes.`);
           const tags = request.tags ?? [];
           validateTags(tags);
-          const known = request.snapshotId !== undefined && store.snapshot(region, request.snapshotId) !== undefined;
+          let known = request.snapshotId !== undefined && store.snapshot(region, request.snapshotId) !== undefined;
+          if (!known && request.snapshotId !== undefined && isRoot && /^snap-[0-9a-f]{8,17}$/.test(request.snapshotId)) {
+            registerImageSnapshot(request.imageOwnerId ?? AMAZON_OWNER_ID, region, request.imageVolumeSize ?? Math.min(request.volumeSize ?? 8, 8), "", request.snapshotId);
+            known = true;
+          }
           const plan = planVolume(store, {
             account, region, az: availabilityZone, type, iops: request.iops, throughput: request.throughput, encrypted: request.encrypted, kmsKeyId: request.kmsKeyId,
-            // An AMI whose snapshot EBS never saw (not registered through registerImageSnapshot) still boots: an empty volume that names it.
-            snapshotId: known ? request.snapshotId : undefined,
-            size: request.volumeSize ?? (known ? undefined : 8), tags, readyAt: store.now(),
+            snapshotId: request.snapshotId, size: request.volumeSize, tags, readyAt: store.now(),
           });
-          if (!known && request.snapshotId) plan.row.snapshot_id = request.snapshotId;
           return { plan, request, isRoot };
         });
         const now = store.now();
@@ -74,19 +76,22 @@ export function createVolumeHooks(store: EbsStore): VolumeHooks {
       return store.setDeleteOnTermination(account, region, instanceId, deviceName, deleteOnTermination);
     },
 
-    registerImageSnapshot(ownerAccount, region, volumeSize, description): string {
-      const snapshotId = resourceId("snap");
-      const now = store.now();
-      db.transaction(() => {
-        store.insertSnapshot({
-          snapshot_id: snapshotId, account: ownerAccount, region, volume_id: "vol-ffffffff", volume_size: volumeSize, description: description ?? "",
-          encrypted: 0, kms_key_id: null, started_at: now, complete_at: now, timeout_at: null, source: "copy", parent_snapshot_id: null,
-          lineage: snapshotId, client_token: null, request_hash: null,
-        });
-        store.setPermissions(snapshotId, ["all"]);
-      });
-      return snapshotId;
-    },
+    registerImageSnapshot,
   };
+
+  function registerImageSnapshot(ownerAccount: string, region: string, volumeSize: number, description?: string, wantedId?: string): string {
+    const snapshotId = wantedId ?? resourceId("snap");
+    if (store.snapshot(region, snapshotId)) return snapshotId;
+    const now = store.now();
+    db.transaction(() => {
+      store.insertSnapshot({
+        snapshot_id: snapshotId, account: ownerAccount, region, volume_id: "vol-ffffffff", volume_size: volumeSize, description: description ?? "",
+        encrypted: 0, kms_key_id: null, started_at: now, complete_at: now, timeout_at: null, source: "copy", parent_snapshot_id: null,
+        lineage: snapshotId, client_token: null, request_hash: null,
+      });
+      store.setPermissions(snapshotId, ["all"]);
+    });
+    return snapshotId;
+  }
 }
 

@@ -90,6 +90,14 @@ const MIGRATIONS = [
      written INTEGER NOT NULL DEFAULT 0,
      PRIMARY KEY (snapshot_id, block_index)
    ) WITHOUT ROWID`,
+  `CREATE TABLE ebs_account_settings (
+     account TEXT NOT NULL,
+     region TEXT NOT NULL,
+     encryption_by_default INTEGER NOT NULL DEFAULT 0,
+     default_kms_key_id TEXT,
+     PRIMARY KEY (account, region)
+   ) WITHOUT ROWID`,
+  "ALTER TABLE ebs_volumes ADD COLUMN auto_enable_io INTEGER NOT NULL DEFAULT 0",
 ];
 
 export function registerEbsSchema(db: Database): void {
@@ -115,6 +123,7 @@ export interface VolumeRow {
   client_token: string | null;
   request_hash: string | null;
   lineage: string;
+  auto_enable_io?: number;
 }
 
 export interface AttachmentRow {

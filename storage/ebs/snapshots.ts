@@ -1,19 +1,19 @@
 import type {
   CopySnapshotRequest, CopySnapshotResult, CreateSnapshotRequest, DeleteSnapshotRequest, DescribeSnapshotAttributeRequest,
   DescribeSnapshotAttributeResult, DescribeSnapshotsRequest, DescribeSnapshotsResult, ModifySnapshotAttributeRequest, ResetSnapshotAttributeRequest,
-  Snapshot,
+  Snapshot, Tag,
 } from "@aws-sdk/client-ec2";
 import type { OperationContext } from "../../sdk-compat/protocol/operation-handler.js";
 import { ServiceError } from "../../sdk-compat/errors/service-error.js";
 import { resourceId } from "../state/ids.js";
 import { REGIONS } from "../../compute/ec2/regions.js";
 import type { EbsStore } from "./store.js";
-import type { SnapshotRow } from "./schema.js";
+import type { SnapshotRow, VolumeRow } from "./schema.js";
 import { EbsErrors } from "./errors.js";
 import { checkIdFormat, compileFilters, dryRun, paginate, tagsFor } from "./ec2-query.js";
 import { snapshotView } from "./views.js";
-import { canUseSnapshot, snapshotPermissions } from "./snapshot-access.js";
-import { defaultKmsKeyId } from "./volumes.js";
+import { AMAZON_OWNER_ID, canUseSnapshot, snapshotPermissions } from "./snapshot-access.js";
+import { resolveEncryption } from "./encryption.js";
 
 /** The volume id AWS shows on snapshots that did not come from a volume of this account (copies, direct API). */
 export const UNKNOWN_VOLUME_ID = "vol-ffffffff";
@@ -55,6 +55,29 @@ function checkSnapshotQuota(store: EbsStore, account: string, region: string): v
   }
 }
 
+/** The per-volume rate (one snapshot per 15 s) and the region's snapshot quota. */
+export function checkSnapshotAllowed(store: EbsStore, ctx: OperationContext, volume: VolumeRow): void {
+  const last = store.lastSnapshotOfVolume(volume.volume_id);
+  if (last && store.now() - last.started_at < store.timings.snapshotIntervalMs) {
+    throw new ServiceError("SnapshotCreationPerVolumeRateExceeded", "The maximum per volume CreateSnapshot request rate has been exceeded. Use an increasing or variable sleep interval between requests.");
+  }
+  checkSnapshotQuota(store, ctx.account, ctx.region);
+}
+
+/** A point-in-time snapshot of a volume: its block map is copied now, its bytes are shared. */
+export function takeSnapshot(store: EbsStore, ctx: OperationContext, volume: VolumeRow, description: string, tags: Tag[]): string {
+  const now = store.now();
+  const snapshotId = resourceId("snap");
+  store.insertSnapshot({
+    snapshot_id: snapshotId, account: ctx.account, region: ctx.region, volume_id: volume.volume_id, volume_size: volume.size,
+    description, encrypted: volume.encrypted, kms_key_id: volume.kms_key_id, started_at: now,
+    complete_at: now + store.timings.snapshotMs, timeout_at: null, source: "volume", parent_snapshot_id: null,
+    lineage: volume.lineage, client_token: null, request_hash: null,
+  }, tags);
+  store.copyVolumeBlocksToSnapshot(volume.volume_id, snapshotId);
+  return snapshotId;
+}
+
 export function snapshotHandlers(store: EbsStore, usage: () => SnapshotUsage | undefined) {
   const { db } = store.env;
   return {
@@ -67,22 +90,10 @@ export function snapshotHandlers(store: EbsStore, usage: () => SnapshotUsage | u
         const state = store.volumeState(volume);
         if (state === "creating") throw EbsErrors.volumeIncorrectState(volumeId, state);
         const tags = tagsFor(input.TagSpecifications, "snapshot");
-        const now = store.now();
-        const last = store.lastSnapshotOfVolume(volumeId);
-        if (last && now - last.started_at < store.timings.snapshotIntervalMs) {
-          throw new ServiceError("SnapshotCreationPerVolumeRateExceeded", "The maximum per volume CreateSnapshot request rate has been exceeded. Use an increasing or variable sleep interval between requests.");
-        }
-        checkSnapshotQuota(store, ctx.account, ctx.region);
+        checkSnapshotAllowed(store, ctx, volume);
         dryRun(input);
-        const row = {
-          snapshot_id: resourceId("snap"), account: ctx.account, region: ctx.region, volume_id: volumeId, volume_size: volume.size,
-          description: input.Description ?? "", encrypted: volume.encrypted, kms_key_id: volume.kms_key_id, started_at: now,
-          complete_at: now + store.timings.snapshotMs, timeout_at: null, source: "volume" as const, parent_snapshot_id: null,
-          lineage: volume.lineage, client_token: null, request_hash: null,
-        };
-        store.insertSnapshot(row, tags);
-        store.copyVolumeBlocksToSnapshot(volumeId, row.snapshot_id);
-        return snapshotView(store, store.snapshot(ctx.region, row.snapshot_id)!);
+        const snapshotId = takeSnapshot(store, ctx, volume, input.Description ?? "", tags);
+        return snapshotView(store, store.snapshot(ctx.region, snapshotId)!);
       });
     },
 
@@ -93,17 +104,18 @@ export function snapshotHandlers(store: EbsStore, usage: () => SnapshotUsage | u
         const source = findSnapshot(store, ctx.account, sourceRegion, input.SourceSnapshotId!);
         const state = store.snapshotState(source);
         if (state !== "completed") throw EbsErrors.snapshotInvalidState(state);
-        if (input.KmsKeyId && !input.Encrypted && !source.encrypted) throw new ServiceError("InvalidParameterDependency", "The parameter KmsKeyId requires the parameter Encrypted to be set.");
+        const encryption = resolveEncryption(store, ctx.account, ctx.region, {
+          encrypted: input.Encrypted, kmsKeyId: input.KmsKeyId, sourceEncrypted: source.encrypted === 1, sourceKmsKeyId: sourceRegion === ctx.region ? source.kms_key_id : null,
+        });
         const tags = tagsFor(input.TagSpecifications, "snapshot");
         checkSnapshotQuota(store, ctx.account, ctx.region);
         dryRun(input);
-        const encrypted = input.Encrypted === true || source.encrypted === 1;
         const now = store.now();
         const snapshotId = resourceId("snap");
         store.insertSnapshot({
           snapshot_id: snapshotId, account: ctx.account, region: ctx.region, volume_id: UNKNOWN_VOLUME_ID, volume_size: source.volume_size,
-          description: input.Description ?? `[Copied ${source.snapshot_id} from ${sourceRegion}]`, encrypted: encrypted ? 1 : 0,
-          kms_key_id: encrypted ? input.KmsKeyId ?? (sourceRegion === ctx.region ? source.kms_key_id : null) ?? defaultKmsKeyId(ctx.account, ctx.region) : null,
+          description: input.Description ?? `[Copied ${source.snapshot_id} from ${sourceRegion}]`, encrypted: encryption.encrypted ? 1 : 0,
+          kms_key_id: encryption.kmsKeyId,
           started_at: now, complete_at: now + store.timings.snapshotMs, timeout_at: null, source: "copy", parent_snapshot_id: null,
           lineage: source.lineage, client_token: null, request_hash: null,
         }, tags);
@@ -126,7 +138,7 @@ export function snapshotHandlers(store: EbsStore, usage: () => SnapshotUsage | u
     DescribeSnapshots(input: DescribeSnapshotsRequest, ctx: OperationContext): DescribeSnapshotsResult {
       const ids = input.SnapshotIds;
       checkIdFormat(ids, "snap", "InvalidSnapshotID.Malformed");
-      const owners = input.OwnerIds?.map((o) => (o === "self" ? ctx.account : o));
+      const owners = input.OwnerIds?.map((o) => (o === "self" ? ctx.account : o === "amazon" ? AMAZON_OWNER_ID : o));
       const restorable = input.RestorableByUserIds?.map((u) => (u === "self" ? ctx.account : u));
       let rows = store.snapshotsOfRegion(ctx.region).filter((r) => canUseSnapshot(r, ctx.account));
       if (ids?.length) {

@@ -45,7 +45,8 @@ export class EbsStore {
       insertAttachment: p(`INSERT INTO ebs_attachments (volume_id, instance_id, account, region, device, attach_time, attached_at, detach_at, detached_at, delete_on_termination, is_root)
         VALUES (@volume_id, @instance_id, @account, @region, @device, @attach_time, @attached_at, NULL, NULL, @delete_on_termination, @is_root)`),
       attachmentsOfVolume: p("SELECT * FROM ebs_attachments WHERE volume_id = ? AND (detached_at IS NULL OR detached_at > ?) ORDER BY attach_time"),
-      attachmentsOfInstance: p("SELECT * FROM ebs_attachments WHERE account = ? AND region = ? AND instance_id = ? AND (detached_at IS NULL OR detached_at > ?) ORDER BY attach_time, device"),
+      attachmentsOfInstance: p("SELECT * FROM ebs_attachments WHERE account = ? AND region = ? AND instance_id = ? AND (detached_at IS NULL OR detached_at > ?) ORDER BY attach_time, is_root DESC, rowid"),
+      attachmentsOfScope: p("SELECT * FROM ebs_attachments WHERE account = ? AND region = ? AND (detached_at IS NULL OR detached_at > ?) ORDER BY attach_time, is_root DESC, rowid"),
       detachAttachment: p("UPDATE ebs_attachments SET detach_at = ?, detached_at = ? WHERE volume_id = ? AND instance_id = ? AND detached_at IS NULL"),
       setDeleteOnTermination: p("UPDATE ebs_attachments SET delete_on_termination = ? WHERE account = ? AND region = ? AND instance_id = ? AND device = ? AND detached_at IS NULL"),
       insertModification: p("INSERT INTO ebs_modifications (volume_id, started_at, optimizing_at, completed_at, original, target) VALUES (@volume_id, @started_at, @optimizing_at, @completed_at, @original, @target)"),
@@ -76,6 +77,12 @@ export class EbsStore {
         ON CONFLICT (snapshot_id, block_index) DO UPDATE SET blob_id = excluded.blob_id, checksum = excluded.checksum, written = 1`),
       writtenBlocks: p("SELECT block_index, blob_id, checksum FROM ebs_snapshot_blocks WHERE snapshot_id = ? AND written = 1 ORDER BY block_index"),
       deleteSnapshotBlocks: p("DELETE FROM ebs_snapshot_blocks WHERE snapshot_id = ?"),
+      accountSettings: p("SELECT encryption_by_default, default_kms_key_id FROM ebs_account_settings WHERE account = ? AND region = ?"),
+      setEncryptionByDefault: p(`INSERT INTO ebs_account_settings (account, region, encryption_by_default) VALUES (?, ?, ?)
+        ON CONFLICT (account, region) DO UPDATE SET encryption_by_default = excluded.encryption_by_default`),
+      setDefaultKmsKey: p(`INSERT INTO ebs_account_settings (account, region, default_kms_key_id) VALUES (?, ?, ?)
+        ON CONFLICT (account, region) DO UPDATE SET default_kms_key_id = excluded.default_kms_key_id`),
+      setAutoEnableIo: p("UPDATE ebs_volumes SET auto_enable_io = ? WHERE volume_id = ?"),
     };
   }
 
@@ -132,6 +139,25 @@ export class EbsStore {
     this.releaseVolumeBlocks(volumeId);
   }
 
+  setAutoEnableIo(volumeId: string, value: boolean): void {
+    this.s.setAutoEnableIo!.run(value ? 1 : 0, volumeId);
+  }
+
+  // ---- account settings (encryption by default)
+
+  encryptionDefaults(account: string, region: string): { enabled: boolean; kmsKeyId: string | null } {
+    const row = this.s.accountSettings!.get(account, region) as { encryption_by_default: number; default_kms_key_id: string | null } | undefined;
+    return { enabled: row?.encryption_by_default === 1, kmsKeyId: row?.default_kms_key_id ?? null };
+  }
+
+  setEncryptionByDefault(account: string, region: string, enabled: boolean): void {
+    this.s.setEncryptionByDefault!.run(account, region, enabled ? 1 : 0);
+  }
+
+  setDefaultKmsKey(account: string, region: string, kmsKeyId: string | null): void {
+    this.s.setDefaultKmsKey!.run(account, region, kmsKeyId);
+  }
+
   // ---- attachments
 
   insertAttachment(row: Omit<AttachmentRow, "detach_at" | "detached_at">): void {
@@ -145,6 +171,24 @@ export class EbsStore {
 
   attachmentsOfInstance(account: string, region: string, instanceId: string): AttachmentRow[] {
     return this.s.attachmentsOfInstance!.all(account, region, instanceId, this.now()) as AttachmentRow[];
+  }
+
+  /** Every live attachment of an account and region, by volume: one query for a whole DescribeVolumes. */
+  attachmentsByVolume(account: string, region: string): Map<string, AttachmentRow[]> {
+    const out = new Map<string, AttachmentRow[]>();
+    for (const row of this.s.attachmentsOfScope!.all(account, region, this.now()) as AttachmentRow[]) {
+      const list = out.get(row.volume_id);
+      if (list) list.push(row);
+      else out.set(row.volume_id, [row]);
+    }
+    return out;
+  }
+
+  /** The latest modification of each volume of an account and region. */
+  latestModifications(account: string, region: string): Map<string, ModificationRow> {
+    const out = new Map<string, ModificationRow>();
+    for (const m of this.modifications(account, region)) out.set(m.volume_id, m);
+    return out;
   }
 
   attachmentState(row: AttachmentRow): AttachmentState {

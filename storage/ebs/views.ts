@@ -2,6 +2,7 @@ import type { Snapshot, Volume, VolumeAttachment, VolumeModification } from "@aw
 import type { AttachmentRow, ModificationRow, SnapshotRow, VolumeRow } from "./schema.js";
 import type { EbsStore } from "./store.js";
 import { tagList } from "./resource-tags.js";
+import { AMAZON_OWNER_ID } from "./snapshot-access.js";
 import { baselineIops } from "./volume-types.js";
 
 /** What a volume's size and performance are at this moment: a modification still `modifying` shows the original. */
@@ -17,8 +18,7 @@ export function specOf(row: VolumeRow): VolumeSpecView {
   return { size: row.size, type: row.volume_type, iops: row.iops, throughput: row.throughput, multiAttach: row.multi_attach === 1 };
 }
 
-export function effectiveSpec(store: EbsStore, row: VolumeRow): VolumeSpecView {
-  const modification = store.lastModification(row.volume_id);
+export function effectiveSpec(store: EbsStore, row: VolumeRow, modification: ModificationRow | undefined = store.lastModification(row.volume_id)): VolumeSpecView {
   if (modification && store.now() < modification.optimizing_at) return JSON.parse(modification.original) as VolumeSpecView;
   return specOf(row);
 }
@@ -34,8 +34,11 @@ export function attachmentView(store: EbsStore, row: AttachmentRow): VolumeAttac
   };
 }
 
-export function volumeView(store: EbsStore, row: VolumeRow, attachments = store.attachmentsOfVolume(row.volume_id), tags = store.tags.tagsOf(row.account, row.region, row.volume_id)): Volume {
-  const spec = effectiveSpec(store, row);
+export function volumeView(
+  store: EbsStore, row: VolumeRow, attachments = store.attachmentsOfVolume(row.volume_id), tags = store.tags.tagsOf(row.account, row.region, row.volume_id),
+  modification: ModificationRow | undefined = store.lastModification(row.volume_id),
+): Volume {
+  const spec = effectiveSpec(store, row, modification);
   const volume: Volume = {
     VolumeId: row.volume_id,
     Size: spec.size,
@@ -94,6 +97,7 @@ export function snapshotView(store: EbsStore, row: SnapshotRow, tags = store.tag
     StartTime: new Date(row.started_at),
     Progress: store.snapshotProgress(row),
     OwnerId: row.account,
+    ...(row.account === AMAZON_OWNER_ID ? { OwnerAlias: "amazon" } : {}),
     Description: row.description,
     VolumeSize: row.volume_size,
     Encrypted: row.encrypted === 1,

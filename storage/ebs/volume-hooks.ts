@@ -17,6 +17,13 @@ export interface LaunchVolumeRequest {
   tags?: { Key?: string; Value?: string }[];
   /** The root device; by default the first volume of the list is the root. */
   isRoot?: boolean;
+  /**
+   * Owner of the AMI the root comes from. A root snapshot EBS has never seen is then registered as
+   * that owner's public snapshot (the image catalogue's snapshots), so it can be described and restored.
+   */
+  imageOwnerId?: string;
+  /** The AMI's own root size, for that registration (at most 8 GiB is assumed without it). */
+  imageVolumeSize?: number;
 }
 
 export interface AttachedVolume {
@@ -40,7 +47,7 @@ export interface VolumeHooks {
    * Registers a completed, public snapshot for an AMI's block device mapping (the catalogue's images),
    * so root volumes made from it carry a real SnapshotId. Returns the snapshot id.
    */
-  registerImageSnapshot(ownerAccount: string, region: string, volumeSize: number, description?: string): string;
+  registerImageSnapshot(ownerAccount: string, region: string, volumeSize: number, description?: string, snapshotId?: string): string;
 }
 
 /** What EC2 tells EBS about images, so DeleteSnapshot refuses snapshots a registered AMI uses. */

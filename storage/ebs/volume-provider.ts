@@ -6,8 +6,12 @@ import type { ImageSnapshotUsage, VolumeHooks } from "./volume-hooks.js";
 import { volumeHandlers } from "./volumes.js";
 import { attachmentHandlers } from "./attachments.js";
 import { snapshotHandlers } from "./snapshots.js";
+import { encryptionHandlers } from "./encryption.js";
+import { instanceSnapshotHandlers } from "./instance-snapshots.js";
 import { createVolumeHooks } from "./launch-volumes.js";
 import type { ResourceTags } from "./resource-tags.js";
+import type { VolumeBlocks } from "./volume-blocks.js";
+import { createVolumeBlocks } from "./volume-blocks.js";
 
 export interface EbsVolumeDependencies {
   /** How EBS sees instances (state, zone, hypervisor, root device) for AttachVolume/DetachVolume. */
@@ -23,6 +27,8 @@ export interface EbsVolumeProvider {
   handlers: ServiceHandlers;
   /** What EC2 calls to give instances their volumes. */
   hooks: VolumeHooks;
+  /** The volumes' bytes, block by block, for whatever plays the guest. */
+  blocks: VolumeBlocks;
 }
 
 /** EBS as seen through the EC2 API; the ec2 service serves these handlers beside its own. */
@@ -32,8 +38,10 @@ export function createEbsVolumeProvider(env: DomainEnvironment, deps: EbsVolumeD
   const images = deps.images;
   const handlers = {
     ...volumeHandlers(store),
+    ...encryptionHandlers(store),
+    ...instanceSnapshotHandlers(store, deps.instances),
     ...attachmentHandlers(store, deps.instances),
     ...snapshotHandlers(store, () => (images ? (account, region, snapshotId) => images.imageUsingSnapshot(account, region, snapshotId) : undefined)),
   };
-  return { handlers, hooks: createVolumeHooks(store) };
+  return { handlers, hooks: createVolumeHooks(store), blocks: createVolumeBlocks(store) };
 }

@@ -16,6 +16,7 @@ import { validateVolumeSpec, volumeTypeRule } from "./volume-types.js";
 import type { VolumeSpecView } from "./views.js";
 import { effectiveSpec, modificationView, specOf, volumeView } from "./views.js";
 import { canUseSnapshot } from "./snapshot-access.js";
+import { resolveEncryption } from "./encryption.js";
 
 export interface NewVolume {
   account: string;
@@ -34,11 +35,6 @@ export interface NewVolume {
   requestHash?: string | undefined;
   /** Launch volumes exist at once; CreateVolume's are `creating` for a while. */
   readyAt?: number;
-}
-
-export function defaultKmsKeyId(account: string, region: string): string {
-  const h = createHash("sha256").update(`aws/ebs:${account}:${region}`).digest("hex");
-  return `arn:aws:kms:${region}:${account}:key/${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
 }
 
 /** Validates and plans a volume (size, type, performance, snapshot, quotas) without writing anything. */
@@ -65,8 +61,9 @@ export function planVolume(store: EbsStore, spec: NewVolume): VolumePlan {
   }
   const type = spec.type ?? "gp2";
   const performance = validateVolumeSpec({ size, type, iops: spec.iops, throughput: spec.throughput, multiAttach: spec.multiAttach });
-  if (spec.kmsKeyId && !spec.encrypted && !snapshot?.encrypted) throw new ServiceError("InvalidParameterDependency", "The parameter KmsKeyId requires the parameter Encrypted to be set.");
-  const encrypted = spec.encrypted === true || snapshot?.encrypted === 1;
+  const encryption = resolveEncryption(store, spec.account, spec.region, {
+    encrypted: spec.encrypted, kmsKeyId: spec.kmsKeyId, sourceEncrypted: snapshot?.encrypted === 1, sourceKmsKeyId: snapshot?.kms_key_id,
+  });
   checkQuota(store, spec.account, spec.region, type, size, performance.iops ?? 0);
   const now = store.now();
   const volumeId = resourceId("vol");
@@ -79,8 +76,8 @@ export function planVolume(store: EbsStore, spec: NewVolume): VolumePlan {
     volume_type: type,
     iops: performance.iops,
     throughput: performance.throughput,
-    encrypted: encrypted ? 1 : 0,
-    kms_key_id: encrypted ? spec.kmsKeyId ?? snapshot?.kms_key_id ?? defaultKmsKeyId(spec.account, spec.region) : null,
+    encrypted: encryption.encrypted ? 1 : 0,
+    kms_key_id: encryption.kmsKeyId,
     snapshot_id: snapshot?.snapshot_id ?? null,
     multi_attach: spec.multiAttach ? 1 : 0,
     created_at: now,
@@ -202,7 +199,9 @@ export function volumeHandlers(store: EbsStore) {
       }
       dryRun(input);
       const tags = store.tags.tagsOfType(ctx.account, ctx.region, "volume");
-      const volumes = rows.map((r) => volumeView(store, r, undefined, tags.get(r.volume_id))).filter(match);
+      const attachments = store.attachmentsByVolume(ctx.account, ctx.region);
+      const modifications = store.latestModifications(ctx.account, ctx.region);
+      const volumes = rows.map((r) => volumeView(store, r, attachments.get(r.volume_id) ?? [], tags.get(r.volume_id) ?? new Map(), modifications.get(r.volume_id))).filter(match);
       const { page, nextToken } = paginate(volumes, input, { min: 5, max: 500, ids, idsParam: "volumeSet", keyOf: (v) => v.VolumeId! });
       return nextToken ? { Volumes: page, NextToken: nextToken } : { Volumes: page };
     },
@@ -257,7 +256,11 @@ export function volumeHandlers(store: EbsStore) {
       const latest = new Map<string, ReturnType<typeof modificationView>>();
       for (const m of store.modifications(ctx.account, ctx.region)) latest.set(m.volume_id, modificationView(store, m));
       let items = [...latest.values()];
-      if (input.VolumeIds?.length) items = items.filter((m) => input.VolumeIds!.includes(m.VolumeId!));
+      if (input.VolumeIds?.length) {
+        const never = input.VolumeIds.find((id) => !latest.has(id));
+        if (never) throw new ServiceError("InvalidVolumeModification.NotFound", `Modification for volume '${never}' does not exist.`);
+        items = items.filter((m) => input.VolumeIds!.includes(m.VolumeId!));
+      }
       const match = compileFilters(input.Filters, {
         "modification-state": (m: VolumeModification) => [m.ModificationState],
         "volume-id": (m) => [m.VolumeId],

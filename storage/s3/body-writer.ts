@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { Readable } from "node:stream";
 import type { BlobInfo, BlobStore } from "../blobs/blob-store.js";
 import type { ChecksumAlgorithm } from "../../sdk-compat/checksums/checksum.js";
 import { createChecksum } from "../../sdk-compat/checksums/checksum.js";
@@ -12,6 +13,7 @@ export type ChecksumFields = Partial<Record<`Checksum${ChecksumAlgorithm}`, stri
 
 export interface BodyInput extends ChecksumFields {
   Body?: unknown;
+  ContentLength?: number;
   ContentMD5?: string;
   ChecksumAlgorithm?: string;
 }
@@ -40,12 +42,34 @@ function requestedAlgorithm(input: BodyInput): { algorithm?: ChecksumAlgorithm; 
   return { algorithm: asAlgorithm(input.ChecksumAlgorithm) };
 }
 
+/** Bodies up to this size (by Content-Length) are gathered with plain events: async iteration costs more than the write. */
+const SMALL_BODY = 64 * 1024;
+
+function collect(stream: Readable, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    stream.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        stream.destroy();
+        reject(S3Errors.invalidRequest("The request body is longer than its Content-Length."));
+        return;
+      }
+      chunks.push(chunk);
+    });
+    stream.once("end", () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)));
+    stream.once("error", reject);
+  });
+}
+
 /**
  * Streams a request body into a new blob while computing its MD5 and checksum, then verifies what
  * the client declared (Content-MD5, a checksum header or an aws-chunked trailer). A mismatch or an
  * oversized body discards the blob and throws the S3 error; nothing is buffered whole.
  */
 export async function writeBody(blobs: BlobStore, input: BodyInput, maxSize: number, required?: ChecksumAlgorithm): Promise<WrittenBody> {
+  const contentLength = input.ContentLength;
   const requested = requestedAlgorithm(input);
   if (required && requested.algorithm && requested.algorithm !== required) {
     throw S3Errors.invalidRequest(`Checksum Type mismatch occurred, expected checksum Type: ${required.toLowerCase()}, actual checksum Type: ${requested.algorithm.toLowerCase()}`);
@@ -60,7 +84,8 @@ export async function writeBody(blobs: BlobStore, input: BodyInput, maxSize: num
   const checksum = algorithm ? createChecksum(algorithm) : undefined;
   let size = 0;
   const body = input.Body;
-  const source = body === undefined || body === null ? Buffer.alloc(0) : typeof body === "string" ? Buffer.from(body) : (body as AsyncIterable<Uint8Array> | Uint8Array);
+  let source = body === undefined || body === null ? Buffer.alloc(0) : typeof body === "string" ? Buffer.from(body) : (body as AsyncIterable<Uint8Array> | Uint8Array);
+  if (source instanceof Readable && contentLength !== undefined && contentLength <= SMALL_BODY) source = await collect(source, SMALL_BODY);
   const blob = await blobs.write(source, (chunk) => {
     size += chunk.length;
     if (size > maxSize) throw S3Errors.entityTooLarge(size, maxSize);

@@ -62,11 +62,10 @@ export function bucketHandlers(store: S3Store, clock: Clock, bucketFor: (name: s
       if (max < 1 || max > 10000) throw S3Errors.invalidArgument("Argument max-buckets must be an integer between 1 and 10000.", "max-buckets", String(max));
       const after = input.ContinuationToken !== undefined ? decodeToken(input.ContinuationToken).value : "";
       const prefix = input.Prefix ?? "";
-      const rows = s.listBuckets.all(ctx.account, after, prefix, max + 1) as { name: string; region: string; created_at: number }[];
+      const rows = s.listBuckets.all({ account: ctx.account, after, prefix, region: input.BucketRegion ?? null, limit: max + 1 }) as { name: string; region: string; created_at: number }[];
       const buckets = [];
       for (const r of rows) {
         if (!r.name.startsWith(prefix)) break;
-        if (input.BucketRegion !== undefined && r.region !== input.BucketRegion) continue;
         buckets.push({ Name: r.name, CreationDate: new Date(r.created_at), BucketRegion: r.region, BucketArn: `arn:aws:s3:::${r.name}` });
       }
       const out: ListBucketsOutput = { Buckets: buckets.slice(0, max), Owner: { ID: ctx.account, DisplayName: "cloudbox" } };

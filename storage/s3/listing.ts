@@ -3,15 +3,9 @@ import type { OperationContext } from "../../sdk-compat/protocol/operation-handl
 import type { BucketRow, S3Store } from "./s3-store.js";
 import { S3Errors } from "./s3-errors.js";
 
-interface ListedRow {
-  key: string;
-  size: number;
-  etag: string;
-  last_modified: number;
-  storage_class: string;
-  checksum_algorithm: string | null;
-  checksum_type: string | null;
-}
+/** A listing row as an array (raw statement mode: cheaper than an object per row). */
+type ListedRow = [key: string, size: number, etag: string, lastModified: number, storageClass: string, checksumAlgorithm: string | null, checksumType: string | null];
+const KEY = 0;
 
 /** Where a listing resumes: after a key (exclusive) or at the first key past a common prefix (inclusive). */
 interface Cursor {
@@ -67,33 +61,40 @@ function walk(store: S3Store, bucketId: number, prefix: string, delimiter: strin
   if (maxKeys === 0) return out;
   let cursor = start;
   let count = 0;
+  let lastKey: string | undefined;
+  let lastPrefix: string | undefined;
   outer: for (;;) {
     const limit = maxKeys - count + 1;
     const rows = (cursor.after ? store.s.listAfter : store.s.listFrom).all(bucketId, cursor.value, limit) as ListedRow[];
     for (const row of rows) {
-      if (!row.key.startsWith(prefix)) break outer;
+      const key = row[KEY];
+      if (!key.startsWith(prefix)) break outer;
       if (count === maxKeys) {
         out.truncated = true;
         break outer;
       }
       if (delimiter) {
-        const at = row.key.indexOf(delimiter, prefix.length);
+        const at = key.indexOf(delimiter, prefix.length);
         if (at !== -1) {
-          const common = row.key.slice(0, at + delimiter.length);
+          const common = key.slice(0, at + delimiter.length);
           out.prefixes.push(common);
           count++;
-          out.last = { kind: "p", value: common };
+          lastPrefix = common;
+          lastKey = undefined;
           cursor = { after: false, value: pastPrefix(common) };
           continue outer;
         }
       }
       out.rows.push(row);
       count++;
-      out.last = { kind: "k", value: row.key };
-      cursor = { after: true, value: row.key };
+      lastKey = key;
+      lastPrefix = undefined;
     }
     if (rows.length < limit) break;
+    cursor = { after: true, value: lastKey! };
   }
+  if (lastPrefix !== undefined) out.last = { kind: "p", value: lastPrefix };
+  else if (lastKey !== undefined) out.last = { kind: "k", value: lastKey };
   return out;
 }
 
@@ -111,10 +112,10 @@ function maxKeysOf(value: number | undefined): number {
 export function listingHandlers(store: S3Store, bucketFor: (name: string, ctx: OperationContext) => BucketRow) {
   function contents(rows: ListedRow[], encode: (s: string) => string, owner: { ID: string; DisplayName: string } | undefined) {
     return rows.map((r) => {
-      const item: Record<string, unknown> = { Key: encode(r.key), LastModified: new Date(r.last_modified), ETag: r.etag, Size: r.size, StorageClass: r.storage_class };
-      if (r.checksum_algorithm) {
-        item.ChecksumAlgorithm = [r.checksum_algorithm];
-        item.ChecksumType = r.checksum_type ?? "FULL_OBJECT";
+      const item: Record<string, unknown> = { Key: encode(r[0]), LastModified: new Date(r[3]), ETag: r[2], Size: r[1], StorageClass: r[4] };
+      if (r[5]) {
+        item.ChecksumAlgorithm = [r[5]];
+        item.ChecksumType = r[6] ?? "FULL_OBJECT";
       }
       if (owner) item.Owner = owner;
       return item;

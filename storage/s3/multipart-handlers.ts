@@ -16,7 +16,7 @@ import { createChecksum } from "../../sdk-compat/checksums/checksum.js";
 import { combineFullObjectCrc, compositeChecksum } from "../../sdk-compat/checksums/multipart-checksum.js";
 import { checkCopySourceConditions, checkWriteConditions } from "./conditions.js";
 import { parseCopySource } from "./copy-source.js";
-import { segmentsOf, sliceSegments, storedAttributes } from "./object-view.js";
+import { checkKeyAndMetadata, segmentsOf, sliceSegments, storedAttributes } from "./object-view.js";
 import { MAX_SINGLE_UPLOAD, storageClassOf } from "./object-handlers.js";
 import { urlEncodeKey } from "./listing.js";
 
@@ -68,6 +68,7 @@ export function multipartHandlers(store: S3Store, clock: Clock, bucketFor: (name
   return {
     CreateMultipartUpload(input: CreateMultipartUploadRequest, ctx: OperationContext): Out {
       const bucket = bucketFor(input.Bucket!, ctx);
+      checkKeyAndMetadata(input.Key!, input.Metadata);
       const algorithm = input.ChecksumAlgorithm?.toUpperCase() as ChecksumAlgorithm | undefined;
       if (algorithm && !CHECKSUM_ALGORITHMS.includes(algorithm)) throw S3Errors.invalidRequest("Checksum algorithm provided is unsupported. Please try again with any of the valid types: [CRC32, CRC32C, CRC64NVME, SHA1, SHA256]");
       let type = input.ChecksumType as string | undefined;

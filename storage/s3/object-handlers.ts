@@ -11,7 +11,7 @@ import { writeBody } from "./body-writer.js";
 import type { BodyInput } from "./body-writer.js";
 import { checkCopySourceConditions, checkReadConditions, checkWriteConditions } from "./conditions.js";
 import { parseRange } from "./byte-range.js";
-import { objectBody, objectHeaders, segmentsOf, storedAttributes } from "./object-view.js";
+import { checkKeyAndMetadata, objectBody, objectHeaders, segmentsOf, storedAttributes } from "./object-view.js";
 import { parseCopySource } from "./copy-source.js";
 
 /** 5 GiB: the largest single PUT, copy source and part. */
@@ -35,6 +35,16 @@ export function storageClassOf(value: string | undefined): string {
 
 export function objectHandlers({ store, clock, bucketFor }: ObjectDeps) {
   const { s, db } = { s: store.s, db: store.db };
+
+  // Built once: better-sqlite3 creates several wrapper functions per transaction() call.
+  const commitPut = db.sql.transaction((conditions: { IfMatch?: string; IfNoneMatch?: string } | undefined, row: ObjectRow, bucketName: string) => {
+    // The body streamed outside any transaction: the bucket may have been deleted meanwhile.
+    if (!s.bucketExists.get(row.bucket_id)) throw S3Errors.noSuchBucket(bucketName);
+    if (conditions) checkWriteConditions(conditions, s.objectRefs.get(row.bucket_id, row.key) as { etag: string } | undefined, row.key);
+    store.removeObject(row.bucket_id, row.key);
+    s.insertObject.run(row);
+    store.blobs.retain(row.blob_id!);
+  });
 
   function getForRead(input: GetObjectRequest | HeadObjectRequest, ctx: OperationContext): { row: ObjectRow; out: Out; start: number; end: number } {
     const bucket = bucketFor(input.Bucket!, ctx);
@@ -80,6 +90,7 @@ export function objectHandlers({ store, clock, bucketFor }: ObjectDeps) {
       if (input.ContentLength !== undefined && input.ContentLength > MAX_SINGLE_UPLOAD) {
         throw S3Errors.entityTooLarge(input.ContentLength, MAX_SINGLE_UPLOAD);
       }
+      checkKeyAndMetadata(key, input.Metadata);
       const storageClass = storageClassOf(input.StorageClass);
       const conditional = input.IfMatch !== undefined || input.IfNoneMatch !== undefined;
       if (conditional) checkWriteConditions(input, s.objectRefs.get(bucket.id, key) as { etag: string } | undefined, key);
@@ -87,16 +98,11 @@ export function objectHandlers({ store, clock, bucketFor }: ObjectDeps) {
       const written = await writeBody(store.blobs, input as BodyInput, MAX_SINGLE_UPLOAD);
       const etag = `"${written.md5}"`;
       try {
-        db.transaction(() => {
-          if (conditional) checkWriteConditions(input, s.objectRefs.get(bucket.id, key) as { etag: string } | undefined, key);
-          store.removeObject(bucket.id, key);
-          s.insertObject.run({
-            bucket_id: bucket.id, key, size: written.blob.size, etag, last_modified: clock.now(), blob_id: written.blob.id, segments: null, part_sizes: null,
-            ...attributes, storage_class: storageClass,
-            checksum_algorithm: written.checksum?.algorithm ?? null, checksum_value: written.checksum?.value ?? null, checksum_type: written.checksum ? "FULL_OBJECT" : null,
-          });
-          store.blobs.retain(written.blob.id);
-        });
+        commitPut(conditional ? input : undefined, {
+          bucket_id: bucket.id, key, size: written.blob.size, etag, last_modified: clock.now(), blob_id: written.blob.id, segments: null, part_sizes: null,
+          ...attributes, storage_class: storageClass,
+          checksum_algorithm: written.checksum?.algorithm ?? null, checksum_value: written.checksum?.value ?? null, checksum_type: written.checksum ? "FULL_OBJECT" : null,
+        }, bucket.name);
       } catch (error) {
         store.blobs.discard(written.blob.id);
         throw error;
@@ -152,6 +158,7 @@ export function objectHandlers({ store, clock, bucketFor }: ObjectDeps) {
       const source = parseCopySource(input.CopySource!);
       const sourceBucket = bucketFor(source.bucket, ctx);
       const replace = input.MetadataDirective === "REPLACE";
+      checkKeyAndMetadata(key, replace ? input.Metadata : undefined);
       if (input.MetadataDirective !== undefined && !replace && input.MetadataDirective !== "COPY") {
         throw S3Errors.invalidArgument("Unknown metadata directive.", "x-amz-metadata-directive", input.MetadataDirective);
       }

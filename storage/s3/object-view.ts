@@ -1,6 +1,7 @@
 import type { Readable } from "node:stream";
 import type { BlobSegment } from "../blobs/blob-store.js";
 import type { ContentHeaders, ObjectRow, S3Store } from "./s3-store.js";
+import { S3Errors } from "./s3-errors.js";
 
 /** Content headers and user metadata of a write, as stored with the object or upload. */
 export interface StoredAttributes {
@@ -21,6 +22,17 @@ interface AttributeInput {
   Expires?: Date | string;
   WebsiteRedirectLocation?: string;
   Metadata?: Record<string, string>;
+}
+
+/** The checks every write of a new key makes: 1,024 UTF-8 bytes of key, 2 KB of user metadata. */
+export function checkKeyAndMetadata(key: string, metadata: Record<string, string> | undefined): void {
+  const keySize = Buffer.byteLength(key);
+  if (keySize > 1024) throw S3Errors.keyTooLong(keySize);
+  if (metadata) {
+    let size = 0;
+    for (const [k, v] of Object.entries(metadata)) size += Buffer.byteLength(k) + Buffer.byteLength(v);
+    if (size > 2048) throw S3Errors.metadataTooLarge(size);
+  }
 }
 
 export function storedAttributes(input: AttributeInput): StoredAttributes {
@@ -76,9 +88,18 @@ export function objectBody(store: S3Store, row: ObjectRow, start: number, end: n
   if (row.blob_id) {
     const inline = store.blobs.inlineData(row.blob_id);
     if (inline) return start === 0 && end === inline.length - 1 ? inline : inline.subarray(start, end + 1);
-    return store.blobs.readSegments([{ id: row.blob_id, length: row.size }], start, end);
   }
-  return store.blobs.readSegments(segmentsOf(row), start, end);
+  // The read holds its own references until the stream closes, so an overwrite or delete that
+  // lands mid-GET cannot remove the bytes this reader still has to send.
+  const segments = segmentsOf(row);
+  const ids = segments.map((s) => s.id);
+  store.db.transaction(() => store.retainAll(ids));
+  const stream = store.blobs.readSegments(segments, start, end);
+  stream.once("close", () => {
+    // A stream can outlive a stopped cloudbox: its database is closed then and there is nothing to release.
+    if (store.db.sql.open) store.db.transaction(() => store.releaseAll(ids));
+  });
+  return stream;
 }
 
 /** The bytes [start, end] of a segment list as a new segment list: a view, no bytes copied. */

@@ -38,6 +38,9 @@ export const S3Errors = {
     new ServiceError("NotModified", "Not Modified", { status: 304, headers: { etag, "last-modified": lastModified.toUTCString() } }),
   badDigest: (message: string, fields: Record<string, unknown> = {}) => new ServiceError("BadDigest", message, { fields }),
   invalidDigest: (digest: string) => new ServiceError("InvalidDigest", "The Content-MD5 you specified was invalid.", { fields: { "Content-MD5": digest } }),
+  keyTooLong: (size: number) => new ServiceError("KeyTooLongError", "Your key is too long", { fields: { Size: size, MaxSizeAllowed: 1024 } }),
+  metadataTooLarge: (size: number) =>
+    new ServiceError("MetadataTooLarge", "Your metadata headers exceed the maximum allowed metadata size.", { fields: { Size: size, MaxSizeAllowed: 2048 } }),
   conditionalRequestConflict: () =>
     new ServiceError("ConditionalRequestConflict", "A conflicting conditional action is currently in progress against this resource. Try again.", { status: 409 }),
 };

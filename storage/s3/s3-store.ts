@@ -85,7 +85,7 @@ const MIGRATIONS = [
 
 /** The S3 tables and every statement the handlers run, prepared once. */
 type StatementName =
-  | "bucketByName" | "insertBucket" | "deleteBucket" | "listBuckets" | "anyObject" | "object" | "objectRefs" | "insertObject" | "deleteObject"
+  | "bucketByName" | "bucketExists" | "insertBucket" | "deleteBucket" | "listBuckets" | "anyObject" | "object" | "objectRefs" | "insertObject" | "deleteObject"
   | "listFrom" | "listAfter" | "insertUpload" | "upload" | "deleteUpload" | "uploadsOfBucket" | "listUploads" | "part" | "parts" | "listParts"
   | "upsertPart" | "deleteParts";
 
@@ -97,17 +97,19 @@ export class S3Store {
     const sql = db.sql;
     this.s = {
       bucketByName: sql.prepare("SELECT id, name, account, region, created_at FROM s3_buckets WHERE name = ?"),
+      bucketExists: sql.prepare("SELECT 1 FROM s3_buckets WHERE id = ?"),
       insertBucket: sql.prepare("INSERT INTO s3_buckets (name, account, region, created_at) VALUES (?, ?, ?, ?)"),
       deleteBucket: sql.prepare("DELETE FROM s3_buckets WHERE id = ?"),
-      listBuckets: sql.prepare("SELECT name, region, created_at FROM s3_buckets WHERE account = ? AND name > ? AND name >= ? ORDER BY name LIMIT ?"),
+      listBuckets: sql.prepare("SELECT name, region, created_at FROM s3_buckets WHERE account = @account AND name > @after AND name >= @prefix AND (@region IS NULL OR region = @region) ORDER BY name LIMIT @limit"),
       anyObject: sql.prepare("SELECT 1 FROM s3_objects WHERE bucket_id = ? LIMIT 1"),
       object: sql.prepare("SELECT * FROM s3_objects WHERE bucket_id = ? AND key = ?"),
       objectRefs: sql.prepare("SELECT blob_id, segments, etag FROM s3_objects WHERE bucket_id = ? AND key = ?"),
       insertObject: sql.prepare(`INSERT INTO s3_objects (bucket_id, key, size, etag, last_modified, blob_id, segments, part_sizes, content_type, headers, metadata, storage_class, checksum_algorithm, checksum_value, checksum_type)
         VALUES (@bucket_id, @key, @size, @etag, @last_modified, @blob_id, @segments, @part_sizes, @content_type, @headers, @metadata, @storage_class, @checksum_algorithm, @checksum_value, @checksum_type)`),
       deleteObject: sql.prepare("DELETE FROM s3_objects WHERE bucket_id = ? AND key = ?"),
-      listFrom: sql.prepare("SELECT key, size, etag, last_modified, storage_class, checksum_algorithm, checksum_type FROM s3_objects WHERE bucket_id = ? AND key >= ? ORDER BY key LIMIT ?"),
-      listAfter: sql.prepare("SELECT key, size, etag, last_modified, storage_class, checksum_algorithm, checksum_type FROM s3_objects WHERE bucket_id = ? AND key > ? ORDER BY key LIMIT ?"),
+      // Raw (array) rows: a listing page reads up to 1,001 of them.
+      listFrom: sql.prepare("SELECT key, size, etag, last_modified, storage_class, checksum_algorithm, checksum_type FROM s3_objects WHERE bucket_id = ? AND key >= ? ORDER BY key LIMIT ?").raw(true),
+      listAfter: sql.prepare("SELECT key, size, etag, last_modified, storage_class, checksum_algorithm, checksum_type FROM s3_objects WHERE bucket_id = ? AND key > ? ORDER BY key LIMIT ?").raw(true),
       insertUpload: sql.prepare(`INSERT INTO s3_uploads (upload_id, bucket_id, key, initiated, account, content_type, headers, metadata, storage_class, checksum_algorithm, checksum_type)
         VALUES (@upload_id, @bucket_id, @key, @initiated, @account, @content_type, @headers, @metadata, @storage_class, @checksum_algorithm, @checksum_type)`),
       upload: sql.prepare("SELECT * FROM s3_uploads WHERE upload_id = ?"),

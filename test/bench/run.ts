@@ -106,7 +106,7 @@ async function main(): Promise<void> {
         if (scenario.standalone) {
           const result = await scenario.run({ name, endpoint: "", pid: 0, port: 0 }, undefined);
           const sorted = [...result.latenciesMs].sort((a, b) => a - b);
-          rows.push({ scenario: scenario.name, target: name, opsPerSec: NaN, p50: percentile(sorted, 50), p99: percentile(sorted, 99), cpuPerOpMicros: NaN, peakRssMb: result.peakRssMb ?? NaN });
+          rows.push({ scenario: scenario.name, target: name, opsPerSec: NaN, p50: percentile(sorted, 50), p99: percentile(sorted, 99), cpuPerOpMicros: result.cpuMicrosPerOp ?? NaN, peakRssMb: result.peakRssMb ?? NaN });
           continue;
         }
         server = await startServer(name);

@@ -19,8 +19,9 @@ export interface RunResult {
   latenciesMs: number[];
   /** Bytes moved, for throughput scenarios. */
   bytes?: number;
-  /** Standalone scenarios report memory themselves. */
+  /** Standalone scenarios report memory and CPU themselves. */
   peakRssMb?: number;
+  cpuMicrosPerOp?: number;
 }
 
 export interface Scenario {

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import type { InstanceTypeInfo } from "@aws-sdk/client-ec2";
 import {
   allInstanceTypes, instanceType, familyOf, hostTypeFor, allHostTypes, totalThreads, guestThreads, guestMemoryMiB,
-  maxInstancesPerHost, instancesPerHost, hostCapacity, cpuCreditsOf, CPU_CREDITS, describeInstanceTypes,
+  maxInstancesPerHost, instancesPerHost, hostPropertiesOf, isOffered, hostCapacity, cpuCreditsOf, CPU_CREDITS, describeInstanceTypes,
   filterInstanceTypes, describeInstanceTypeOfferings, wildcardMatcher, INSTANCE_TYPE_FILTER_NAMES,
 } from "../../compute/catalog/index.js";
 
@@ -214,6 +214,7 @@ describe("host types", () => {
     assert.deepEqual([m5.sockets, m5.coresPerSocket, m5.threadsPerCore, totalThreads(m5), m5.memoryGiB], [2, 24, 2, 96, 384]);
     assert.equal(instancesPerHost("m5.4xlarge"), 6);
     assert.equal(instancesPerHost("m5.large"), 48);
+    assert.deepEqual(hostPropertiesOf(m5), { Sockets: 2, Cores: 48, TotalVCpus: 96, InstanceFamily: "m5" });
     assert.equal(instancesPerHost("r5.8xlarge"), 2);
     assert.deepEqual(
       ["t3.nano", "t3.medium", "t3.large", "t3.xlarge", "t3.2xlarge"].map(instancesPerHost),
@@ -291,6 +292,9 @@ describe("DescribeInstanceTypeOfferings data", () => {
     const byId = describeInstanceTypeOfferings("us-east-1", "availability-zone-id", [{ Name: "location", Values: ["use1-az1"] }, { Name: "instance-type", Values: ["t3.*"] }]);
     assert.equal(byId.length, 7);
     assertServiceError(() => describeInstanceTypeOfferings("us-east-1", undefined, [{ Name: "zone", Values: ["x"] }]), "InvalidParameterValue", "The filter 'zone' is invalid");
+    assert.equal(isOffered("m5.large", "us-east-1", "us-east-1b"), true);
+    assert.equal(isOffered("m5.large", "us-east-1", "eu-west-1a"), false);
+    assert.equal(isOffered("m5.huge", "us-east-1"), false);
     assertServiceError(() => describeInstanceTypeOfferings("us-east-1", "galaxy", undefined), "InvalidParameterValue", /LocationType/);
   });
 });

@@ -5,7 +5,7 @@ import {
   waitUntilVolumeInUse, waitUntilVolumeAvailable,
 } from "@aws-sdk/client-ec2";
 import type { Cloudbox } from "../../services/cloudbox.js";
-import { startTestCloudbox, sdkConfig, awsCli } from "../support/fixture.js";
+import { startTestCloudbox, sdkConfig, awsCli, boto3 } from "../support/fixture.js";
 import { advanceWhile, installFakeInstances, waiterFast } from "./support.js";
 import type { FakeInstances } from "./support.js";
 
@@ -92,7 +92,7 @@ describe("EBS attachments", () => {
   it("the instance must be running or stopped; unknown instances and volumes are named", async () => {
     const pending = fleet.add({ availabilityZone: "us-east-1a", state: "pending" });
     const volumeId = await availableVolume();
-    await rejectsWith(ec2.send(new AttachVolumeCommand({ VolumeId: volumeId, InstanceId: pending.instanceId, Device: "/dev/sdf" })), "IncorrectInstanceState");
+    await rejectsWith(ec2.send(new AttachVolumeCommand({ VolumeId: volumeId, InstanceId: pending.instanceId, Device: "/dev/sdf" })), "IncorrectState", `Instance '${pending.instanceId}' is not 'running'.`);
     const stopped = fleet.add({ availabilityZone: "us-east-1a", state: "stopped" });
     assert.equal((await ec2.send(new AttachVolumeCommand({ VolumeId: volumeId, InstanceId: stopped.instanceId, Device: "/dev/sdf" }))).State, "attaching");
     await rejectsWith(ec2.send(new AttachVolumeCommand({ VolumeId: volumeId, InstanceId: "i-0123456789abcdef0", Device: "/dev/sdf" })), "InvalidInstanceID.NotFound");
@@ -102,7 +102,7 @@ describe("EBS attachments", () => {
   it("a volume still creating cannot be attached", async () => {
     const instance = fleet.add({ availabilityZone: "us-east-1a" });
     const { VolumeId } = await ec2.send(new CreateVolumeCommand({ AvailabilityZone: "us-east-1a", Size: 8 }));
-    await rejectsWith(ec2.send(new AttachVolumeCommand({ VolumeId, InstanceId: instance.instanceId, Device: "/dev/sdf" })), "IncorrectState", /creating/);
+    await rejectsWith(ec2.send(new AttachVolumeCommand({ VolumeId, InstanceId: instance.instanceId, Device: "/dev/sdf" })), "IncorrectState", `${VolumeId} is not 'available'.`);
   });
 
   it("DetachVolume: detaching → available; detaching an available volume is IncorrectState", async () => {
@@ -180,25 +180,31 @@ describe("EBS attachments", () => {
     assert.deepEqual(fleet.hooks.attachedTo("000000000000", "us-east-1", instance.instanceId), []);
   });
 
-  it("aws CLI: create-volume, attach-volume, detach-volume, delete-volume", async () => {
+  it("boto3 then the aws CLI: create, attach, VolumeInUse, detach, delete (the script moves the virtual clock through the control plane)", async () => {
     const instance = fleet.add({ availabilityZone: "us-east-1a" });
-    const created = await awsCli(cb, ["ec2", "create-volume", "--availability-zone", "us-east-1a", "--size", "4", "--volume-type", "gp3"]);
-    assert.equal(created.code, 0, created.stderr);
-    const volumeId = (created.json as { VolumeId: string }).VolumeId;
-    cb.clock.advance!(3_000);
-    const attach = await awsCli(cb, ["ec2", "attach-volume", "--volume-id", volumeId, "--instance-id", instance.instanceId, "--device", "/dev/sdf"]);
-    assert.equal(attach.code, 0, attach.stderr);
-    assert.equal((attach.json as { State: string }).State, "attaching");
-    const again = await awsCli(cb, ["ec2", "attach-volume", "--volume-id", volumeId, "--instance-id", fleet.add({ availabilityZone: "us-east-1a" }).instanceId, "--device", "/dev/sdf"]);
-    assert.notEqual(again.code, 0);
-    assert.match(again.stderr, /VolumeInUse/);
-    cb.clock.advance!(2_000);
-    const detach = await awsCli(cb, ["ec2", "detach-volume", "--volume-id", volumeId]);
-    assert.equal(detach.code, 0, detach.stderr);
-    cb.clock.advance!(2_000);
-    const del = await awsCli(cb, ["ec2", "delete-volume", "--volume-id", volumeId]);
+    const other = fleet.add({ availabilityZone: "us-east-1a" });
+    const out = (await boto3(cb, `
+import boto3, json, os, urllib.request
+ec2 = boto3.client("ec2")
+def advance(ms):
+    urllib.request.urlopen(urllib.request.Request(os.environ["AWS_ENDPOINT_URL"] + "/_cloudbox/clock/advance", data=json.dumps({"ms": ms}).encode(), headers={"content-type": "application/json"}))
+v = ec2.create_volume(AvailabilityZone="us-east-1a", Size=4, VolumeType="gp3")["VolumeId"]
+advance(3000)
+a = ec2.attach_volume(VolumeId=v, InstanceId="${instance.instanceId}", Device="/dev/sdf")
+try:
+    ec2.attach_volume(VolumeId=v, InstanceId="${other.instanceId}", Device="/dev/sdf")
+    second = None
+except ec2.exceptions.ClientError as e:
+    second = e.response["Error"]["Code"]
+advance(2000)
+inuse = ec2.describe_volumes(VolumeIds=[v])["Volumes"][0]["State"]
+d = ec2.detach_volume(VolumeId=v)
+advance(2000)
+print(json.dumps({"volume": v, "attach": a["State"], "second": second, "inuse": inuse, "detach": d["State"], "after": ec2.describe_volumes(VolumeIds=[v])["Volumes"][0]["State"]}))
+`)) as Record<string, string>;
+    assert.deepEqual({ ...out, volume: undefined }, { volume: undefined, attach: "attaching", second: "VolumeInUse", inuse: "in-use", detach: "detaching", after: "available" });
+    const del = await awsCli(cb, ["ec2", "delete-volume", "--volume-id", out["volume"]!]);
     assert.equal(del.code, 0, del.stderr);
-    const described = await awsCli(cb, ["ec2", "describe-volumes", "--volume-ids", volumeId]);
-    assert.equal((described.json as { Volumes: { State: string }[] }).Volumes[0]!.State, "deleting");
+    await rejectsWith(ec2.send(new DeleteVolumeCommand({ VolumeId: out["volume"] })), "InvalidVolume.NotFound");
   });
 });

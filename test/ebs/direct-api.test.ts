@@ -10,7 +10,7 @@ import {
 import { EC2Client, CreateVolumeCommand, CreateSnapshotCommand, DescribeSnapshotsCommand, DeleteSnapshotCommand, DeleteVolumeCommand, waitUntilSnapshotCompleted } from "@aws-sdk/client-ec2";
 import type { Cloudbox } from "../../services/cloudbox.js";
 import { startTestCloudbox, sdkConfig } from "../support/fixture.js";
-import { advanceWhile, waiterFast } from "./support.js";
+import { advanceWhile, installFakeInstances, waiterFast } from "./support.js";
 
 const BLOCK = 524288;
 const sha = (data: Buffer) => createHash("sha256").update(data).digest();
@@ -32,8 +32,11 @@ function diskUsage(dir: string): number {
 }
 
 async function readAll(stream: unknown): Promise<Buffer> {
-  const bytes = await (stream as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray();
-  return Buffer.from(bytes);
+  const withHelper = stream as { transformToByteArray?: () => Promise<Uint8Array> };
+  if (typeof withHelper.transformToByteArray === "function") return Buffer.from(await withHelper.transformToByteArray());
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream as AsyncIterable<Buffer>) chunks.push(chunk);
+  return Buffer.concat(chunks);
 }
 
 describe("EBS direct API (rest-json) with EC2 volumes and snapshots", () => {
@@ -142,6 +145,33 @@ describe("EBS direct API (rest-json) with EC2 volumes and snapshots", () => {
     assert.deepEqual(described.map((s) => s.State), ["completed", "completed"]);
   });
 
+  it("snapshots of a volume are point-in-time: blocks written to the volume between them are the changed blocks", async () => {
+    const { blocks } = installFakeInstances(cb);
+    const { VolumeId } = await ec2.send(new CreateVolumeCommand({ AvailabilityZone: "us-east-1a", Size: 1, VolumeType: "gp3" }));
+    cb.clock.advance!(3_000);
+    const a = (await ec2.send(new CreateSnapshotCommand({ VolumeId }))).SnapshotId!;
+    await blocks.write("000000000000", "us-east-1", VolumeId!, 1, block(11));
+    await blocks.write("000000000000", "us-east-1", VolumeId!, 9, block(19));
+    cb.clock.advance!(20_000);
+    const b = (await ec2.send(new CreateSnapshotCommand({ VolumeId }))).SnapshotId!;
+    await blocks.write("000000000000", "us-east-1", VolumeId!, 1, block(111));
+    cb.clock.advance!(20_000);
+    const c = (await ec2.send(new CreateSnapshotCommand({ VolumeId }))).SnapshotId!;
+    await completed(c);
+    const ab = await ebs.send(new ListChangedBlocksCommand({ FirstSnapshotId: a, SecondSnapshotId: b }));
+    assert.deepEqual(ab.ChangedBlocks!.map((x) => [x.BlockIndex, !!x.FirstBlockToken, !!x.SecondBlockToken]), [[1, false, true], [9, false, true]]);
+    const bc = await ebs.send(new ListChangedBlocksCommand({ FirstSnapshotId: b, SecondSnapshotId: c }));
+    assert.deepEqual(bc.ChangedBlocks!.map((x) => x.BlockIndex), [1]);
+    const before = await ebs.send(new GetSnapshotBlockCommand({ SnapshotId: b, BlockIndex: 1, BlockToken: bc.ChangedBlocks![0]!.FirstBlockToken }));
+    assert.ok((await readAll(before.BlockData)).equals(block(11)), "the earlier snapshot keeps the bytes it saw");
+    const after = await ebs.send(new GetSnapshotBlockCommand({ SnapshotId: c, BlockIndex: 1, BlockToken: bc.ChangedBlocks![0]!.SecondBlockToken }));
+    assert.ok((await readAll(after.BlockData)).equals(block(111)));
+    assert.deepEqual(blocks.writtenBlocks("000000000000", "us-east-1", VolumeId!), [1, 9]);
+    const restored = await ec2.send(new CreateVolumeCommand({ AvailabilityZone: "us-east-1b", SnapshotId: b }));
+    cb.clock.advance!(3_000);
+    assert.ok((await readAll(blocks.read("000000000000", "us-east-1", restored.VolumeId!, 1))).equals(block(11)));
+  });
+
   it("paging ListSnapshotBlocks with MaxResults and NextToken", async () => {
     const id = (await ebs.send(new StartSnapshotCommand({ VolumeSize: 1 }))).SnapshotId!;
     const zero = Buffer.alloc(BLOCK, 7);
@@ -189,5 +219,76 @@ describe("EBS direct API (rest-json) with EC2 volumes and snapshots", () => {
     await ec2.send(new DeleteSnapshotCommand({ SnapshotId: id }));
     await ec2.send(new DeleteVolumeCommand({ VolumeId }));
     assert.ok(diskUsage(blobsDir) - before < BLOCK, "blocks are freed with their last snapshot or volume");
+  });
+});
+
+describe("EBS direct API on the wire", () => {
+  let cb: Cloudbox;
+  before(async () => {
+    cb = await startTestCloudbox();
+  });
+  after(async () => {
+    await cb.stop();
+  });
+
+  const auth = "AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/ebs/aws4_request, SignedHeaders=host, Signature=00";
+
+  it("a PutSnapshotBlock without its checksum header is a ValidationException naming the member", async () => {
+    const started = await fetch(`${cb.endpoint}/snapshots`, { method: "POST", headers: { authorization: auth, "content-type": "application/json" }, body: JSON.stringify({ VolumeSize: 1 }) });
+    assert.equal(started.status, 201);
+    const { SnapshotId } = (await started.json()) as { SnapshotId: string };
+    const response = await fetch(`${cb.endpoint}/snapshots/${SnapshotId}/blocks/0`, {
+      method: "PUT", headers: { authorization: auth, "x-amz-data-length": String(BLOCK), "x-amz-checksum-algorithm": "SHA256", "content-type": "application/octet-stream" }, body: new Uint8Array(BLOCK),
+    });
+    assert.equal(response.status, 400);
+    assert.equal(response.headers.get("x-amzn-errortype"), "ValidationException");
+    const body = (await response.json()) as { message: string };
+    assert.match(body.message, /Value null at 'checksum'/);
+  });
+
+  it("GetSnapshotBlock answers the block as a binary body with its checksum headers", async () => {
+    const started = await fetch(`${cb.endpoint}/snapshots`, { method: "POST", headers: { authorization: auth, "content-type": "application/json" }, body: JSON.stringify({ VolumeSize: 1 }) });
+    const { SnapshotId } = (await started.json()) as { SnapshotId: string };
+    const data = block(42);
+    const put = await fetch(`${cb.endpoint}/snapshots/${SnapshotId}/blocks/3`, {
+      method: "PUT", headers: { authorization: auth, "x-amz-data-length": String(BLOCK), "x-amz-checksum": sha(data).toString("base64"), "x-amz-checksum-algorithm": "SHA256" }, body: new Uint8Array(data),
+    });
+    assert.equal(put.status, 201);
+    assert.equal(put.headers.get("x-amz-checksum"), sha(data).toString("base64"));
+    const listed = (await (await fetch(`${cb.endpoint}/snapshots/${SnapshotId}/blocks`, { headers: { authorization: auth } })).json()) as { Blocks: { BlockIndex: number; BlockToken: string }[]; BlockSize: number };
+    assert.equal(listed.BlockSize, BLOCK);
+    const token = listed.Blocks[0]!.BlockToken;
+    const got = await fetch(`${cb.endpoint}/snapshots/${SnapshotId}/blocks/3?blockToken=${encodeURIComponent(token)}`, { headers: { authorization: auth } });
+    assert.equal(got.status, 200);
+    assert.equal(got.headers.get("x-amz-data-length"), String(BLOCK));
+    assert.equal(got.headers.get("x-amz-checksum-algorithm"), "SHA256");
+    assert.ok(Buffer.from(await got.arrayBuffer()).equals(data));
+  });
+});
+
+describe("EBS data survives a restart with a data directory", () => {
+  it("blocks written through the direct API are read back after a restart", async () => {
+    const { mkdtempSync, rmSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const dataDir = mkdtempSync(join(tmpdir(), "cloudbox-ebs-"));
+    try {
+      let cb = await startTestCloudbox({ dataDir });
+      let ebs = new EBSClient(sdkConfig(cb));
+      const id = (await ebs.send(new StartSnapshotCommand({ VolumeSize: 1 }))).SnapshotId!;
+      const data = block(77);
+      await ebs.send(new PutSnapshotBlockCommand({ SnapshotId: id, BlockIndex: 2, BlockData: data, DataLength: BLOCK, Checksum: sha(data).toString("base64"), ChecksumAlgorithm: "SHA256" }));
+      ebs.destroy();
+      await cb.stop();
+      cb = await startTestCloudbox({ dataDir });
+      ebs = new EBSClient(sdkConfig(cb));
+      await ebs.send(new CompleteSnapshotCommand({ SnapshotId: id, ChangedBlocksCount: 1 }));
+      const listed = await ebs.send(new ListSnapshotBlocksCommand({ SnapshotId: id }));
+      const got = await ebs.send(new GetSnapshotBlockCommand({ SnapshotId: id, BlockIndex: 2, BlockToken: listed.Blocks![0]!.BlockToken }));
+      assert.ok((await readAll(got.BlockData)).equals(data));
+      ebs.destroy();
+      await cb.stop();
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });

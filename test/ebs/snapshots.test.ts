@@ -7,6 +7,7 @@ import {
 import type { Cloudbox } from "../../services/cloudbox.js";
 import { startTestCloudbox, sdkConfig, boto3 } from "../support/fixture.js";
 import { advanceWhile, waiterFast } from "./support.js";
+import { createEbsVolumeProvider } from "../../storage/ebs/volume-provider.js";
 
 async function rejectsWith(promise: Promise<unknown>, code: string, message?: RegExp | string): Promise<void> {
   await assert.rejects(promise, (error: Error & { name: string }) => {
@@ -111,22 +112,38 @@ describe("EBS snapshots through the EC2 API", () => {
     west.destroy();
   });
 
-  it("boto3: create a volume, snapshot it and describe it", async () => {
+  it("DeleteSnapshot is refused while a registered AMI uses the snapshot (InvalidSnapshot.InUse)", async () => {
+    const snap = await ec2.send(new CreateSnapshotCommand({ VolumeId: volumeId }));
+    cb.clock.advance!(20_000);
+    const { db, blobs, clock } = cb.platform;
+    const provider = createEbsVolumeProvider({ db, blobs, clock, settings: {} }, {
+      instances: { find: () => undefined },
+      images: { imageUsingSnapshot: (_a, _r, id) => (id === snap.SnapshotId ? "ami-0123456789abcdef0" : undefined) },
+    });
+    const ctx = { account: "000000000000", region: "us-east-1", requestId: "r", operation: "DeleteSnapshot", baseUrl: cb.endpoint, signal: new AbortController().signal };
+    assert.throws(() => provider.handlers["DeleteSnapshot"]!({ SnapshotId: snap.SnapshotId }, ctx), (e: Error & { code: string }) => {
+      assert.equal(e.code, "InvalidSnapshot.InUse");
+      assert.equal(e.message, `The snapshot ${snap.SnapshotId} is currently in use by ami-0123456789abcdef0`);
+      return true;
+    });
+    await ec2.send(new DeleteSnapshotCommand({ SnapshotId: snap.SnapshotId }));
+  });
+
+  it("boto3: create a volume, snapshot it, wait for it and describe it", async () => {
     const out = (await boto3(cb, `
-import boto3, json
+import boto3, json, os, urllib.request
 ec2 = boto3.client("ec2")
+def advance(ms):
+    urllib.request.urlopen(urllib.request.Request(os.environ["AWS_ENDPOINT_URL"] + "/_cloudbox/clock/advance", data=json.dumps({"ms": ms}).encode(), headers={"content-type": "application/json"}))
 v = ec2.create_volume(AvailabilityZone="us-east-1c", Size=3, VolumeType="gp3")
-print(json.dumps({"state": v["State"], "id": v["VolumeId"], "iops": v["Iops"]}))
-`)) as { state: string; id: string; iops: number };
-    assert.deepEqual([out.state, out.iops], ["creating", 3000]);
-    cb.clock.advance!(3_000);
-    const snap = (await boto3(cb, `
-import boto3, json
-ec2 = boto3.client("ec2")
-s = ec2.create_snapshot(VolumeId="${out.id}", Description="from boto3")
+advance(3000)
+s = ec2.create_snapshot(VolumeId=v["VolumeId"], Description="from boto3")
+pending = ec2.describe_snapshots(SnapshotIds=[s["SnapshotId"]])["Snapshots"][0]["State"]
+advance(5000)
+ec2.get_waiter("snapshot_completed").wait(SnapshotIds=[s["SnapshotId"]], WaiterConfig={"Delay": 1, "MaxAttempts": 2})
 d = ec2.describe_snapshots(SnapshotIds=[s["SnapshotId"]])["Snapshots"][0]
-print(json.dumps({"state": d["State"], "volume": d["VolumeId"], "desc": d["Description"]}))
-`)) as { state: string; volume: string; desc: string };
-    assert.deepEqual(snap, { state: "pending", volume: out.id, desc: "from boto3" });
+print(json.dumps({"volume": v["State"], "iops": v["Iops"], "pending": pending, "state": d["State"], "same": d["VolumeId"] == v["VolumeId"], "desc": d["Description"]}))
+`)) as Record<string, unknown>;
+    assert.deepEqual(out, { volume: "creating", iops: 3000, pending: "pending", state: "completed", same: true, desc: "from boto3" });
   });
 });

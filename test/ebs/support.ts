@@ -2,12 +2,14 @@ import type { InstanceSummary, InstanceView } from "../../compute/ec2/instance-v
 import type { Cloudbox } from "../../services/cloudbox.js";
 import { createEbsVolumeProvider } from "../../storage/ebs/volume-provider.js";
 import type { VolumeHooks } from "../../storage/ebs/volume-hooks.js";
+import type { VolumeBlocks } from "../../storage/ebs/volume-blocks.js";
 import { resourceId } from "../../storage/state/ids.js";
 
 export interface FakeInstances extends InstanceView {
   add(summary: Partial<InstanceSummary> & { availabilityZone: string }): InstanceSummary;
   setState(instanceId: string, state: InstanceSummary["state"]): void;
   hooks: VolumeHooks;
+  blocks: VolumeBlocks;
 }
 
 /**
@@ -27,9 +29,11 @@ export function installFakeInstances(cb: Cloudbox): FakeInstances {
   const ec2 = cb.platform.services.get("ec2")!;
   ec2.provider.handlers["AttachVolume"] = ebs.handlers["AttachVolume"]!;
   ec2.provider.handlers["DetachVolume"] = ebs.handlers["DetachVolume"]!;
+  ec2.provider.handlers["CreateSnapshots"] = ebs.handlers["CreateSnapshots"]!;
   return {
     ...view,
     hooks: ebs.hooks,
+    blocks: ebs.blocks,
     add(summary) {
       const region = summary.availabilityZone.slice(0, -1);
       const instance: InstanceSummary = {

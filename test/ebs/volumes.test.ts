@@ -2,7 +2,8 @@ import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
 import {
   EC2Client, CreateVolumeCommand, DescribeVolumesCommand, DeleteVolumeCommand, ModifyVolumeCommand, DescribeVolumesModificationsCommand,
-  DescribeVolumeStatusCommand, waitUntilVolumeAvailable, waitUntilVolumeDeleted, paginateDescribeVolumes,
+  DescribeVolumeStatusCommand, waitUntilVolumeAvailable, GetEbsEncryptionByDefaultCommand, EnableEbsEncryptionByDefaultCommand, DisableEbsEncryptionByDefaultCommand,
+  GetEbsDefaultKmsKeyIdCommand, ModifyEbsDefaultKmsKeyIdCommand, ResetEbsDefaultKmsKeyIdCommand, DescribeVolumeAttributeCommand, ModifyVolumeAttributeCommand, EnableVolumeIOCommand, waitUntilVolumeDeleted, paginateDescribeVolumes,
 } from "@aws-sdk/client-ec2";
 import type { CreateVolumeCommandInput } from "@aws-sdk/client-ec2";
 import type { Cloudbox } from "../../services/cloudbox.js";
@@ -120,6 +121,7 @@ describe("EBS volumes through the EC2 API", () => {
     const { VolumeId } = await ec2.send(new CreateVolumeCommand({ AvailabilityZone: "us-east-1a", Size: 10, VolumeType: "gp2" }));
     cb.clock.advance!(5_000);
     await rejectsWith(ec2.send(new ModifyVolumeCommand({ VolumeId, Size: 5 })), "InvalidParameterValue", "New size cannot be smaller than existing size");
+    await rejectsWith(ec2.send(new DescribeVolumesModificationsCommand({ VolumeIds: [VolumeId!] })), "InvalidVolumeModification.NotFound");
     const modified = await ec2.send(new ModifyVolumeCommand({ VolumeId, Size: 50, VolumeType: "gp3", Iops: 4000 }));
     const m = modified.VolumeModification!;
     assert.equal(m.ModificationState, "modifying");
@@ -168,6 +170,34 @@ describe("EBS volumes through the EC2 API", () => {
     assert.deepEqual(item.VolumeStatus!.Details!.map((d) => [d.Name, d.Status]), [["io-enabled", "passed"], ["io-performance", "normal"]]);
     const ok = await ec2.send(new DescribeVolumeStatusCommand({ Filters: [{ Name: "volume-status.status", Values: ["ok"] }] }));
     assert.ok(ok.VolumeStatuses!.some((v) => v.VolumeId === VolumeId));
+  });
+
+  it("encryption by default: new volumes are encrypted with the account's default key until disabled", async () => {
+    const west = new EC2Client(sdkConfig(cb, "eu-west-1"));
+    assert.equal((await west.send(new GetEbsEncryptionByDefaultCommand({}))).EbsEncryptionByDefault, false);
+    assert.equal((await west.send(new GetEbsDefaultKmsKeyIdCommand({}))).KmsKeyId, "alias/aws/ebs");
+    await west.send(new EnableEbsEncryptionByDefaultCommand({}));
+    const encrypted = await west.send(new CreateVolumeCommand({ AvailabilityZone: "eu-west-1a", Size: 1 }));
+    assert.equal(encrypted.Encrypted, true);
+    assert.match(encrypted.KmsKeyId!, /^arn:aws:kms:eu-west-1:000000000000:key\//);
+    const key = "arn:aws:kms:eu-west-1:000000000000:key/11111111-2222-3333-4444-555555555555";
+    await west.send(new ModifyEbsDefaultKmsKeyIdCommand({ KmsKeyId: key }));
+    assert.equal((await west.send(new CreateVolumeCommand({ AvailabilityZone: "eu-west-1a", Size: 1 }))).KmsKeyId, key);
+    assert.equal((await west.send(new ResetEbsDefaultKmsKeyIdCommand({}))).KmsKeyId, "alias/aws/ebs");
+    await west.send(new DisableEbsEncryptionByDefaultCommand({}));
+    assert.equal((await west.send(new CreateVolumeCommand({ AvailabilityZone: "eu-west-1a", Size: 1 }))).Encrypted, false);
+    // The setting is per region.
+    assert.equal((await ec2.send(new GetEbsEncryptionByDefaultCommand({}))).EbsEncryptionByDefault, false);
+    west.destroy();
+  });
+
+  it("volume attributes: autoEnableIO and productCodes", async () => {
+    const { VolumeId } = await ec2.send(new CreateVolumeCommand({ AvailabilityZone: "us-east-1a", Size: 1 }));
+    assert.equal((await ec2.send(new DescribeVolumeAttributeCommand({ VolumeId, Attribute: "autoEnableIO" }))).AutoEnableIO!.Value, false);
+    await ec2.send(new ModifyVolumeAttributeCommand({ VolumeId, AutoEnableIO: { Value: true } }));
+    assert.equal((await ec2.send(new DescribeVolumeAttributeCommand({ VolumeId, Attribute: "autoEnableIO" }))).AutoEnableIO!.Value, true);
+    assert.deepEqual((await ec2.send(new DescribeVolumeAttributeCommand({ VolumeId, Attribute: "productCodes" }))).ProductCodes, []);
+    await ec2.send(new EnableVolumeIOCommand({ VolumeId }));
   });
 
   it("quotas: storage per type per region answers VolumeLimitExceeded", async () => {

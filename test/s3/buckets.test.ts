@@ -53,11 +53,17 @@ describe("S3 buckets (SDK v3)", () => {
   it("applies the LocationConstraint rules", async () => {
     await rejectsWith(s3.send(new CreateBucketCommand({ Bucket: "loc-east", CreateBucketConfiguration: { LocationConstraint: "us-east-1" as never } })), "InvalidLocationConstraint", 400);
     await rejectsWith(s3.send(new CreateBucketCommand({ Bucket: "loc-east", CreateBucketConfiguration: { LocationConstraint: "eu-west-1" } })), "IllegalLocationConstraintException", 400);
+    // The SDK always adds its region as the constraint, so the bare request goes through fetch.
+    const bare = await fetch(`${cb.endpoint}/loc-west`, { method: "PUT", headers: { authorization: "AWS4-HMAC-SHA256 Credential=test/20260101/eu-west-1/s3/aws4_request, SignedHeaders=host, Signature=0" } });
+    assert.equal(bare.status, 400);
+    assert.match(await bare.text(), /<Code>IllegalLocationConstraintException<\/Code><Message>The unspecified location constraint is incompatible for the region specific endpoint this request was sent to.<\/Message>/);
     const west = new S3Client(sdkConfig(cb, "eu-west-1"));
     await west.send(new CreateBucketCommand({ Bucket: "loc-west", CreateBucketConfiguration: { LocationConstraint: "eu-west-1" } }));
     assert.equal((await west.send(new GetBucketLocationCommand({ Bucket: "loc-west" }))).LocationConstraint, "eu-west-1");
     assert.equal((await west.send(new HeadBucketCommand({ Bucket: "loc-west" }))).BucketRegion, "eu-west-1");
     await rejectsWith(west.send(new CreateBucketCommand({ Bucket: "loc-west", CreateBucketConfiguration: { LocationConstraint: "eu-west-1" } })), "BucketAlreadyOwnedByYou", 409);
+    const inWest = await s3.send(new ListBucketsCommand({ BucketRegion: "eu-west-1" }));
+    assert.deepEqual(inWest.Buckets?.map((b) => [b.Name, b.BucketRegion]), [["loc-west", "eu-west-1"]]);
     await west.send(new DeleteBucketCommand({ Bucket: "loc-west" }));
     west.destroy();
   });

@@ -201,6 +201,36 @@ describe("S3 objects (SDK v3, default client settings)", () => {
     assert.match(await nb.text(), /<Code>NoSuchBucket<\/Code>.*<BucketName>no-such-bucket-here<\/BucketName>/);
   });
 
+  it("keeps serving the old bytes to a reader when the key is overwritten or deleted mid-GET", async () => {
+    const size = 2 * 1024 * 1024;
+    await s3.send(new PutObjectCommand({ Bucket, Key: "swap", Body: Buffer.alloc(size, 1) }));
+    const reading = await s3.send(new GetObjectCommand({ Bucket, Key: "swap" }));
+    await s3.send(new PutObjectCommand({ Bucket, Key: "swap", Body: Buffer.alloc(size, 2) }));
+    await s3.send(new DeleteObjectCommand({ Bucket, Key: "swap" }));
+    const old = Buffer.from(await reading.Body!.transformToByteArray());
+    assert.equal(old.length, size);
+    assert.ok(old.every((b) => b === 1));
+  });
+
+  it("answers MalformedXML for bodies that are not the expected XML", async () => {
+    for (const body of ["<Delete><Object><Key>x</Key></Object>", "not xml at all", "<Other/>"]) {
+      const res = await fetch(`${cb.endpoint}/${Bucket}?delete`, { method: "POST", body, headers: { "content-md5": "1B2M2Y8AsgTpgAmY7PhCfg==" } });
+      assert.equal(res.status, 400, body);
+      assert.match(await res.text(), /<Code>MalformedXML<\/Code>/);
+    }
+    const upload = await fetch(`${cb.endpoint}/${Bucket}/mx?uploads`, { method: "POST" });
+    const uploadId = /<UploadId>([^<]+)<\/UploadId>/.exec(await upload.text())![1]!;
+    const res = await fetch(`${cb.endpoint}/${Bucket}/mx?uploadId=${encodeURIComponent(uploadId)}`, { method: "POST", body: "<CompleteMultipartUpload><Part>" });
+    assert.equal(res.status, 400);
+    assert.match(await res.text(), /<Code>MalformedXML<\/Code>/);
+  });
+
+  it("refuses keys over 1,024 bytes and metadata over 2 KB", async () => {
+    await rejectsWith(s3.send(new PutObjectCommand({ Bucket, Key: "é".repeat(513), Body: "x" })), "KeyTooLongError", 400);
+    await rejectsWith(s3.send(new PutObjectCommand({ Bucket, Key: "meta", Body: "x", Metadata: { big: "v".repeat(2100) } })), "MetadataTooLarge", 400);
+    await s3.send(new PutObjectCommand({ Bucket, Key: "k".repeat(1024), Body: "x" }));
+  });
+
   it("refuses a single PUT over 5 GiB with EntityTooLarge before reading the body", async () => {
     const url = new URL(`${cb.endpoint}/objects/huge`);
     const { status, body } = await new Promise<{ status: number; body: string }>((resolve, reject) => {

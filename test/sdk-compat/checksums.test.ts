@@ -5,7 +5,7 @@ import { Crc32 } from "@aws-crypto/crc32";
 import { Crc32c } from "@aws-crypto/crc32c";
 import { Crc64Nvme as SdkCrc64Nvme } from "@aws-sdk/crc64-nvme";
 import type { ChecksumAlgorithm } from "../../sdk-compat/checksums/checksum.js";
-import { CHECKSUM_ALGORITHMS, checksumHeaderName, checksumOf, createChecksum } from "../../sdk-compat/checksums/checksum.js";
+import { CHECKSUM_ALGORITHMS, ChecksumErrors, checksumHeaderName, checksumOf, createChecksum, decodeChecksumValue, decodeContentMd5 } from "../../sdk-compat/checksums/checksum.js";
 import { combineFullObjectCrc, compositeChecksum } from "../../sdk-compat/checksums/multipart-checksum.js";
 import { crcCombine } from "../../sdk-compat/checksums/crc-combine.js";
 
@@ -150,5 +150,28 @@ describe("multipart checksums", () => {
 
   it("COMPOSITE rejects a part checksum of the wrong size", () => {
     assert.throws(() => compositeChecksum("CRC32", [Buffer.alloc(8)]), RangeError);
+  });
+});
+
+describe("checksum values from clients", () => {
+  it("decodes a valid base64 value of the algorithm's length", () => {
+    assert.deepEqual(decodeChecksumValue("CRC32", "y/Q5Jg=="), Buffer.from("cbf43926", "hex"));
+    assert.equal(decodeContentMd5(checksumOf("MD5", CHECK).toString("base64")).length, 16);
+  });
+
+  for (const [algorithm, value] of [["CRC32", "AAAAAAAAAAA="], ["CRC32", "not base64!"], ["SHA256", "y/Q5Jg=="], ["CRC64NVME", "y/Q5Jg"]] as const) {
+    it(`${algorithm} value "${value}" → InvalidRequest "Value for ${checksumHeaderName(algorithm)} header is invalid."`, () => {
+      assert.throws(() => decodeChecksumValue(algorithm, value), (e: unknown) => {
+        assert.equal((e as { code: string }).code, "InvalidRequest");
+        assert.equal((e as { message: string }).message, `Value for ${checksumHeaderName(algorithm)} header is invalid.`);
+        return true;
+      });
+    });
+  }
+
+  it("mismatch and Content-MD5 errors use S3's codes", () => {
+    assert.equal(ChecksumErrors.mismatch("CRC32C").message, "The CRC32C you specified did not match the calculated checksum.");
+    assert.equal(ChecksumErrors.mismatch("CRC32C").code, "BadDigest");
+    assert.throws(() => decodeContentMd5("abc"), (e: unknown) => (e as { code: string }).code === "InvalidDigest");
   });
 });

@@ -22,6 +22,12 @@ const s3Routes: { request: InputCase["request"]; operation: string; labels?: Rec
   { request: { method: "POST", path: "/b", query: "delete" }, operation: "DeleteObjects" },
   { request: { method: "GET", path: "/b/k", query: "tagging" }, operation: "GetObjectTagging" },
   { request: { method: "HEAD", path: "/b/a/../b" }, operation: "HeadObject", labels: { Bucket: "b", Key: "a/../b" } },
+  // Required querystring members decide between templates that share a path (uploadId, partNumber).
+  { request: { method: "DELETE", path: "/b/k", query: "x-id=DeleteObject" }, operation: "DeleteObject" },
+  { request: { method: "DELETE", path: "/b/k", query: "uploadId=u" }, operation: "AbortMultipartUpload" },
+  { request: { method: "GET", path: "/b/k" }, operation: "GetObject" },
+  { request: { method: "GET", path: "/b/k", query: "uploadId=u" }, operation: "ListParts" },
+  { request: { method: "POST", path: "/b/k", query: "uploadId=u" }, operation: "CompleteMultipartUpload" },
 ];
 
 const inputs: InputCase[] = [
@@ -36,6 +42,12 @@ const inputs: InputCase[] = [
     operation: "CompleteMultipartUpload",
     request: { method: "POST", path: "/b/k", query: "uploadId=u1", body: '<CompleteMultipartUpload xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Part><PartNumber>1</PartNumber><ETag>"e1"</ETag></Part><Part><PartNumber>2</PartNumber><ETag>"e2"</ETag></Part></CompleteMultipartUpload>' },
     input: { Bucket: "b", Key: "k", UploadId: "u1", MultipartUpload: { Parts: [{ PartNumber: 1, ETag: '"e1"' }, { PartNumber: 2, ETag: '"e2"' }] } },
+  },
+  {
+    name: "x-amz-* headers hoisted into a presigned URL's query",
+    operation: "PutObject",
+    request: { method: "PUT", path: "/b/k", query: "X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Signature=abc&x-amz-checksum-crc32=AAAAAA%3D%3D&x-amz-sdk-checksum-algorithm=CRC32" },
+    input: { Bucket: "b", Key: "k", ChecksumCRC32: "AAAAAA==", ChecksumAlgorithm: "CRC32", Body: Buffer.alloc(0) },
   },
   {
     name: "rest-json labels, query and headers",
@@ -61,6 +73,11 @@ describe("rest-xml and rest-json protocol fixtures (S3 and EBS models)", () => {
       assert.deepEqual(input, c.input);
     });
   }
+  it("routes a request missing a required header or query member to its only template, so validation can name the member", () => {
+    assert.equal(ebs.resolveOperation(wireRequest({ method: "GET", path: "/snapshots/snap-1/blocks/3" }))?.operation.name, "GetSnapshotBlock");
+    assert.equal(ebs.resolveOperation(wireRequest({ method: "PUT", path: "/snapshots/snap-1/blocks/3" }))?.operation.name, "PutSnapshotBlock");
+    assert.equal(ebs.resolveOperation(wireRequest({ method: "GET", path: "/snapshots/snap-1/blocks" }))?.operation.name, "ListSnapshotBlocks");
+  });
   it("streams the payload of a streaming operation instead of reading it", () => {
     assert.equal(s3.streamsInput(s3.model.operations["PutObject"]!), true);
     assert.equal(s3.streamsInput(s3.model.operations["DeleteObjects"]!), false);
@@ -84,6 +101,14 @@ describe("rest-xml and rest-json protocol fixtures (S3 and EBS models)", () => {
     const response = s3.serializeError(new ServiceError("NoSuchBucket", "The specified bucket does not exist", { status: 404, fields: { BucketName: "b" } }), "req-2", undefined, wireRequest({ method: "GET", path: "/b" }));
     assert.equal(response.status, 404);
     assert.match(String(response.body), /^<\?xml version="1.0" encoding="UTF-8"\?><Error><Code>NoSuchBucket<\/Code><Message>The specified bucket does not exist<\/Message><BucketName>b<\/BucketName><RequestId>req-2<\/RequestId><HostId>[^<]+<\/HostId><\/Error>$/);
+  });
+  it("writes S3 output roots and namespace from the patch, and GetBucketLocation's value as the root's text", () => {
+    const list = s3.serializeOutput(s3.model.operations["ListObjectsV2"]!, { Name: "b", KeyCount: 0, IsTruncated: false }, "r");
+    assert.match(String(list.body), /<ListBucketResult xmlns="http:\/\/s3.amazonaws.com\/doc\/2006-03-01\/"><IsTruncated>false<\/IsTruncated><Name>b<\/Name><KeyCount>0<\/KeyCount><\/ListBucketResult>$/);
+    const location = s3.serializeOutput(s3.model.operations["GetBucketLocation"]!, { LocationConstraint: "eu-west-1" }, "r");
+    assert.match(String(location.body), /<LocationConstraint xmlns="http:\/\/s3.amazonaws.com\/doc\/2006-03-01\/">eu-west-1<\/LocationConstraint>$/);
+    const ranged = s3.serializeOutput(s3.model.operations["GetObject"]!, { StatusCode: 206, ContentRange: "bytes 0-1/5", Body: Buffer.from("ab") }, "r");
+    assert.equal(ranged.status, 206);
   });
   it("answers errors to HEAD without a body", () => {
     const response = s3.serializeError(new ServiceError("NoSuchKey", "no", { status: 404 }), "r", undefined, wireRequest({ method: "HEAD", path: "/b/k" }));
