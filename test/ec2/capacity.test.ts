@@ -124,7 +124,7 @@ describe("EC2 quotas and address exhaustion", () => {
   let ec2: EC2Client;
   let image: string;
   before(async () => {
-    cb = await startTestCloudbox({ clock: "virtual", settings: { ec2: { vcpuQuota: 8 } } });
+    cb = await startTestCloudbox({ clock: "virtual", settings: { ec2: { vcpuQuota: { standard: 8, g: 4 } } } });
     ec2 = new EC2Client(sdkConfig(cb));
     image = await imageNamed(ec2, "al2023-ami-*-x86_64");
   });
@@ -147,6 +147,17 @@ describe("EC2 quotas and address exhaustion", () => {
     const more = await ec2.send(new RunInstancesCommand({ ImageId: image, InstanceType: "m5.large", MinCount: 1, MaxCount: 1 }));
     assert.equal((await failure(ec2.send(new StartInstancesCommand({ InstanceIds: [r.Instances![0]!.InstanceId!] })))).name, "VcpuLimitExceeded");
     await ec2.send(new TerminateInstancesCommand({ InstanceIds: [...r.Instances!, ...more.Instances!].map((i) => i.InstanceId!) }));
+    cb.clock.advance!(1000);
+  });
+
+  it("quotas are per bucket of families: G instances count against their own limit", async () => {
+    const standard = await ec2.send(new RunInstancesCommand({ ImageId: image, InstanceType: "m5.xlarge", MinCount: 2, MaxCount: 2 }));
+    const gpu = await ec2.send(new RunInstancesCommand({ ImageId: image, InstanceType: "g4dn.xlarge", MinCount: 1, MaxCount: 1 }));
+    assert.equal(gpu.Instances!.length, 1, "a full standard bucket does not stop a G launch");
+    const e = await failure(ec2.send(new RunInstancesCommand({ ImageId: image, InstanceType: "g4dn.xlarge", MinCount: 1, MaxCount: 1 })));
+    assert.equal(e.name, "VcpuLimitExceeded");
+    assert.match(e.message, /current vCPU limit of 4 /);
+    await ec2.send(new TerminateInstancesCommand({ InstanceIds: [...standard.Instances!, ...gpu.Instances!].map((i) => i.InstanceId!) }));
     cb.clock.advance!(1000);
   });
 });

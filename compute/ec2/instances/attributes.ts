@@ -10,6 +10,7 @@ import type { RecordedDevice } from "./instance-store.js";
 import { currentState } from "./lifecycle.js";
 import { rowsById } from "./describe-instances.js";
 import { checkCompatible, guestShutdown } from "./run-instances.js";
+import { quotaBucket } from "./quota-buckets.js";
 import { parseGroups } from "./present.js";
 
 /** Attributes that change the virtual hardware or boot contents; EC2 allows them only while stopped. */
@@ -60,7 +61,7 @@ export function modifyInstanceAttribute(c: Ec2Context, input: ModifyInstanceAttr
       const image = findImage(row!.region, row!.image_id);
       if (image) checkCompatible(type, image);
       const host = hostSpecFor(type)!;
-      updates.push(["instance_type", type.name], ["vcpus", type.vcpus], ["memory_mib", type.memoryMiB], ["host_threads", type.threads], ["gpus", type.gpus], ["host_family", host.family], ["hypervisor", host.hypervisor]);
+      updates.push(["instance_type", type.name], ["vcpus", type.vcpus], ["memory_mib", type.memoryMiB], ["host_threads", type.threads], ["gpus", type.gpus], ["quota_bucket", quotaBucket(type.family)], ["host_family", host.family], ["hypervisor", host.hypervisor]);
       break;
     }
     case "userData": {

@@ -7,7 +7,7 @@ const MIGRATIONS = [
      seq INTEGER PRIMARY KEY,
      instance_id TEXT NOT NULL UNIQUE, account TEXT NOT NULL, region TEXT NOT NULL,
      reservation_id TEXT NOT NULL, launch_index INTEGER NOT NULL, image_id TEXT NOT NULL, instance_type TEXT NOT NULL,
-     vcpus INTEGER NOT NULL, memory_mib INTEGER NOT NULL, host_threads REAL NOT NULL, gpus INTEGER NOT NULL, socket INTEGER NOT NULL, host_family TEXT NOT NULL, hypervisor TEXT NOT NULL,
+     vcpus INTEGER NOT NULL, memory_mib INTEGER NOT NULL, host_threads REAL NOT NULL, gpus INTEGER NOT NULL, quota_bucket TEXT NOT NULL, socket INTEGER NOT NULL, host_family TEXT NOT NULL, hypervisor TEXT NOT NULL,
      az TEXT NOT NULL, subnet_id TEXT NOT NULL, vpc_id TEXT NOT NULL, private_ip TEXT NOT NULL, public_ip TEXT, eni_id TEXT NOT NULL, mac TEXT NOT NULL,
      host_id TEXT, previous_host_id TEXT, key_name TEXT, launch_time INTEGER NOT NULL,
      state TEXT NOT NULL, state_at INTEGER NOT NULL, settles_at INTEGER, host_release_at INTEGER,
@@ -21,7 +21,7 @@ const MIGRATIONS = [
      guest_shutdown_at INTEGER, guest_shutdown_ends_at INTEGER, terminated_at INTEGER);
    CREATE INDEX ec2_instances_by_owner ON ec2_instances (account, region, seq);
    CREATE INDEX ec2_instances_by_host ON ec2_instances (region, az, host_family, host_id, host_release_at, socket, host_threads, memory_mib, gpus);
-   CREATE INDEX ec2_instances_by_quota ON ec2_instances (account, region, host_id, host_release_at, vcpus);
+   CREATE INDEX ec2_instances_by_quota ON ec2_instances (account, region, quota_bucket, host_id, host_release_at, vcpus);
    CREATE INDEX ec2_instances_by_token ON ec2_instances (account, region, client_token);
    CREATE INDEX ec2_instances_by_address ON ec2_instances (subnet_id, private_ip);
    CREATE INDEX ec2_instances_by_public_ip ON ec2_instances (region, public_ip);
@@ -61,6 +61,8 @@ export interface InstanceRow {
   /** Hardware threads held on the host (a share of one per vCPU on burstable hosts). */
   host_threads: number;
   gpus: number;
+  /** The On-Demand vCPU quota the instance counts against. */
+  quota_bucket: string;
   /** The socket a guest is pinned to; -1 when it spans every socket. */
   socket: number;
   host_family: string;
@@ -118,7 +120,7 @@ export interface InstanceRow {
 export type NewInstance = Omit<InstanceRow, "seq" | "version">;
 
 const COLUMNS: (keyof NewInstance)[] = [
-  "instance_id", "account", "region", "reservation_id", "launch_index", "image_id", "instance_type", "vcpus", "memory_mib", "host_threads", "gpus", "socket", "host_family", "hypervisor",
+  "instance_id", "account", "region", "reservation_id", "launch_index", "image_id", "instance_type", "vcpus", "memory_mib", "host_threads", "gpus", "quota_bucket", "socket", "host_family", "hypervisor",
   "az", "subnet_id", "vpc_id", "private_ip", "public_ip", "eni_id", "mac", "host_id", "previous_host_id", "key_name", "launch_time",
   "state", "state_at", "settles_at", "host_release_at", "transition_reason", "state_reason_code", "state_reason_message",
   "client_token", "token_scope", "request_hash", "user_data", "groups", "disable_api_termination", "disable_api_stop",
@@ -128,7 +130,7 @@ const COLUMNS: (keyof NewInstance)[] = [
 ];
 
 /** Columns ModifyInstanceAttribute may change. */
-export type MutableColumn = "boots" | "guest_shutdown_ends_at" | "host_release_at" | "terminated_at" | "instance_type" | "vcpus" | "memory_mib" | "host_threads" | "gpus" | "host_family" | "hypervisor" | "user_data" | "groups" | "disable_api_termination" | "disable_api_stop" | "shutdown_behavior" | "ebs_optimized" | "source_dest_check" | "ena_support" | "kernel_id" | "ramdisk_id" | "block_devices" | "monitoring";
+export type MutableColumn = "quota_bucket" | "boots" | "guest_shutdown_ends_at" | "host_release_at" | "terminated_at" | "instance_type" | "vcpus" | "memory_mib" | "host_threads" | "gpus" | "host_family" | "hypervisor" | "user_data" | "groups" | "disable_api_termination" | "disable_api_stop" | "shutdown_behavior" | "ebs_optimized" | "source_dest_check" | "ena_support" | "kernel_id" | "ramdisk_id" | "block_devices" | "monitoring";
 
 export interface HostUsage {
   host_id: string;
@@ -166,9 +168,9 @@ export class InstanceStore {
       byToken: sql.prepare("SELECT * FROM ec2_instances WHERE account = ? AND region = ? AND client_token = ? ORDER BY seq"),
       hostUsage: sql.prepare(`SELECT host_id, socket, SUM(host_threads) AS threads, SUM(memory_mib) AS mem, SUM(gpus) AS gpus, COUNT(*) AS guests FROM ec2_instances WHERE region = ? AND az = ? AND host_family = ? AND ${holds} GROUP BY host_id, socket`),
       onHosts: sql.prepare(`SELECT instance_id, account, instance_type, vcpus, memory_mib, host_threads, socket, host_id, az, host_family, state, settles_at, guest_shutdown_at, guest_shutdown_ends_at, shutdown_behavior FROM ec2_instances WHERE region = ? AND ${holds}`),
-      vcpusInUse: sql.prepare(`SELECT COALESCE(SUM(vcpus), 0) FROM ec2_instances WHERE account = ? AND region = ? AND ${holds}`).pluck(),
+      vcpusInUse: sql.prepare(`SELECT COALESCE(SUM(vcpus), 0) FROM ec2_instances WHERE account = ? AND region = ? AND quota_bucket = ? AND ${holds}`).pluck(),
       nextHostRelease: sql.prepare("SELECT MIN(host_release_at) FROM ec2_instances WHERE region = ? AND az = ? AND host_family = ? AND host_id IS NOT NULL AND host_release_at > ?").pluck(),
-      nextAccountRelease: sql.prepare("SELECT MIN(host_release_at) FROM ec2_instances WHERE account = ? AND region = ? AND host_id IS NOT NULL AND host_release_at > ?").pluck(),
+      nextAccountRelease: sql.prepare("SELECT MIN(host_release_at) FROM ec2_instances WHERE account = ? AND region = ? AND quota_bucket = ? AND host_id IS NOT NULL AND host_release_at > ?").pluck(),
       ipUsed: sql.prepare("SELECT 1 FROM ec2_instances WHERE subnet_id = ? AND private_ip = ? AND (terminated_at IS NULL OR terminated_at > ?)").pluck(),
       ipsUsed: sql.prepare("SELECT private_ip FROM ec2_instances WHERE subnet_id = ? AND (terminated_at IS NULL OR terminated_at > ?)").pluck(),
       publicIpUsed: sql.prepare("SELECT 1 FROM ec2_instances WHERE region = ? AND public_ip = ?").pluck(),
@@ -249,8 +251,8 @@ export class InstanceStore {
     return this.s["onHosts"]!.all(region, now) as never;
   }
 
-  vcpusInUse(account: string, region: string, now: number): number {
-    return this.s["vcpusInUse"]!.get(account, region, now) as number;
+  vcpusInUse(account: string, region: string, bucket: string, now: number): number {
+    return this.s["vcpusInUse"]!.get(account, region, bucket, now) as number;
   }
 
   /** When the next host held by these rows is released (a stop or termination settling), if any. */
@@ -258,8 +260,8 @@ export class InstanceStore {
     return this.s["nextHostRelease"]!.get(region, az, family, now) as number | null;
   }
 
-  nextAccountRelease(account: string, region: string, now: number): number | null {
-    return this.s["nextAccountRelease"]!.get(account, region, now) as number | null;
+  nextAccountRelease(account: string, region: string, bucket: string, now: number): number | null {
+    return this.s["nextAccountRelease"]!.get(account, region, bucket, now) as number | null;
   }
 
   privateIpUsed(subnetId: string, ip: string, now: number): boolean {

@@ -20,6 +20,7 @@ import type { BootEvent, InstanceRow, NewInstance, RecordedDevice } from "./inst
 import { presentInstance } from "./present.js";
 import { currentState, scriptShutsDown } from "./lifecycle.js";
 import { purgeExpired } from "./purge.js";
+import { quotaBucket } from "./quota-buckets.js";
 
 const DEFAULT_TYPE = "m1.small";
 const USER_DATA_LIMIT = 16384;
@@ -146,9 +147,10 @@ export function runInstances(c: Ec2Context, input: RunInstancesRequest, ctx: Ope
       }
     }
     purgeExpired(c, account, region, now);
-    const available = c.settings.vcpuQuota - c.usage.used(account, region, now);
-    const byQuota = Math.floor(available / type.vcpus);
-    if (byQuota < input.MinCount!) throw Ec2Errors.vcpuLimit(c.settings.vcpuQuota);
+    const bucket = quotaBucket(type.family);
+    const limit = c.settings.vcpuQuota(bucket);
+    const byQuota = Math.floor((limit - c.usage.used(account, region, bucket, now)) / type.vcpus);
+    if (byQuota < input.MinCount!) throw Ec2Errors.vcpuLimit(limit);
     const wanted = Math.min(input.MaxCount!, byQuota);
 
     const candidates = subnet ? [subnet.availabilityZone] : wantedZone ? [wantedZone] : zones.map((z) => z.name);
@@ -217,7 +219,7 @@ export function runInstances(c: Ec2Context, input: RunInstancesRequest, ctx: Ope
       }
       const row: NewInstance = {
         instance_id: instanceId, account, region, reservation_id: reservationId, launch_index: i, image_id: image.imageId, instance_type: type.name,
-        vcpus: type.vcpus, memory_mib: type.memoryMiB, host_threads: type.threads, gpus: type.gpus, socket, host_family: host.spec.family, hypervisor: host.spec.hypervisor,
+        vcpus: type.vcpus, memory_mib: type.memoryMiB, host_threads: type.threads, gpus: type.gpus, quota_bucket: quotaBucket(type.family), socket, host_family: host.spec.family, hypervisor: host.spec.hypervisor,
         az, subnet_id: launchSubnet.subnetId, vpc_id: launchSubnet.vpcId, private_ip: addresses[i]!, public_ip: withPublicIp ? publicIp(c, region) : null,
         eni_id: resourceId("eni"), mac: macAddress(), host_id: host.hostId, previous_host_id: null, key_name: input.KeyName ?? null, launch_time: now,
         state: "pending", state_at: now, settles_at: settlesAt, host_release_at: guest?.endsAt ?? null,
@@ -243,7 +245,7 @@ export function runInstances(c: Ec2Context, input: RunInstancesRequest, ctx: Ope
   });
   if (committed) {
     c.hypervisor.commit(committed.session);
-    c.usage.add(account, region, committed.vcpus);
+    c.usage.add(account, region, quotaBucket(type.family), committed.vcpus);
   }
   return reservation;
 }

@@ -59,9 +59,14 @@ export function startInstances(c: Ec2Context, input: StartInstancesRequest, ctx:
 
 function startAll(c: Ec2Context, rows: InstanceRow[], states: InstanceStateName[], ctx: OperationContext, now: number): StartInstancesResult {
   return c.env.db.transaction(() => {
-    const starting = rows.filter((_r, i) => states[i] === "stopped");
-    const needed = starting.reduce((n, r) => n + r.vcpus, 0);
-    if (needed > 0 && c.usage.used(ctx.account, ctx.region, now) + needed > c.settings.vcpuQuota) throw Ec2Errors.vcpuLimit(c.settings.vcpuQuota);
+    const needed = new Map<string, number>();
+    rows.forEach((r, i) => {
+      if (states[i] === "stopped") needed.set(r.quota_bucket, (needed.get(r.quota_bucket) ?? 0) + r.vcpus);
+    });
+    for (const [bucket, vcpus] of needed) {
+      const limit = c.settings.vcpuQuota(bucket);
+      if (c.usage.used(ctx.account, ctx.region, bucket, now) + vcpus > limit) throw Ec2Errors.vcpuLimit(limit);
+    }
     const sessions = new Map<string, PlacementSession>();
     const out: InstanceStateChange[] = [];
     rows.forEach((row, i) => {
