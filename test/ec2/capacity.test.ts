@@ -105,6 +105,16 @@ describe("EC2 capacity: fleet, placement, quotas, addresses", () => {
     cb.clock.advance!(1000);
   });
 
+  it("a guest that powers itself off frees its host when its shutdown is over", async () => {
+    const UserData = Buffer.from("#!/bin/sh\npoweroff\n").toString("base64");
+    const first = await launch("c4.8xlarge", { UserData });
+    assert.equal((await failure(launch("c4.8xlarge"))).name, "InsufficientInstanceCapacity");
+    cb.clock.advance!(1000 + 1000 + 1000);
+    const second = await launch("c4.8xlarge");
+    await ec2.send(new TerminateInstancesCommand({ InstanceIds: [first.Instances![0]!.InstanceId!, second.Instances![0]!.InstanceId!] }));
+    cb.clock.advance!(1000);
+  });
+
   it("paravirtual AMIs run only on Xen types that offer paravirtual", async () => {
     const pv = await imageNamed(ec2, "amzn-ami-pv-*");
     const e = await failure(ec2.send(new RunInstancesCommand({ ImageId: pv, InstanceType: "t3.micro", MinCount: 1, MaxCount: 1 })));

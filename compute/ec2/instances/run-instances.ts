@@ -239,8 +239,14 @@ export function runInstances(c: Ec2Context, input: RunInstancesRequest, ctx: Ope
       rows.push({ ...row, seq: 0, version: 0 });
     }
     // Fewer addresses than hosts: the session holds guests that were not launched.
-    if (count === hosts.length) committed = { session: used!, vcpus: count * type.vcpus };
-    else c.hypervisor.invalidate(region, az, type.family);
+    // The memoized sums take the new guests as they are, unless some were not launched (fewer
+    // addresses than hosts) or will leave their host by themselves (a user-data shutdown): then
+    // they are read again from the rows.
+    if (count === hosts.length && !rows.some((r) => r.host_release_at !== null)) committed = { session: used!, vcpus: count * type.vcpus };
+    else {
+      c.hypervisor.invalidate(region, az, type.family);
+      c.usage.invalidate(account, region);
+    }
     return reservationOf(c, rows, now);
   });
   if (committed) {
