@@ -1,11 +1,11 @@
 import type { AddressInfo } from "node:net";
-import type { Server } from "node:http";
+import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import { createServer } from "node:http";
-import express from "express";
 import type { CloudboxOptions } from "./config.js";
 import { DEFAULT_HOST, DEFAULT_PORT } from "./config.js";
 import { Platform } from "./platform.js";
-import { controlRoutes } from "./control/control-routes.js";
+import { loadControlApp } from "./control/control-app.js";
+import { answerHealth, HEALTH_PATHS } from "./control/health.js";
 import { httpHandler } from "./edge/http-adapter.js";
 import type { Clock, VirtualClock } from "../storage/state/clock.js";
 import { InProcessHandler } from "../sdk-compat/client/in-process-handler.js";
@@ -55,15 +55,18 @@ export async function startCloudbox(options: CloudboxOptions = {}): Promise<Clou
       },
     };
   }
-  const app = express();
-  app.disable("x-powered-by");
-  app.disable("etag");
   const aws = httpHandler(platform.dispatcher, options.logRequests ? (line) => process.stderr.write(`${line}\n`) : undefined);
-  const control = controlRoutes(platform);
-  app.use((req, res, next) => {
-    if (req.url.startsWith("/_cloudbox/") || req.url.startsWith("/_localstack/")) control(req, res, next);
-    else aws(req, res);
-  });
+  let control: ReturnType<typeof loadControlApp> | undefined;
+  const app = (req: IncomingMessage, res: ServerResponse): void => {
+    const url = req.url ?? "/";
+    if (!url.startsWith("/_cloudbox/") && !url.startsWith("/_localstack/")) return aws(req, res);
+    if (req.method === "GET" && HEALTH_PATHS.has(url)) return answerHealth(platform, req, res);
+    control ??= loadControlApp(platform);
+    control.then((handle) => handle(req, res), (error: unknown) => {
+      res.statusCode = 500;
+      res.end(`cloudbox control plane failed to load: ${String(error)}`);
+    });
+  };
   const server: Server = createServer({ keepAliveTimeout: 65_000 }, app);
   server.headersTimeout = 66_000;
   try {

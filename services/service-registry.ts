@@ -3,6 +3,7 @@ import { loadServiceModel } from "../sdk-compat/model/service-model.js";
 import type { Protocol } from "../sdk-compat/protocol/protocol.js";
 import { JsonProtocol } from "../sdk-compat/protocol/json-protocol.js";
 import { QueryProtocol } from "../sdk-compat/protocol/query-protocol.js";
+import { SqsQueryProtocol } from "../sdk-compat/protocol/sqs-query-protocol.js";
 import { Ec2Protocol } from "../sdk-compat/protocol/ec2-protocol.js";
 import { RestProtocol } from "../sdk-compat/protocol/rest-protocol.js";
 import type { ServiceProvider } from "../sdk-compat/protocol/operation-handler.js";
@@ -28,7 +29,7 @@ export interface RegisteredService {
 const definitions: Record<ServiceName, { protocols: (model: ServiceModel) => Protocol[]; create: (env: DomainEnvironment, others: Map<string, RegisteredService>) => ServiceProvider }> = {
   s3: { protocols: (m) => [new RestProtocol(m, "rest-xml")], create: createS3Provider },
   // SQS answers both protocols for good: clients moved to JSON and back more than once.
-  sqs: { protocols: (m) => [new JsonProtocol(m), new QueryProtocol(m)], create: createSqsProvider },
+  sqs: { protocols: (m) => [new JsonProtocol(m), new SqsQueryProtocol(m)], create: createSqsProvider },
   // SNS reaches SQS through SQS's delivery interface, looked up per delivery so start order does not matter.
   sns: { protocols: (m) => [new QueryProtocol(m)], create: (env, others) => createSnsProvider(env, { queues: () => queueDeliveryOf(others.get("sqs")?.provider) }) },
   ec2: { protocols: (m) => [new Ec2Protocol(m)], create: createEc2WithEbs },

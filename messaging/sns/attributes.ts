@@ -89,23 +89,23 @@ const RAW_CAPABLE = new Set(["sqs", "http", "https", "firehose", "application"])
  * checked in its FilterPolicyScope) and returns the compiled filter policy, if any.
  */
 export function validateSubscriptionAttributes(
-  protocol: string,
+  sub: { protocol: string; topicArn: string; endpoint: string },
   attributes: Record<string, string>,
   changed: string[],
   context: "subscribe" | "set",
 ): CompiledPolicy | undefined {
   const reason = context === "subscribe" ? "Attributes Reason: " : "";
   for (const name of changed) {
-    if (!SETTABLE_SUBSCRIPTION.has(name)) throw SnsErrors.invalidParameter(context === "subscribe" ? `Attributes Reason: Unknown attribute ${name}` : "AttributeName");
+    if (!SETTABLE_SUBSCRIPTION.has(name)) throw SnsErrors.invalidParameter(`${reason}AttributeName`);
   }
   if (changed.includes("RawMessageDelivery")) {
     const value = attributes["RawMessageDelivery"]!;
     if (!/^(true|false)$/i.test(value)) throw SnsErrors.invalidParameter(`${reason}RawMessageDelivery: Invalid value [${value}]. Must be true or false.`);
-    if (value.toLowerCase() === "true" && !RAW_CAPABLE.has(protocol)) throw SnsErrors.invalidParameter(`${reason}Delivery protocol [${protocol}] does not support raw message delivery.`);
+    if (value.toLowerCase() === "true" && !RAW_CAPABLE.has(sub.protocol)) throw SnsErrors.invalidParameter(`${reason}Delivery protocol [${sub.protocol}] does not support raw message delivery.`);
   }
   const scope = attributes["FilterPolicyScope"];
   if (scope !== undefined && !isFilterPolicyScope(scope)) {
-    throw SnsErrors.invalidParameter(`${reason}FilterPolicyScope: Invalid filter policy scope, please specify either MessageAttributes or MessageBody`);
+    throw SnsErrors.invalidParameter(`${reason}FilterPolicyScope: Invalid value [${scope}]. Please use either MessageBody or MessageAttributes`);
   }
   if (changed.includes("RedrivePolicy") && attributes["RedrivePolicy"]) {
     let target: unknown;
@@ -115,6 +115,9 @@ export function validateSubscriptionAttributes(
       throw SnsErrors.invalidParameter(`${reason}RedrivePolicy: failed to parse JSON.`);
     }
     if (typeof target !== "string" || !parseQueueArn(target)) throw SnsErrors.invalidParameter(`${reason}RedrivePolicy: deadLetterTargetArn is an invalid arn`);
+    if (sub.topicArn.endsWith(".fifo") && sub.endpoint.endsWith(".fifo") && !target.endsWith(".fifo")) {
+      throw SnsErrors.invalidParameter(`${reason}RedrivePolicy: must use a FIFO queue as DLQ for a FIFO Subscription to a FIFO Topic.`);
+    }
   }
   if (changed.includes("DeliveryPolicy") && attributes["DeliveryPolicy"] && !isJsonObject(attributes["DeliveryPolicy"])) {
     throw SnsErrors.invalidParameter(`${reason}DeliveryPolicy: failed to parse JSON.`);

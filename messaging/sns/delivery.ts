@@ -1,4 +1,5 @@
 import { request as httpRequest } from "node:http";
+import type { ClientRequest } from "node:http";
 import { request as httpsRequest } from "node:https";
 import { randomUUID } from "node:crypto";
 import type { Clock } from "../../storage/state/clock.js";
@@ -10,6 +11,7 @@ import { retryDelaySeconds } from "./delivery-policy.js";
 import type { Signer } from "./message-signing.js";
 import { signer } from "./message-signing.js";
 import type { PublishedMessage, SignedNotification } from "./notification.js";
+import { platformOf } from "./platform-endpoints.js";
 import { confirmationEnvelope, messageFor, notificationEnvelope, signNotification } from "./notification.js";
 
 /** A subscription as it stood when the message was published. */
@@ -56,6 +58,8 @@ interface HttpAttempt {
 
 const HTTP_TIMEOUT_MS = 15_000;
 const CAPTURED_PROTOCOLS = new Set(["email", "email-json", "sms", "application", "lambda", "firehose"]);
+/** Protocols whose deliveries carry no signed envelope. */
+const UNSIGNED_PROTOCOLS = new Set(["email", "sms", "application", "lambda", "firehose"]);
 
 /**
  * Delivers published messages to subscriptions, always after Publish has answered, each
@@ -67,6 +71,8 @@ const CAPTURED_PROTOCOLS = new Set(["email", "email-json", "sms", "application",
 export class SnsDeliverer {
   private readonly cancels = new Set<() => void>();
   private generation = 0;
+  /** Requests on the wire, ended at reset/close so a hung endpoint cannot hold the process open. */
+  private readonly inFlight = new Set<ClientRequest>();
 
   constructor(private readonly deps: DeliveryDeps) {}
 
@@ -75,7 +81,7 @@ export class SnsDeliverer {
     const generation = this.generation;
     setImmediate(() => {
       if (generation !== this.generation) return;
-      const needsSignature = targets.some((t) => !(t.raw || t.protocol === "email" || t.protocol === "sms" || t.protocol === "application"));
+      const needsSignature = targets.some((t) => !(t.raw || UNSIGNED_PROTOCOLS.has(t.protocol)));
       if (!needsSignature) {
         this.fanOut(published, targets, undefined);
         return;
@@ -96,7 +102,8 @@ export class SnsDeliverer {
     const attributes = published.attributes ? attributeSubject(published.attributes) : undefined;
     for (const target of targets) {
       try {
-        const text = messageFor(published, target.protocol);
+        // Mobile endpoints take their platform's entry of a MessageStructure=json message (GCM, APNS, …).
+        const text = messageFor(published, target.protocol === "application" ? (platformOf(target.endpoint) ?? "application") : target.protocol);
         if (target.filter) {
           const subject = target.filter.scope === "MessageBody" ? bodySubject(text) : (attributes ?? attributeSubject(undefined));
           if (!subject || !policyMatches(target.filter.policy, subject)) continue;
@@ -158,9 +165,11 @@ export class SnsDeliverer {
             topic_arn: published.topicArn,
             message_id: published.messageId,
             type: "Notification",
-            subject: published.subject ?? null,
+            // An email without a Subject goes out with AWS's default one.
+            subject: published.subject ?? (target.protocol.startsWith("email") ? "AWS Notification Message" : null),
             message: text,
-            body: target.protocol === "email-json" || (target.protocol === "application" && !target.raw) ? envelopeFor() : text,
+            // Only email-json carries the JSON envelope; push services and phones get the bare text.
+            body: target.protocol === "email-json" ? envelopeFor() : text,
             at: this.deps.clock.now(),
           });
         }
@@ -178,6 +187,12 @@ export class SnsDeliverer {
   private enqueue(queueArn: string, message: QueueMessage): void {
     const queues = this.deps.queues();
     if (!queues) throw new Error("SQS is not running in this cloudbox, so SNS cannot deliver to queues.");
+    // A FIFO topic may feed standard queues, which refuse a deduplication id.
+    if (message.messageDeduplicationId !== undefined && !queueArn.endsWith(".fifo")) {
+      const { messageDeduplicationId: _dropped, ...rest } = message;
+      queues.deliver(queueArn, rest);
+      return;
+    }
     queues.deliver(queueArn, message);
   }
 
@@ -193,7 +208,7 @@ export class SnsDeliverer {
   /** POSTs once; on a network error, timeout, 429 or 5xx schedules the next retry on the clock. */
   private post(attempt: HttpAttempt, target: DeliveryTarget, retry: number, exhausted: () => void): void {
     const generation = this.generation;
-    sendHttp(attempt).then((status) => {
+    sendHttp(attempt, this.inFlight).then((status) => {
       if (generation !== this.generation) return;
       if (status >= 200 && status < 300) return;
       const retryable = status === 0 || status === 429 || status >= 500;
@@ -228,7 +243,7 @@ export class SnsDeliverer {
     setImmediate(() => {
       signer().then((s) => {
         if (generation !== this.generation) return;
-        const { body, message } = confirmationEnvelope(s, kind, { messageId, timestamp, ...fields });
+        const { body, message } = confirmationEnvelope(s, kind, { messageId, timestamp, subscriptionArn: sub.arn, ...fields });
         if (sub.protocol === "http" || sub.protocol === "https") {
           const headers: Record<string, string> = {
             "content-type": sub.http.contentType,
@@ -265,11 +280,13 @@ export class SnsDeliverer {
     this.generation++;
     for (const cancel of this.cancels) cancel();
     this.cancels.clear();
+    for (const req of this.inFlight) req.destroy();
+    this.inFlight.clear();
   }
 }
 
 /** Resolves with the HTTP status, or 0 when the endpoint could not be reached or timed out. */
-function sendHttp(attempt: HttpAttempt): Promise<number> {
+function sendHttp(attempt: HttpAttempt, inFlight: Set<ClientRequest>): Promise<number> {
   return new Promise((resolve) => {
     let url: URL;
     try {
@@ -291,6 +308,8 @@ function sendHttp(attempt: HttpAttempt): Promise<number> {
       res.on("end", () => resolve(res.statusCode ?? 0));
       res.on("error", () => resolve(res.statusCode ?? 0));
     });
+    inFlight.add(req);
+    req.on("close", () => inFlight.delete(req));
     req.on("timeout", () => req.destroy(new Error("timeout")));
     req.on("error", () => resolve(0));
     req.end(body);

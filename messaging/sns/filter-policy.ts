@@ -57,7 +57,8 @@ export function compileFilterPolicy(text: string, scope: FilterPolicyScope, cont
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    throw SnsErrors.invalidParameter(`${prefix}FilterPolicy: failed to parse JSON. ${(error as Error).message}`);
+    void error;
+    throw SnsErrors.invalidParameter(`${prefix}FilterPolicy: failed to parse JSON.`);
   }
   try {
     if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) fail("FilterPolicy: Filter policy must be a JSON object");

@@ -1,6 +1,5 @@
-import { createSign, generateKeyPair } from "node:crypto";
+import { createPrivateKey, createSign, generateKeyPair } from "node:crypto";
 import { promisify } from "node:util";
-import { generate as generateCertificate } from "selfsigned";
 
 /**
  * SNS message signatures. AWS signs a canonical string of selected fields, each as "Name\nValue\n"
@@ -37,15 +36,19 @@ async function createSigner(): Promise<Signer> {
     privateKeyEncoding: { type: "pkcs8", format: "pem" },
   });
   const notAfterDate = new Date(Date.now() + 10 * 365 * 24 * 3600 * 1000);
+  // loaded here, not at start: the certificate library costs tens of milliseconds to load
+  const { generate: generateCertificate } = await import("selfsigned");
   const pems = await generateCertificate([{ name: "commonName", value: "sns.amazonaws.com" }, { name: "organizationName", value: "cloudbox" }], {
     keyPair: { privateKey, publicKey },
     algorithm: "sha256",
     notAfterDate,
   });
+  // A parsed key: signing with the PEM text would parse it again on every message (about 2 ms).
+  const key = createPrivateKey(privateKey);
   return {
     certificatePem: pems.cert,
     sign(fields, version) {
-      return createSign(version === "2" ? "RSA-SHA256" : "RSA-SHA1").update(canonicalString(fields), "utf8").sign(privateKey, "base64");
+      return createSign(version === "2" ? "RSA-SHA256" : "RSA-SHA1").update(canonicalString(fields), "utf8").sign(key, "base64");
     },
   };
 }

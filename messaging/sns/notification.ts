@@ -97,12 +97,12 @@ export function notificationEnvelope(published: PublishedMessage, signed: Signed
 export function confirmationEnvelope(
   signer: Signer,
   type: "SubscriptionConfirmation" | "UnsubscribeConfirmation",
-  fields: { messageId: string; topicArn: string; token: string; baseUrl: string; timestamp: number; signatureVersion: "1" | "2" },
+  fields: { messageId: string; topicArn: string; subscriptionArn: string; token: string; baseUrl: string; timestamp: number; signatureVersion: "1" | "2" },
 ): { body: string; message: string; subscribeUrl: string } {
   const message =
     type === "SubscriptionConfirmation"
       ? `You have chosen to subscribe to the topic ${fields.topicArn}.\nTo confirm the subscription, visit the SubscribeURL included in this message.`
-      : `You have chosen to deactivate subscription to the topic ${fields.topicArn}.\nTo cancel this operation and restore the subscription, visit the SubscribeURL included in this message.`;
+      : `You have chosen to deactivate subscription ${fields.subscriptionArn}.\nTo cancel this operation and restore the subscription, visit the SubscribeURL included in this message.`;
   const url = subscribeUrl(fields.baseUrl, fields.topicArn, fields.token);
   const timestamp = isoTimestamp(fields.timestamp);
   const signature = signer.sign({ Type: type, MessageId: fields.messageId, Token: fields.token, TopicArn: fields.topicArn, Message: message, SubscribeURL: url, Timestamp: timestamp }, fields.signatureVersion);

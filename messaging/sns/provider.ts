@@ -1,22 +1,22 @@
-import { createHash, randomBytes, randomUUID } from "node:crypto";
-import type * as Sns from "@aws-sdk/client-sns";
 import type { OperationContext, ServiceProvider } from "../../sdk-compat/protocol/operation-handler.js";
 import type { DomainEnvironment } from "../../storage/state/environment.js";
 import type { QueueDelivery } from "../sqs/queue-delivery.js";
 import { SnsErrors } from "./sns-errors.js";
-import { parseQueueArn, parseTopicArn, topicArn as makeTopicArn, topicOfSubscription } from "./arns.js";
-import type { SubscriptionRow, TopicRow, CapturedRow } from "./sns-store.js";
+import { parseTopicArn, topicOfSubscription } from "./arns.js";
+import type { CapturedRow, SubscriptionRow, TopicRow } from "./sns-store.js";
 import { createSnsStore } from "./sns-store.js";
-import { deadLetterArn, defaultTopicPolicy, validateSubscriptionAttributes, validateTopicAttribute } from "./attributes.js";
 import type { CompiledPolicy, FilterPolicyScope } from "./filter-policy.js";
 import { compileFilterPolicy } from "./filter-policy.js";
-import { DEFAULT_EFFECTIVE_DELIVERY_POLICY, effectiveHttpPolicy } from "./delivery-policy.js";
-import type { CapturedDelivery, DeliveryTarget } from "./delivery.js";
+import type { CapturedDelivery } from "./delivery.js";
 import { SnsDeliverer } from "./delivery.js";
-import type { PublishFields } from "./publish-validation.js";
-import { MAX_MESSAGE_BYTES, validatePublish } from "./publish-validation.js";
-import type { PublishedMessage } from "./notification.js";
 import { signer } from "./message-signing.js";
+import { createPlatformEndpoints } from "./platform-endpoints.js";
+import type { SnsContext } from "./sns-context.js";
+import { parseJson } from "./sns-context.js";
+import { topicHandlers } from "./topic-handlers.js";
+import { subscriptionHandlers } from "./subscription-handlers.js";
+import { publishHandlers } from "./publish-handlers.js";
+import { smsHandlers } from "./sms-handlers.js";
 
 export interface SnsDeps {
   /** SQS's delivery interface, looked up when a message is delivered (SQS may start after SNS). */
@@ -28,7 +28,21 @@ export interface SnsProvider extends ServiceProvider {
   capturedDeliveries(filter?: CapturedFilter): CapturedDeliveryView[];
   clearCapturedDeliveries(): void;
   signingCertificate(): Promise<string>;
+  /** The confirmation token of a subscription, for endpoints cloudbox cannot reach to send it. */
+  subscriptionToken(subscriptionArn: string): { token: string; topicArn: string; pendingConfirmation: boolean } | undefined;
+  /** Recent deliveries that failed (unreachable endpoints, deleted queues), newest last. */
+  deliveryFailures(): DeliveryFailure[];
 }
+
+export interface DeliveryFailure {
+  subscriptionArn: string;
+  protocol: string;
+  endpoint: string;
+  reason: string;
+  timestamp: string;
+}
+
+const MAX_FAILURES = 1000;
 
 export interface CapturedFilter {
   protocol?: string;
@@ -54,39 +68,23 @@ export interface CapturedDeliveryView {
   region: string;
 }
 
-const PAGE = 100;
-const TOPIC_NAME = /^[A-Za-z0-9_-]{1,256}$/;
-const FIFO_TOPIC_NAME = /^[A-Za-z0-9_-]{1,251}\.fifo$/;
-const PENDING_TOKEN_TTL_MS = 3 * 24 * 3600 * 1000;
-const DEDUP_WINDOW_MS = 5 * 60 * 1000;
-const PROTOCOLS = new Set(["sqs", "http", "https", "email", "email-json", "sms", "application", "lambda", "firehose"]);
-const NEEDS_CONFIRMATION = new Set(["http", "https", "email", "email-json"]);
-
-function parseJson<T>(text: string): T {
-  return JSON.parse(text) as T;
-}
-
-function encodeToken(value: string | number): string {
-  return Buffer.from(String(value), "utf8").toString("base64url");
-}
-
-function decodeToken(token: string | undefined): string | undefined {
-  if (token === undefined) return undefined;
-  const text = Buffer.from(token, "base64url").toString("utf8");
-  if (!text || encodeToken(text) !== token.replace(/=+$/, "")) throw SnsErrors.invalidParameter("NextToken");
-  return text;
-}
-
 /** SNS: topics, subscriptions, publishing and delivery. */
 export function createSnsProvider(env: DomainEnvironment, deps: SnsDeps = {}): SnsProvider {
   const store = createSnsStore(env.db);
+  const platform = createPlatformEndpoints(env);
   const clock = env.clock;
   const queues = typeof deps.queues === "function" ? deps.queues : () => deps.queues as QueueDelivery | undefined;
+  // A diagnostic ring of recent failures, so "why did my endpoint get nothing?" has an answer.
+  let failures: DeliveryFailure[] = [];
   const deliverer = new SnsDeliverer({
     queues,
     clock,
     capture: (row: CapturedDelivery) => {
       store.capture.run(row);
+    },
+    onFailure: (target, reason) => {
+      failures.push({ subscriptionArn: target.arn, protocol: target.protocol, endpoint: target.endpoint, reason, timestamp: new Date(clock.now()).toISOString() });
+      if (failures.length > MAX_FAILURES) failures = failures.slice(-MAX_FAILURES);
     },
   });
 
@@ -144,440 +142,6 @@ export function createSnsProvider(env: DomainEnvironment, deps: SnsDeps = {}): S
     return parseJson<[string, string][]>(topic.tags);
   }
 
-  function validateTags(tags: Sns.Tag[]): void {
-    for (const tag of tags) {
-      if (!tag.Key || tag.Key.length > 128) throw SnsErrors.invalidParameter("Tags Reason: Tag keys must be between 1 and 128 characters in length.");
-      if ((tag.Value ?? "").length > 256) throw SnsErrors.invalidParameter("Tags Reason: Tag values must be between 0 and 256 characters in length.");
-      if (tag.Key.toLowerCase().startsWith("aws:")) throw SnsErrors.invalidParameter("Tags Reason: Tag keys can't begin with aws:");
-    }
-  }
-
-  function sendConfirmation(kind: "SubscriptionConfirmation" | "UnsubscribeConfirmation", sub: SubscriptionRow, topic: TopicRow, baseUrl: string): void {
-    const attrs = attributesOf(sub.attributes);
-    deliverer.confirmation(
-      kind,
-      { arn: sub.arn, protocol: sub.protocol, endpoint: sub.endpoint, account: sub.account, region: sub.region, http: effectiveHttpPolicy(attributesOf(topic.attributes)["DeliveryPolicy"], attrs["DeliveryPolicy"]) },
-      { topicArn: topic.arn, token: sub.token, baseUrl, signatureVersion: signatureVersion(topic) },
-    );
-  }
-
-  function deliveryTargets(topic: TopicRow): DeliveryTarget[] {
-    const topicDeliveryPolicy = attributesOf(topic.attributes)["DeliveryPolicy"];
-    const targets: DeliveryTarget[] = [];
-    for (const row of store.deliverable.all(topic.arn)) {
-      const attrs = attributesOf(row.attributes);
-      const target: DeliveryTarget = {
-        arn: row.arn,
-        protocol: row.protocol,
-        endpoint: row.endpoint,
-        raw: attrs["RawMessageDelivery"]?.toLowerCase() === "true",
-        http: effectiveHttpPolicy(topicDeliveryPolicy, attrs["DeliveryPolicy"]),
-      };
-      const filter = attrs["FilterPolicy"];
-      if (filter) {
-        const scope = (attrs["FilterPolicyScope"] as FilterPolicyScope | undefined) ?? "MessageAttributes";
-        target.filter = { policy: policyOf(filter, scope), scope };
-      }
-      const dlq = deadLetterArn(attrs);
-      if (dlq) target.deadLetterArn = dlq;
-      targets.push(target);
-    }
-    return targets;
-  }
-
-  /** Validates, deduplicates (FIFO) and hands one message to delivery; returns its ids. */
-  function publishToTopic(topic: TopicRow, input: PublishFields, ctx: OperationContext): { MessageId: string; SequenceNumber?: string } {
-    const fifo = topic.fifo === 1;
-    const topicAttrs = attributesOf(topic.attributes);
-    const contentDedup = topicAttrs["ContentBasedDeduplication"]?.toLowerCase() === "true";
-    const valid = validatePublish(input, fifo, contentDedup);
-    const messageId = randomUUID();
-    const published: PublishedMessage = {
-      account: topic.account,
-      region: topic.region,
-      topicArn: topic.arn,
-      messageId,
-      message: valid.message,
-      timestamp: clock.now(),
-      baseUrl: ctx.baseUrl,
-      signatureVersion: signatureVersion(topic),
-    };
-    if (valid.perProtocol) published.perProtocol = valid.perProtocol;
-    if (valid.subject !== undefined) published.subject = valid.subject;
-    if (valid.attributes) published.attributes = valid.attributes;
-    if (!fifo) {
-      if (input.MessageGroupId !== undefined) published.messageGroupId = input.MessageGroupId;
-      deliverer.publish(published, deliveryTargets(topic));
-      return { MessageId: messageId };
-    }
-    const dedupId = input.MessageDeduplicationId ?? createHash("sha256").update(valid.message, "utf8").digest("hex");
-    published.messageGroupId = input.MessageGroupId!;
-    published.messageDeduplicationId = dedupId;
-    const now = clock.now();
-    const outcome = env.db.transaction(() => {
-      const previous = store.findDedup.get(topic.arn, dedupId, now);
-      if (previous) return { MessageId: previous.message_id, SequenceNumber: previous.sequence_number, duplicate: true };
-      const seq = store.nextSequence.get(topic.arn)!.seq;
-      const sequenceNumber = (10n ** 19n + BigInt(seq)).toString();
-      store.putDedup.run(topic.arn, dedupId, messageId, sequenceNumber, now + DEDUP_WINDOW_MS);
-      return { MessageId: messageId, SequenceNumber: sequenceNumber, duplicate: false };
-    });
-    if (!outcome.duplicate) {
-      published.sequenceNumber = outcome.SequenceNumber;
-      deliverer.publish(published, deliveryTargets(topic));
-    }
-    return { MessageId: outcome.MessageId, SequenceNumber: outcome.SequenceNumber };
-  }
-
-  function subscriptionView(row: SubscriptionRow): Sns.Subscription {
-    return { SubscriptionArn: row.confirmed ? row.arn : "PendingConfirmation", Owner: row.account, Protocol: row.protocol, Endpoint: row.endpoint, TopicArn: row.topic_arn };
-  }
-
-  function validateEndpoint(protocol: string, endpoint: string | undefined, topic: TopicRow): string {
-    if (endpoint === undefined || endpoint === "") throw SnsErrors.invalidParameter("Endpoint");
-    switch (protocol) {
-      case "sqs": {
-        const queue = parseQueueArn(endpoint);
-        if (!queue) throw SnsErrors.invalidParameter("SQS endpoint ARN");
-        if (queue.name.endsWith(".fifo") && topic.fifo !== 1) throw SnsErrors.invalidParameter("Endpoint Reason: FIFO SQS Queues can not be subscribed to standard SNS topics");
-        return endpoint;
-      }
-      case "http":
-      case "https":
-        if (!endpoint.toLowerCase().startsWith(`${protocol}://`)) throw SnsErrors.invalidParameter("Endpoint must match the specified protocol");
-        try {
-          new URL(endpoint);
-        } catch {
-          throw SnsErrors.invalidParameter("Endpoint must match the specified protocol");
-        }
-        return endpoint;
-      case "email":
-      case "email-json":
-        if (!/^[^@\s]+@[^@\s]+$/.test(endpoint)) throw SnsErrors.invalidParameter("Email address");
-        return endpoint;
-      case "sms": {
-        const digits = endpoint.replace(/[\s().-]/g, "");
-        if (!/^\+?[0-9]{5,15}$/.test(digits)) throw SnsErrors.invalidParameter(`Invalid SMS endpoint: ${endpoint}`);
-        return digits.startsWith("+") ? digits : `+${digits}`;
-      }
-      case "application":
-        if (!/^arn:aws[\w-]*:sns:[a-z0-9-]+:\d{12}:endpoint\/.+/.test(endpoint)) throw SnsErrors.invalidParameter("Application endpoint arn invalid:" + endpoint);
-        return endpoint;
-      case "lambda":
-        if (!/^arn:aws[\w-]*:lambda:/.test(endpoint)) throw SnsErrors.invalidParameter("Lambda endpoint ARN");
-        return endpoint;
-      case "firehose":
-        if (!/^arn:aws[\w-]*:firehose:/.test(endpoint)) throw SnsErrors.invalidParameter("Firehose endpoint ARN");
-        return endpoint;
-    }
-    return endpoint;
-  }
-
-  const handlers = {
-    CreateTopic(input: Sns.CreateTopicInput, ctx: OperationContext): Sns.CreateTopicResponse {
-      const name = input.Name ?? "";
-      const requested = { ...(input.Attributes ?? {}) };
-      if (input.DataProtectionPolicy !== undefined) requested["DataProtectionPolicy"] = input.DataProtectionPolicy;
-      const fifo = requested["FifoTopic"]?.toLowerCase() === "true";
-      if (fifo ? !FIFO_TOPIC_NAME.test(name) : !TOPIC_NAME.test(name)) {
-        throw fifo || name.endsWith(".fifo")
-          ? SnsErrors.invalidParameter("Fifo Topic names must end with .fifo and must be made up of only uppercase and lowercase ASCII letters, numbers, underscores, and hyphens, and must be between 1 and 256 characters long.")
-          : SnsErrors.invalidParameter("Topic Name");
-      }
-      for (const [key, value] of Object.entries(requested)) validateTopicAttribute(key, value, fifo, true);
-      delete requested["FifoTopic"];
-      const tags = input.Tags ?? [];
-      validateTags(tags);
-      if (tags.length > 50) throw SnsErrors.tagLimitExceeded();
-      const arn = makeTopicArn(ctx.region, ctx.account, name);
-      return env.db.transaction(() => {
-        const existing = store.getTopic.get(arn);
-        if (existing) {
-          const current = attributesOf(existing.attributes);
-          for (const [key, value] of Object.entries(requested)) {
-            if (current[key] !== value) throw SnsErrors.invalidParameter("Attributes Reason: Topic already exists with different attributes");
-          }
-          if (tags.length > 0) {
-            const currentTags = new Map(tagsOf(existing));
-            if (tags.some((t) => currentTags.get(t.Key!) !== (t.Value ?? ""))) throw SnsErrors.invalidParameter("Tags Reason: Topic already exists with different tags");
-          }
-          return { TopicArn: arn };
-        }
-        const tagMap = new Map<string, string>();
-        for (const t of tags) tagMap.set(t.Key!, t.Value ?? "");
-        store.insertTopic.run(arn, ctx.account, ctx.region, name, fifo ? 1 : 0, JSON.stringify(requested), JSON.stringify([...tagMap]), clock.now());
-        return { TopicArn: arn };
-      });
-    },
-
-    DeleteTopic(input: Sns.DeleteTopicInput, ctx: OperationContext): void {
-      const arn = input.TopicArn;
-      if (!arn || !parseTopicArn(arn)) throw SnsErrors.invalidParameter("TopicArn");
-      const row = store.getTopic.get(arn);
-      // Deleting a topic that does not exist succeeds, as in AWS.
-      if (!row || row.account !== ctx.account || row.region !== ctx.region) return;
-      env.db.transaction(() => {
-        store.deleteTopicSubscriptions.run(arn);
-        store.deleteTopicDedup.run(arn);
-        store.deleteTopic.run(arn);
-      });
-    },
-
-    ListTopics(input: Sns.ListTopicsInput, ctx: OperationContext): Sns.ListTopicsResponse {
-      const after = decodeToken(input.NextToken) ?? "";
-      const rows = store.listTopics.all(ctx.account, ctx.region, after, PAGE + 1);
-      const page = rows.slice(0, PAGE);
-      const out: Sns.ListTopicsResponse = { Topics: page.map((r) => ({ TopicArn: r.arn })) };
-      if (rows.length > PAGE) out.NextToken = encodeToken(page[page.length - 1]!.arn);
-      return out;
-    },
-
-    GetTopicAttributes(input: Sns.GetTopicAttributesInput, ctx: OperationContext): Sns.GetTopicAttributesResponse {
-      const topic = ownTopic(input.TopicArn, ctx);
-      const counts = store.countSubscriptions.get(topic.arn)!;
-      const stored = attributesOf(topic.attributes);
-      const attributes: Record<string, string> = {
-        Policy: defaultTopicPolicy(topic.arn, topic.account),
-        Owner: topic.account,
-        SubscriptionsPending: String(counts.pending),
-        TopicArn: topic.arn,
-        EffectiveDeliveryPolicy: DEFAULT_EFFECTIVE_DELIVERY_POLICY,
-        SubscriptionsConfirmed: String(counts.confirmed),
-        DisplayName: "",
-        SubscriptionsDeleted: "0",
-      };
-      if (topic.fifo) {
-        attributes["FifoTopic"] = "true";
-        attributes["ContentBasedDeduplication"] = "false";
-        attributes["FifoThroughputScope"] = "Topic";
-      }
-      for (const [key, value] of Object.entries(stored)) if (value !== "") attributes[key] = value;
-      if (stored["DeliveryPolicy"]) attributes["EffectiveDeliveryPolicy"] = stored["DeliveryPolicy"];
-      return { Attributes: attributes };
-    },
-
-    SetTopicAttributes(input: Sns.SetTopicAttributesInput, ctx: OperationContext): void {
-      const name = input.AttributeName ?? "";
-      const value = input.AttributeValue ?? "";
-      env.db.transaction(() => {
-        const topic = ownTopic(input.TopicArn, ctx);
-        validateTopicAttribute(name, value, topic.fifo === 1, false);
-        const attrs = { ...attributesOf(topic.attributes) };
-        if (value === "" && name !== "DisplayName") delete attrs[name];
-        else attrs[name] = value;
-        store.setTopicAttributes.run(JSON.stringify(attrs), topic.arn);
-      });
-    },
-
-    GetDataProtectionPolicy(input: Sns.GetDataProtectionPolicyInput, ctx: OperationContext): Sns.GetDataProtectionPolicyResponse {
-      const topic = ownTopic(input.ResourceArn, ctx);
-      const policy = attributesOf(topic.attributes)["DataProtectionPolicy"];
-      return policy ? { DataProtectionPolicy: policy } : {};
-    },
-
-    PutDataProtectionPolicy(input: Sns.PutDataProtectionPolicyInput, ctx: OperationContext): void {
-      handlers.SetTopicAttributes({ TopicArn: input.ResourceArn, AttributeName: "DataProtectionPolicy", AttributeValue: input.DataProtectionPolicy }, ctx);
-    },
-
-    TagResource(input: Sns.TagResourceRequest, ctx: OperationContext): Sns.TagResourceResponse {
-      const tags = input.Tags ?? [];
-      validateTags(tags);
-      env.db.transaction(() => {
-        const topic = resourceTopic(input.ResourceArn, ctx);
-        const current = new Map(tagsOf(topic));
-        for (const t of tags) current.set(t.Key!, t.Value ?? "");
-        if (current.size > 50) throw SnsErrors.tagLimitExceeded();
-        store.setTopicTags.run(JSON.stringify([...current]), topic.arn);
-      });
-      return {};
-    },
-
-    UntagResource(input: Sns.UntagResourceRequest, ctx: OperationContext): Sns.UntagResourceResponse {
-      env.db.transaction(() => {
-        const topic = resourceTopic(input.ResourceArn, ctx);
-        const current = new Map(tagsOf(topic));
-        for (const key of input.TagKeys ?? []) current.delete(key);
-        store.setTopicTags.run(JSON.stringify([...current]), topic.arn);
-      });
-      return {};
-    },
-
-    ListTagsForResource(input: Sns.ListTagsForResourceRequest, ctx: OperationContext): Sns.ListTagsForResourceResponse {
-      const topic = resourceTopic(input.ResourceArn, ctx);
-      return { Tags: tagsOf(topic).map(([Key, Value]) => ({ Key, Value })) };
-    },
-
-    Subscribe(input: Sns.SubscribeInput, ctx: OperationContext): Sns.SubscribeResponse {
-      const protocol = input.Protocol ?? "";
-      if (!PROTOCOLS.has(protocol)) throw SnsErrors.invalidParameter(`Amazon SNS does not support this protocol string: ${protocol}`);
-      const topic = ownTopic(input.TopicArn, ctx);
-      if (topic.fifo === 1 && protocol !== "sqs") throw SnsErrors.invalidParameter(`Invalid protocol type: ${protocol}`);
-      const endpoint = validateEndpoint(protocol, input.Endpoint, topic);
-      const requested = { ...(input.Attributes ?? {}) };
-      validateSubscriptionAttributes(protocol, requested, Object.keys(requested), "subscribe");
-      const result = env.db.transaction(() => {
-        const existing = store.findSubscription.get(topic.arn, protocol, endpoint);
-        if (existing) {
-          const current = attributesOf(existing.attributes);
-          for (const [key, value] of Object.entries(requested)) {
-            if ((current[key] ?? "") !== value) throw SnsErrors.invalidParameter("Attributes Reason: Subscription already exists with different attributes");
-          }
-          return { row: existing, created: false };
-        }
-        const arn = `${topic.arn}:${randomUUID()}`;
-        const pending = NEEDS_CONFIRMATION.has(protocol);
-        const attrs: Record<string, string> = { ...requested };
-        if (attrs["FilterPolicy"] && !attrs["FilterPolicyScope"]) attrs["FilterPolicyScope"] = "MessageAttributes";
-        attrs["ConfirmationWasAuthenticated"] = pending ? "false" : "true";
-        const token = randomBytes(64).toString("hex");
-        store.insertSubscription.run(arn, topic.arn, ctx.account, ctx.region, protocol, endpoint, JSON.stringify(attrs), token, pending ? 0 : 1, clock.now());
-        return { row: store.getSubscription.get(arn)!, created: true };
-      });
-      const row = result.row;
-      if (!row.confirmed) {
-        // AWS resends the confirmation when Subscribe is repeated for a pending subscription.
-        sendConfirmation("SubscriptionConfirmation", row, topic, ctx.baseUrl);
-        return { SubscriptionArn: input.ReturnSubscriptionArn ? row.arn : "pending confirmation" };
-      }
-      return { SubscriptionArn: row.arn };
-    },
-
-    ConfirmSubscription(input: Sns.ConfirmSubscriptionInput): Sns.ConfirmSubscriptionResponse {
-      // Reached through the unsigned SubscribeURL too, so the topic is found by its ARN alone.
-      const topic = topicByArn(input.TopicArn);
-      return env.db.transaction(() => {
-        const row = input.Token ? store.findByToken.get(topic.arn, input.Token) : undefined;
-        if (!row || (!row.confirmed && row.created_at + PENDING_TOKEN_TTL_MS < clock.now())) throw SnsErrors.invalidParameter("Token");
-        if (!row.confirmed) {
-          const attrs = { ...attributesOf(row.attributes), ConfirmationWasAuthenticated: input.AuthenticateOnUnsubscribe?.toLowerCase() === "true" ? "true" : "false" };
-          store.confirmSubscription.run(JSON.stringify(attrs), row.arn);
-        }
-        return { SubscriptionArn: row.arn };
-      });
-    },
-
-    Unsubscribe(input: Sns.UnsubscribeInput, ctx: OperationContext): void {
-      const arn = input.SubscriptionArn;
-      if (!arn || !topicOfSubscription(arn)) throw SnsErrors.invalidParameter("SubscriptionArn");
-      const row = store.getSubscription.get(arn);
-      if (!row) return;
-      store.deleteSubscription.run(arn);
-      if (row.protocol === "http" || row.protocol === "https") {
-        const topic = store.getTopic.get(row.topic_arn);
-        if (topic) sendConfirmation("UnsubscribeConfirmation", row, topic, ctx.baseUrl);
-      }
-    },
-
-    ListSubscriptions(input: Sns.ListSubscriptionsInput, ctx: OperationContext): Sns.ListSubscriptionsResponse {
-      const after = Number(decodeToken(input.NextToken) ?? 0);
-      const rows = store.listSubscriptions.all(ctx.account, ctx.region, after, PAGE + 1);
-      const page = rows.slice(0, PAGE);
-      const out: Sns.ListSubscriptionsResponse = { Subscriptions: page.map(subscriptionView) };
-      if (rows.length > PAGE) out.NextToken = encodeToken(page[page.length - 1]!.rowid);
-      return out;
-    },
-
-    ListSubscriptionsByTopic(input: Sns.ListSubscriptionsByTopicInput, ctx: OperationContext): Sns.ListSubscriptionsByTopicResponse {
-      const topic = ownTopic(input.TopicArn, ctx);
-      const after = Number(decodeToken(input.NextToken) ?? 0);
-      const rows = store.listTopicSubscriptions.all(topic.arn, after, PAGE + 1);
-      const page = rows.slice(0, PAGE);
-      const out: Sns.ListSubscriptionsByTopicResponse = { Subscriptions: page.map(subscriptionView) };
-      if (rows.length > PAGE) out.NextToken = encodeToken(page[page.length - 1]!.rowid);
-      return out;
-    },
-
-    GetSubscriptionAttributes(input: Sns.GetSubscriptionAttributesInput, ctx: OperationContext): Sns.GetSubscriptionAttributesResponse {
-      const row = ownSubscription(input.SubscriptionArn, ctx);
-      const stored = attributesOf(row.attributes);
-      const attributes: Record<string, string> = {
-        ConfirmationWasAuthenticated: stored["ConfirmationWasAuthenticated"] ?? "true",
-        Owner: row.account,
-        PendingConfirmation: row.confirmed ? "false" : "true",
-        Protocol: row.protocol,
-        RawMessageDelivery: "false",
-        SubscriptionArn: row.arn,
-        TopicArn: row.topic_arn,
-        Endpoint: row.endpoint,
-        SubscriptionPrincipal: `arn:aws:iam::${row.account}:root`,
-      };
-      for (const [key, value] of Object.entries(stored)) attributes[key] = value;
-      if (attributes["RawMessageDelivery"]) attributes["RawMessageDelivery"] = attributes["RawMessageDelivery"].toLowerCase();
-      if (row.protocol === "http" || row.protocol === "https") {
-        const topic = store.getTopic.get(row.topic_arn);
-        const policy = effectiveHttpPolicy(topic ? attributesOf(topic.attributes)["DeliveryPolicy"] : undefined, stored["DeliveryPolicy"]);
-        attributes["EffectiveDeliveryPolicy"] = JSON.stringify({ healthyRetryPolicy: policy.retry, sicklyRetryPolicy: null, throttlePolicy: null, requestPolicy: { headerContentType: policy.contentType }, guaranteed: false });
-      }
-      return { Attributes: attributes };
-    },
-
-    SetSubscriptionAttributes(input: Sns.SetSubscriptionAttributesInput, ctx: OperationContext): void {
-      const name = input.AttributeName ?? "";
-      const value = input.AttributeValue ?? "";
-      env.db.transaction(() => {
-        const row = ownSubscription(input.SubscriptionArn, ctx);
-        const attrs = { ...attributesOf(row.attributes) };
-        if (value === "" && (name === "FilterPolicy" || name === "RedrivePolicy" || name === "DeliveryPolicy")) {
-          delete attrs[name];
-          if (name === "FilterPolicy") delete attrs["FilterPolicyScope"];
-        } else {
-          attrs[name] = value;
-          if (name === "FilterPolicy" && !attrs["FilterPolicyScope"]) attrs["FilterPolicyScope"] = "MessageAttributes";
-        }
-        if (name === "FilterPolicyScope" && !attrs["FilterPolicy"]) {
-          throw SnsErrors.invalidParameter("Attributes Reason: FilterPolicyScope: Filter policy scope can only be set when a filter policy is present");
-        }
-        const changed = name === "FilterPolicyScope" && attrs["FilterPolicy"] ? [name, "FilterPolicy"] : [name];
-        validateSubscriptionAttributes(row.protocol, attrs, changed, "set");
-        store.setSubscriptionAttributes.run(JSON.stringify(attrs), row.arn);
-      });
-    },
-
-    Publish(input: Sns.PublishInput, ctx: OperationContext): Sns.PublishResponse {
-      if (input.PhoneNumber !== undefined && input.TopicArn === undefined && input.TargetArn === undefined) return publishSms(input, ctx);
-      const arn = input.TopicArn ?? input.TargetArn;
-      if (arn === undefined) throw SnsErrors.invalidParameter("TopicArn or TargetArn Reason: no value for required parameter");
-      if (input.TopicArn !== undefined && input.TargetArn !== undefined) throw SnsErrors.invalidParameter("TopicArn Reason: Only one of TopicArn, TargetArn or PhoneNumber may be specified");
-      if (input.TargetArn !== undefined && !parseTopicArn(input.TargetArn)) {
-        if (/:endpoint\//.test(input.TargetArn)) throw SnsErrors.invalidParameter("TargetArn Reason: No endpoint found for the target arn specified");
-        throw SnsErrors.invalidParameter("TargetArn");
-      }
-      const topic = ownTopic(arn, ctx);
-      return publishToTopic(topic, input, ctx);
-    },
-
-    PublishBatch(input: Sns.PublishBatchInput, ctx: OperationContext): Sns.PublishBatchResponse {
-      const entries = input.PublishBatchRequestEntries ?? [];
-      const topic = ownTopic(input.TopicArn, ctx);
-      if (entries.length === 0) throw SnsErrors.emptyBatch();
-      if (entries.length > 10) throw SnsErrors.tooManyEntries();
-      const ids = new Set<string>();
-      let total = 0;
-      for (const entry of entries) {
-        if (!entry.Id || !/^[A-Za-z0-9_-]{1,80}$/.test(entry.Id)) throw SnsErrors.invalidBatchEntryId();
-        if (ids.has(entry.Id)) throw SnsErrors.batchIdsNotDistinct();
-        ids.add(entry.Id);
-        total += Buffer.byteLength(entry.Message ?? "", "utf8");
-        for (const [name, value] of Object.entries(entry.MessageAttributes ?? {})) {
-          total += Buffer.byteLength(name) + Buffer.byteLength(value.DataType ?? "") + Buffer.byteLength(value.StringValue ?? "") + (value.BinaryValue?.length ?? 0);
-        }
-      }
-      if (total > MAX_MESSAGE_BYTES) throw SnsErrors.batchTooLong();
-      const out: Sns.PublishBatchResponse = { Successful: [], Failed: [] };
-      for (const entry of entries) {
-        try {
-          const result = publishToTopic(topic, entry, ctx);
-          out.Successful!.push({ Id: entry.Id, ...result });
-        } catch (error) {
-          const e = error as { code?: string; message?: string; fault?: string };
-          if (!e.code) throw error;
-          out.Failed!.push({ Id: entry.Id!, Code: e.code, Message: e.message, SenderFault: e.fault !== "Receiver" });
-        }
-      }
-      return out;
-    },
-  };
-
   function resourceTopic(arn: string | undefined, ctx: OperationContext): TopicRow {
     if (!arn || !parseTopicArn(arn)) throw SnsErrors.resourceNotFound();
     const row = store.getTopic.get(arn);
@@ -585,28 +149,8 @@ export function createSnsProvider(env: DomainEnvironment, deps: SnsDeps = {}): S
     return row;
   }
 
-  function publishSms(input: Sns.PublishInput, ctx: OperationContext): Sns.PublishResponse {
-    const phone = (input.PhoneNumber ?? "").replace(/[\s().-]/g, "");
-    if (!/^\+[1-9][0-9]{4,14}$/.test(phone)) throw SnsErrors.invalidParameter(`PhoneNumber Reason: ${input.PhoneNumber} is not valid to publish to`);
-    if (!input.Message) throw SnsErrors.invalidParameter("Empty message");
-    if (Buffer.byteLength(input.Message, "utf8") > 1600) throw SnsErrors.invalidParameter("Message too long");
-    const messageId = randomUUID();
-    store.capture.run({
-      account: ctx.account,
-      region: ctx.region,
-      protocol: "sms",
-      endpoint: phone,
-      subscription_arn: null,
-      topic_arn: null,
-      message_id: messageId,
-      type: "Notification",
-      subject: input.Subject ?? null,
-      message: input.Message,
-      body: input.Message,
-      at: clock.now(),
-    } satisfies CapturedDelivery);
-    return { MessageId: messageId };
-  }
+  const context: SnsContext = { env, store, clock, deliverer, platform, attributesOf, policyOf, ownTopic, topicByArn, ownSubscription, resourceTopic, signatureVersion, tagsOf };
+  const handlers = { ...topicHandlers(context), ...subscriptionHandlers(context), ...publishHandlers(context), ...smsHandlers(context), ...platform.handlers };
 
   function view(row: CapturedRow): CapturedDeliveryView {
     return {
@@ -647,8 +191,16 @@ export function createSnsProvider(env: DomainEnvironment, deps: SnsDeps = {}): S
     async signingCertificate() {
       return (await signer()).certificatePem;
     },
+    deliveryFailures() {
+      return [...failures];
+    },
+    subscriptionToken(subscriptionArn) {
+      const row = store.getSubscription.get(subscriptionArn);
+      return row ? { token: row.token, topicArn: row.topic_arn, pendingConfirmation: !row.confirmed } : undefined;
+    },
     reset() {
       deliverer.reset();
+      failures = [];
       policies.clear();
       parsedAttributes.clear();
     },

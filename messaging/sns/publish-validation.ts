@@ -23,7 +23,20 @@ export interface ValidatedPublish {
   size: number;
 }
 
-const ATTRIBUTE_NAME = /^(?!\.)(?!.*\.\.)(?!.*\.$)(?!aws\.|amazon\.)[A-Za-z0-9_.-]{1,256}$/i;
+function validateAttributeName(name: string): void {
+  if (Buffer.byteLength(name) > 256) throw SnsErrors.parameterValueInvalid("Length of message attribute name must be less than 256 bytes.");
+  if (name.startsWith(".")) throw SnsErrors.parameterValueInvalid("Invalid message attribute name starting with character '.' was found.");
+  if (name.endsWith(".")) throw SnsErrors.parameterValueInvalid("Invalid message attribute name ending with character '.' was found.");
+  for (let i = 0; i < name.length; i++) {
+    const c = name[i]!;
+    if (!/[A-Za-z0-9_.-]/.test(c)) {
+      throw SnsErrors.parameterValueInvalid(
+        `Invalid non-alphanumeric character '#x${c.codePointAt(0)!.toString(16).toUpperCase()}' was found in the message attribute name. Can only include alphanumeric characters, hyphens, underscores, or dots.`,
+      );
+    }
+    if (c === "." && name[i - 1] === ".") throw SnsErrors.parameterValueInvalid("Message attribute name can not have successive '.' character.");
+  }
+}
 const DEDUP_ID = /^[\x21-\x7e]{1,128}$/;
 
 export function validatePublish(input: PublishFields, fifo: boolean, contentBasedDedup: boolean): ValidatedPublish {
@@ -51,20 +64,28 @@ export function validatePublish(input: PublishFields, fifo: boolean, contentBase
     const map = parsed as Record<string, unknown>;
     if (typeof map["default"] !== "string") throw SnsErrors.invalidParameter("Message Structure - No default entry in JSON message body");
     perProtocol = {};
-    for (const [key, value] of Object.entries(map)) perProtocol[key] = typeof value === "string" ? value : JSON.stringify(value);
+    // Entries whose value is not a string are ignored, as AWS does.
+    for (const [key, value] of Object.entries(map)) if (typeof value === "string") perProtocol[key] = value;
   }
 
   let attributes: ValidatedPublish["attributes"];
   if (input.MessageAttributes && Object.keys(input.MessageAttributes).length > 0) {
     attributes = {};
     for (const [name, value] of Object.entries(input.MessageAttributes)) {
-      if (!ATTRIBUTE_NAME.test(name)) throw SnsErrors.parameterValueInvalid(`The message attribute name '${name}' is invalid. Attribute name can contain A-Z, a-z, 0-9, underscore(_), hyphen(-), and period (.) characters.`);
+      validateAttributeName(name);
       const type = value.DataType ?? "";
       const base = type.split(".")[0];
       if (base !== "String" && base !== "Number" && base !== "Binary") {
         throw SnsErrors.parameterValueInvalid(`The message attribute '${name}' has an invalid message attribute type, the set of supported type prefixes is Binary, Number, and String.`);
       }
       size += Buffer.byteLength(name) + Buffer.byteLength(type);
+      if (value.StringValue === undefined && value.BinaryValue === undefined) {
+        throw SnsErrors.parameterValueInvalid(`The message attribute '${name}' must contain non-empty message attribute value for message attribute type '${type}'.`);
+      }
+      const field = base === "Binary" ? "Binary" : "String";
+      if ((field === "Binary" ? value.BinaryValue : value.StringValue) === undefined) {
+        throw SnsErrors.parameterValueInvalid(`The message attribute '${name}' with type '${type}' must use field '${field}'.`);
+      }
       if (base === "Binary") {
         if (value.BinaryValue === undefined || value.BinaryValue.length === 0) {
           throw SnsErrors.parameterValueInvalid(`The message attribute '${name}' must contain non-empty message attribute value for message attribute type '${type}'.`);

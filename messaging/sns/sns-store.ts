@@ -68,6 +68,8 @@ export interface SnsStore {
   findDedup: Statement<[string, string, number], { message_id: string; sequence_number: string }>;
   putDedup: Statement;
   deleteTopicDedup: Statement;
+  smsAttributes: Statement<[string, string], { name: string; value: string }>;
+  setSmsAttribute: Statement;
 }
 
 export function createSnsStore(db: Database): SnsStore {
@@ -78,6 +80,7 @@ export function createSnsStore(db: Database): SnsStore {
     "CREATE INDEX sns_subscriptions_owner ON sns_subscriptions (account, region)",
     "CREATE TABLE sns_captured (id INTEGER PRIMARY KEY AUTOINCREMENT, account TEXT NOT NULL, region TEXT NOT NULL, protocol TEXT NOT NULL, endpoint TEXT NOT NULL, subscription_arn TEXT, topic_arn TEXT, message_id TEXT NOT NULL, type TEXT NOT NULL, subject TEXT, message TEXT NOT NULL, body TEXT NOT NULL, at INTEGER NOT NULL)",
     "CREATE TABLE sns_fifo_dedup (topic_arn TEXT NOT NULL, dedup_id TEXT NOT NULL, message_id TEXT NOT NULL, sequence_number TEXT NOT NULL, expires_at INTEGER NOT NULL, PRIMARY KEY (topic_arn, dedup_id))",
+    "CREATE TABLE sns_sms_attributes (account TEXT NOT NULL, region TEXT NOT NULL, name TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (account, region, name))",
   ]);
   const sql = db.sql;
   return {
@@ -123,6 +126,11 @@ export function createSnsStore(db: Database): SnsStore {
       "INSERT INTO sns_fifo_dedup (topic_arn, dedup_id, message_id, sequence_number, expires_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT(topic_arn, dedup_id) DO UPDATE SET message_id = excluded.message_id, sequence_number = excluded.sequence_number, expires_at = excluded.expires_at",
     ),
     deleteTopicDedup: sql.prepare("DELETE FROM sns_fifo_dedup WHERE topic_arn = ?"),
+
+    smsAttributes: sql.prepare<[string, string], { name: string; value: string }>("SELECT name, value FROM sns_sms_attributes WHERE account = ? AND region = ? ORDER BY name"),
+    setSmsAttribute: sql.prepare(
+      "INSERT INTO sns_sms_attributes (account, region, name, value) VALUES (?, ?, ?, ?) ON CONFLICT(account, region, name) DO UPDATE SET value = excluded.value",
+    ),
   };
 }
 

@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from "node:crypto";
+import type BetterSqlite3 from "better-sqlite3";
 import type { Database } from "../../storage/state/database.js";
 import type { PreparedMessage } from "./message-input.js";
 import type { Queue } from "./queue-store.js";
@@ -67,9 +68,8 @@ export function parseReceiptHandle(handle: string): { seq: number; token: string
 export class MessageStore {
   private readonly insert;
   private readonly selectVisible;
-  private readonly scanOrder;
   private readonly bySeq;
-  private readonly markReceived;
+  private readonly markReceived: BetterSqlite3.Statement[] = [];
   private readonly deleteReceipt;
   private readonly deleteSeq;
   private readonly setVisible;
@@ -83,16 +83,27 @@ export class MessageStore {
   private readonly findDedup;
   private readonly putDedup;
   private readonly visibleInOrder;
+  private readonly hiddenGroups;
+  private readonly groupsInOrder;
+  private readonly groupMessages;
+  private readonly addGroup;
+  private readonly groupHead;
+  private readonly setGroupHead;
+  private readonly removeGroup;
+  private readonly clearGroups;
+  private readonly rebuildGroupsStmt;
+  private readonly findAttempt;
+  private readonly putAttempt;
+  private readonly sweepAttempts;
+  private readonly dropAttempts;
 
   constructor(private readonly db: Database) {
     const sql = db.sql;
     this.insert = sql.prepare(`INSERT INTO sqs_messages (queue_id, message_id, body, attributes, md5_body, md5_attributes, trace_header, md5_system,
       sender_id, sent_at, visible_at, receive_count, group_id, dedup_id, dlq_source_arn) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)`);
     this.selectVisible = sql.prepare("SELECT * FROM sqs_messages WHERE queue_id = ? AND visible_at <= ? AND sent_at > ? LIMIT ?");
-    this.scanOrder = sql.prepare("SELECT seq, group_id, visible_at, sent_at, receive_count FROM sqs_messages WHERE queue_id = ? ORDER BY seq");
     this.bySeq = sql.prepare("SELECT * FROM sqs_messages WHERE seq = ?");
-    this.markReceived = sql.prepare("UPDATE sqs_messages SET visible_at = ?, receive_count = receive_count + 1, first_receive_at = COALESCE(first_receive_at, ?), receipt = ? WHERE seq = ?");
-    this.deleteReceipt = sql.prepare("DELETE FROM sqs_messages WHERE seq = ? AND queue_id = ? AND receipt = ?");
+    this.deleteReceipt = sql.prepare("DELETE FROM sqs_messages WHERE seq = ? AND queue_id = ? AND receipt = ? RETURNING group_id");
     this.deleteSeq = sql.prepare("DELETE FROM sqs_messages WHERE seq = ?");
     this.setVisible = sql.prepare("UPDATE sqs_messages SET visible_at = ? WHERE seq = ?");
     this.countStmt = sql.prepare(`SELECT COALESCE(SUM(visible_at <= @now), 0) AS visible,
@@ -108,6 +119,27 @@ export class MessageStore {
     this.findDedup = sql.prepare("SELECT message_id, seq FROM sqs_dedup WHERE queue_id = ? AND scope = ? AND dedup_id = ? AND expires_at > ?");
     this.putDedup = sql.prepare("INSERT OR REPLACE INTO sqs_dedup (queue_id, scope, dedup_id, message_id, seq, expires_at) VALUES (?, ?, ?, ?, ?, ?)");
     this.visibleInOrder = sql.prepare("SELECT * FROM sqs_messages WHERE queue_id = ? AND visible_at <= ? AND sent_at > ? ORDER BY seq LIMIT ?");
+    this.hiddenGroups = sql.prepare("SELECT DISTINCT group_id FROM sqs_messages WHERE queue_id = ? AND visible_at > ? AND sent_at > ?").pluck();
+    this.groupsInOrder = sql.prepare("SELECT group_id FROM sqs_fifo_groups WHERE queue_id = ? ORDER BY head_seq").pluck();
+    this.groupMessages = sql.prepare("SELECT * FROM sqs_messages WHERE queue_id = ? AND group_id = ? AND sent_at > ? ORDER BY seq LIMIT ?");
+    this.addGroup = sql.prepare("INSERT INTO sqs_fifo_groups (queue_id, group_id, head_seq) VALUES (?, ?, ?) ON CONFLICT DO NOTHING");
+    this.groupHead = sql.prepare("SELECT MIN(seq) FROM sqs_messages WHERE queue_id = ? AND group_id = ?").pluck();
+    this.setGroupHead = sql.prepare("UPDATE sqs_fifo_groups SET head_seq = ? WHERE queue_id = ? AND group_id = ?");
+    this.removeGroup = sql.prepare("DELETE FROM sqs_fifo_groups WHERE queue_id = ? AND group_id = ?");
+    this.clearGroups = sql.prepare("DELETE FROM sqs_fifo_groups WHERE queue_id = ?");
+    this.findAttempt = sql.prepare("SELECT handles FROM sqs_receive_attempts WHERE queue_id = ? AND attempt_id = ? AND expires_at > ?").pluck();
+    this.putAttempt = sql.prepare("INSERT OR REPLACE INTO sqs_receive_attempts (queue_id, attempt_id, handles, expires_at) VALUES (?, ?, ?, ?)");
+    this.sweepAttempts = sql.prepare("DELETE FROM sqs_receive_attempts WHERE queue_id = ? AND expires_at <= ?");
+    this.dropAttempts = sql.prepare("DELETE FROM sqs_receive_attempts WHERE queue_id = ?");
+    this.rebuildGroupsStmt = sql.prepare(`INSERT INTO sqs_fifo_groups (queue_id, group_id, head_seq)
+      SELECT queue_id, group_id, MIN(seq) FROM sqs_messages WHERE queue_id = ? AND group_id IS NOT NULL GROUP BY group_id`);
+  }
+
+  /** Marks `count` messages received in one statement (prepared once per batch size). */
+  private markReceivedStatement(count: number): BetterSqlite3.Statement {
+    return (this.markReceived[count] ??= this.db.sql.prepare(
+      `UPDATE sqs_messages SET visible_at = ?, receive_count = receive_count + 1, first_receive_at = COALESCE(first_receive_at, ?), receipt = ? WHERE seq IN (${new Array(count).fill("?").join(", ")})`,
+    ));
   }
 
   /** Stores a message; FIFO queues answer a duplicate within 5 minutes with the original's id. */
@@ -127,7 +159,9 @@ export class MessageStore {
     const messageId = randomUUID();
     const visibleAt = now + m.delaySeconds * 1000;
     const info = this.insert.run(queue.id, messageId, m.body, m.attributes, m.md5Body, m.md5Attributes, m.traceHeader, m.md5System, senderId, now, visibleAt, m.groupId, m.dedupId, null);
-    return { messageId, seq: Number(info.lastInsertRowid), visibleAt };
+    const seq = Number(info.lastInsertRowid);
+    if (queue.fifo) this.addGroup.run(queue.id, m.groupId, seq);
+    return { messageId, seq, visibleAt };
   }
 
   /**
@@ -135,57 +169,103 @@ export class MessageStore {
    * received maxReceiveCount times already go to the dead-letter queue instead. FIFO queues hand
    * out messages in order per group and skip every group with a message in flight.
    */
-  receive(queue: Queue, max: number, visibilityTimeout: number, now: number, deadLetter: Queue | undefined): ReceivedMessage[] {
+  receive(queue: Queue, max: number, visibilityTimeout: number, now: number, deadLetter: Queue | undefined, attemptId?: string): ReceivedMessage[] {
     this.maybeSweep(queue, now);
+    if (queue.fifo && attemptId) {
+      const previous = this.findAttempt.get(queue.id, attemptId, now) as string | undefined;
+      if (previous !== undefined) return this.repeatAttempt(queue, JSON.parse(previous) as [number, string][], now + visibilityTimeout * 1000);
+      const out = this.receive(queue, max, visibilityTimeout, now, deadLetter);
+      if (out.length) this.putAttempt.run(queue.id, attemptId, JSON.stringify(out.map((m) => [m.row.seq, m.row.receipt])), now + DEDUP_WINDOW_MS);
+      return out;
+    }
     const cutoff = now - queue.retentionMs;
     const limit = queue.redrive && deadLetter ? queue.redrive.maxReceiveCount : Number.POSITIVE_INFINITY;
     const out: ReceivedMessage[] = [];
     for (let round = 0; round < 10 && out.length < max; round++) {
-      const rows = queue.fifo ? this.fifoCandidates(queue, max - out.length, now, cutoff, limit) : (this.selectVisible.all(queue.id, now, cutoff, max - out.length) as MessageRow[]);
+      const rows = queue.fifo ? this.fifoCandidates(queue, max - out.length, now, cutoff) : (this.selectVisible.all(queue.id, now, cutoff, max - out.length) as MessageRow[]);
       if (rows.length === 0) break;
       let moved = false;
+      const taken: MessageRow[] = [];
       for (const row of rows) {
         if (row.receive_count >= limit) {
           this.move(row, deadLetter!, now, queue.arn);
           moved = true;
-          continue;
+        } else {
+          taken.push(row);
         }
+      }
+      if (taken.length) {
+        // One token per receive: the handle is (message, token), so it is still unique to this receive.
         const token = randomBytes(12).toString("base64url");
         const visibleAt = now + visibilityTimeout * 1000;
-        this.markReceived.run(visibleAt, now, token, row.seq);
-        row.visible_at = visibleAt;
-        row.receive_count += 1;
-        row.first_receive_at ??= now;
-        row.receipt = token;
-        out.push({ row, receiptHandle: receiptHandle(queue.id, row.seq, token) });
+        this.markReceivedStatement(taken.length).run(visibleAt, now, token, ...taken.map((r) => r.seq));
+        for (const row of taken) {
+          row.visible_at = visibleAt;
+          row.receive_count += 1;
+          row.first_receive_at ??= now;
+          row.receipt = token;
+          out.push({ row, receiptHandle: receiptHandle(queue.id, row.seq, token) });
+        }
       }
       if (!moved) break;
     }
     return out;
   }
 
-  private fifoCandidates(queue: Queue, max: number, now: number, cutoff: number, limit: number): MessageRow[] {
-    const blocked = new Set<string | null>();
-    const chosen: number[] = [];
-    for (const r of this.scanOrder.iterate(queue.id) as Iterable<Pick<MessageRow, "seq" | "group_id" | "visible_at" | "sent_at" | "receive_count">>) {
-      if (r.sent_at <= cutoff || blocked.has(r.group_id)) continue;
-      if (r.visible_at > now) {
-        blocked.add(r.group_id);
-        continue;
-      }
-      chosen.push(r.seq);
-      // A message due for the dead-letter queue does not count toward the batch.
-      if (r.receive_count < limit && chosen.length >= max) break;
+  /** The messages of an earlier attempt still held by its receipts, with their lock renewed. */
+  private repeatAttempt(queue: Queue, handles: [number, string][], visibleAt: number): ReceivedMessage[] {
+    const out: ReceivedMessage[] = [];
+    for (const [seq, token] of handles) {
+      const row = this.message(seq);
+      if (!row || row.receipt !== token) continue;
+      this.setVisible.run(visibleAt, seq);
+      row.visible_at = visibleAt;
+      out.push({ row, receiptHandle: receiptHandle(queue.id, seq, token) });
     }
-    return chosen.map((seq) => this.bySeq.get(seq) as MessageRow);
+    return out;
+  }
+
+  /**
+   * The next FIFO messages: groups in the order of their oldest message, skipping every group with
+   * a hidden (in flight or delayed) message, and as many messages of one group as fit before the next.
+   */
+  private fifoCandidates(queue: Queue, max: number, now: number, cutoff: number): MessageRow[] {
+    const blocked = new Set(this.hiddenGroups.all(queue.id, now, cutoff) as string[]);
+    const groups: string[] = [];
+    for (const group of this.groupsInOrder.iterate(queue.id) as Iterable<string>) {
+      if (blocked.has(group)) continue;
+      groups.push(group);
+      if (groups.length >= max) break;
+    }
+    const out: MessageRow[] = [];
+    for (const group of groups) {
+      for (const row of this.groupMessages.all(queue.id, group, cutoff, max - out.length) as MessageRow[]) out.push(row);
+      if (out.length >= max) break;
+    }
+    return out;
   }
 
   /** Moves a message to another queue, keeping its id, body, attributes and sent time. */
   move(row: MessageRow, target: Queue, now: number, deadLetterSourceArn: string | null): void {
     this.deleteSeq.run(row.seq);
+    if (row.group_id !== null) this.refreshGroup(row.queue_id, row.group_id);
     const groupId = target.fifo ? row.group_id ?? "default" : row.group_id;
-    this.insert.run(target.id, row.message_id, row.body, row.attributes, row.md5_body, row.md5_attributes, row.trace_header, row.md5_system,
+    const info = this.insert.run(target.id, row.message_id, row.body, row.attributes, row.md5_body, row.md5_attributes, row.trace_header, row.md5_system,
       row.sender_id, row.sent_at, now, groupId, target.fifo ? row.dedup_id ?? row.message_id : row.dedup_id, deadLetterSourceArn);
+    if (target.fifo) this.addGroup.run(target.id, groupId, Number(info.lastInsertRowid));
+  }
+
+  /** Keeps a FIFO group's head current after one of its messages left; drops the group when empty. */
+  private refreshGroup(queueId: number, groupId: string): void {
+    const head = this.groupHead.get(queueId, groupId) as number | null;
+    if (head === null) this.removeGroup.run(queueId, groupId);
+    else this.setGroupHead.run(head, queueId, groupId);
+  }
+
+  private rebuildGroups(queue: Queue): void {
+    if (!queue.fifo) return;
+    this.clearGroups.run(queue.id);
+    this.rebuildGroupsStmt.run(queue.id);
   }
 
   message(seq: number): MessageRow | undefined {
@@ -194,7 +274,10 @@ export class MessageStore {
 
   /** Deletes the message if the handle is from its latest receive; a stale handle deletes nothing. */
   delete(queueId: number, seq: number, token: string): boolean {
-    return this.deleteReceipt.run(seq, queueId, token).changes > 0;
+    const deleted = this.deleteReceipt.get(seq, queueId, token) as { group_id: string | null } | undefined;
+    if (!deleted) return false;
+    if (deleted.group_id !== null) this.refreshGroup(queueId, deleted.group_id);
+    return true;
   }
 
   setVisibleAt(seq: number, at: number): void {
@@ -218,17 +301,23 @@ export class MessageStore {
 
   purge(queue: Queue, now: number): void {
     this.purgeStmt.run(queue.id, now);
+    this.rebuildGroups(queue);
   }
 
   drop(queueId: number): void {
     this.dropMessages.run(queueId);
     this.dropDedup.run(queueId);
+    this.dropAttempts.run(queueId);
+    this.clearGroups.run(queueId);
   }
 
   private maybeSweep(queue: Queue, now: number): void {
     if (now - queue.sweptAt < SWEEP_INTERVAL_MS) return;
     queue.sweptAt = now;
-    this.sweepStmt.run(queue.id, now - queue.retentionMs);
-    if (queue.fifo) this.sweepDedup.run(queue.id, now);
+    if (this.sweepStmt.run(queue.id, now - queue.retentionMs).changes > 0) this.rebuildGroups(queue);
+    if (queue.fifo) {
+      this.sweepDedup.run(queue.id, now);
+      this.sweepAttempts.run(queue.id, now);
+    }
   }
 }

@@ -81,11 +81,19 @@ export function createSqsProvider(env: DomainEnvironment): SqsProvider {
 
   const url = (ctx: OperationContext, queue: Queue): string => `${ctx.baseUrl}/${queue.account}/${encodeURIComponent(queue.name)}`;
 
+  // QueueUrl -> queue for the hot paths; emptied whenever a queue goes away.
+  const byUrl = new Map<string, Queue>();
+
   function resolve(queueUrl: string | undefined, ctx: OperationContext): Queue {
     if (!queueUrl) throw SqsErrors.missingParameter("QueueUrl");
+    const key = `${ctx.account}\n${ctx.region}\n${queueUrl}`;
+    const known = byUrl.get(key);
+    if (known) return known;
     const parsed = parseQueueUrl(queueUrl, ctx.account, ctx.region);
     const queue = parsed && queues.get(parsed.account, parsed.region, parsed.name);
     if (!queue) throw SqsErrors.queueDoesNotExist();
+    if (byUrl.size >= 10_000) byUrl.clear();
+    byUrl.set(key, queue);
     return queue;
   }
 
@@ -153,7 +161,7 @@ export function createSqsProvider(env: DomainEnvironment): SqsProvider {
 
   function receiveNow(queue: Queue, max: number, visibilityTimeout: number, input: Sqs.ReceiveMessageRequest): Sqs.Message[] {
     const deadLetter = queue.redrive ? queues.byArn(queue.redrive.deadLetterTargetArn) : undefined;
-    const received = db.transaction(() => messages.receive(queue, max, visibilityTimeout, clock.now(), deadLetter));
+    const received = db.transaction(() => messages.receive(queue, max, visibilityTimeout, clock.now(), deadLetter, input.ReceiveRequestAttemptId));
     if (deadLetter && longPoll.hasWaiters(deadLetter.id)) longPoll.notify(deadLetter.id, 10);
     if (received.length === 0) return [];
     const wanted = new Set<string>([...(input.AttributeNames ?? []), ...(input.MessageSystemAttributeNames ?? [])]);
@@ -210,11 +218,15 @@ export function createSqsProvider(env: DomainEnvironment): SqsProvider {
   return {
     delivery: { deliver },
     reset() {
+      byUrl.clear();
       queues.clear();
       longPoll.clear();
       tasks.reset();
     },
     close() {
+      // Waiters wake to an unknown queue and answer empty instead of touching a closing database.
+      byUrl.clear();
+      queues.clear();
       longPoll.clear();
     },
     handlers: {
@@ -268,6 +280,7 @@ export function createSqsProvider(env: DomainEnvironment): SqsProvider {
           messages.drop(queue.id);
           queues.delete(queue);
         });
+        byUrl.clear();
         longPoll.clear(queue.id);
         return {};
       },

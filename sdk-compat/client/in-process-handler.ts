@@ -52,14 +52,23 @@ export class InProcessHandler {
 
   async handle(request: SmithyHttpRequest, options: { abortSignal?: { aborted: boolean; addEventListener?: (type: "abort", listener: () => void) => void } } = {}): Promise<{ response: SmithyHttpResponse }> {
     const controller = new AbortController();
-    if (options.abortSignal?.aborted) throw Object.assign(new Error("Request aborted"), { name: "AbortError" });
-    options.abortSignal?.addEventListener?.("abort", () => controller.abort());
+    const abortError = () => Object.assign(new Error("Request aborted"), { name: "AbortError" });
+    if (options.abortSignal?.aborted) throw abortError();
+    // Like the node HTTP handler, an abort rejects the call at once; the dispatcher sees the signal
+    // too, so a long wait on the server side (SQS long polling) ends without taking anything.
+    const aborted = new Promise<never>((_, reject) => {
+      options.abortSignal?.addEventListener?.("abort", () => {
+        controller.abort();
+        reject(abortError());
+      });
+    });
+    aborted.catch(() => {});
     const headers: Record<string, string | undefined> = {};
     for (const [k, v] of Object.entries(request.headers)) headers[k.toLowerCase()] = v;
     const hostname = request.hostname ?? "localhost";
     const host = request.port ? `${hostname}:${request.port}` : hostname;
     headers["host"] ??= host;
-    const response = await this.dispatch({
+    const response = await Promise.race([aborted, this.dispatch({
       method: request.method,
       url: `${request.path}${queryString(request.query)}`,
       headers,
@@ -67,7 +76,7 @@ export class InProcessHandler {
       bodyless: request.body === undefined || request.body === null,
       baseUrl: `${request.protocol ?? "http:"}//${host}`,
       signal: controller.signal,
-    });
+    })]);
     const body = response.body instanceof Readable ? response.body : Readable.from(response.body === undefined ? [] : [Buffer.from(response.body)]);
     const responseHeaders = { ...response.headers };
     if (!(response.body instanceof Readable) && responseHeaders["content-length"] === undefined) responseHeaders["content-length"] = String(response.body === undefined ? 0 : Buffer.byteLength(response.body));

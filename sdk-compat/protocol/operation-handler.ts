@@ -13,6 +13,8 @@ export interface OperationContext {
   signal: AbortSignal;
 }
 
+// A streaming payload (S3 object, EBS block) arrives as a Readable, or as a Buffer when the request
+// declared a small Content-Length (64 KiB or less): handlers take either.
 // Handlers are typed by their domain with the SDK's request/result types; the registry sees them erased.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type OperationHandler = (input: any, context: OperationContext) => unknown;

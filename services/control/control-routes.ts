@@ -1,5 +1,6 @@
 import express from "express";
 import type { Platform } from "../platform.js";
+import { healthBody } from "./health.js";
 import { ec2HostsRoute } from "./ec2-hosts-route.js";
 import { snsRoutes } from "./sns-routes.js";
 
@@ -7,7 +8,7 @@ import { snsRoutes } from "./sns-routes.js";
 export function controlRoutes(platform: Platform): express.Router {
   const router = express.Router();
   const health = (_req: express.Request, res: express.Response) => {
-    res.json({ services: Object.fromEntries([...platform.services.keys()].map((s) => [s, "running"])), edition: "cloudbox", version: platform.version });
+    res.json(healthBody(platform));
   };
   router.get("/_cloudbox/health", health);
   router.get("/_localstack/health", health);

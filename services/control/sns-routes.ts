@@ -33,6 +33,19 @@ export function snsRoutes(platform: Platform): express.Router {
     if (q["type"]) filter.type = q["type"];
     res.json({ deliveries: sns.capturedDeliveries(filter) });
   });
+  router.get("/_cloudbox/sns/subscription-token", (req, res) => {
+    const sns = provider();
+    if (!sns) return void notRunning(res);
+    const arn = String(req.query["subscriptionArn"] ?? "");
+    const found = arn ? sns.subscriptionToken(arn) : undefined;
+    if (!found) return void res.status(404).json({ error: `No subscription ${arn || "(none given)"}. Pass ?subscriptionArn=<the ARN Subscribe returned with ReturnSubscriptionArn=true>.` });
+    res.json({ subscriptionArn: arn, ...found });
+  });
+  router.get("/_cloudbox/sns/delivery-failures", (_req, res) => {
+    const sns = provider();
+    if (!sns) return void notRunning(res);
+    res.json({ failures: sns.deliveryFailures() });
+  });
   router.delete("/_cloudbox/sns/deliveries", (_req, res) => {
     const sns = provider();
     if (!sns) return void notRunning(res);

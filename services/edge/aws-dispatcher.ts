@@ -10,7 +10,7 @@ import type { OperationContext } from "../../sdk-compat/protocol/operation-handl
 import type { RegisteredService } from "../service-registry.js";
 import { accountOf, callerScope, DEFAULT_REGION } from "./credential.js";
 import { isFormRequest, resolveService } from "./service-resolver.js";
-import { readBody } from "./read-body.js";
+import { declaredLength, readBody, SMALL_STREAMED_PAYLOAD } from "./read-body.js";
 import { s3VirtualHostPath } from "./s3-virtual-host.js";
 import { randomUUID } from "node:crypto";
 import { decodeAwsChunkedRequest, isAwsChunked } from "../../sdk-compat/aws-chunked/chunked-request.js";
@@ -137,6 +137,10 @@ export class AwsDispatcher {
       if (wire.stream && !protocol.streamsInput(resolved.operation)) {
         wire.body = await readBody(wire.stream, undefined, raw.bodyless && !chunked);
         wire.stream = undefined;
+      } else if (wire.stream && !chunked && (declaredLength(wire.headers) ?? Infinity) <= SMALL_STREAMED_PAYLOAD) {
+        // a small object or block is handed over as a Buffer: handlers take either
+        wire.body = await readBody(wire.stream, SMALL_STREAMED_PAYLOAD, raw.bodyless);
+        wire.stream = undefined;
       }
       if (payloadSha256) {
         if (!wire.stream) checkPayloadSha256(payloadSha256, wire.body);
@@ -160,7 +164,10 @@ export class AwsDispatcher {
         requestId,
         operation: resolved.operation.name,
         baseUrl: raw.baseUrl,
-        signal: raw.signal,
+        // read on demand: the HTTP transport only builds a signal for handlers that wait
+        get signal() {
+          return raw.signal;
+        },
       };
       const output = ((await handler(input, context)) ?? {}) as Record<string, unknown>;
       return { ...protocol.serializeOutput(resolved.operation, output, requestId), service: service.name, operation: resolved.operation.name };

@@ -3,7 +3,8 @@
  * compare servers on the same noisy machine at the same moment. The harness measures the server's
  * CPU time (from /proc/<pid>/stat) and peak RSS around `run`; the scenario reports latencies.
  */
-export type TargetName = "cloudbox" | "moto" | "s3rver" | "bare-node";
+/** "bare-node-store" is the same bare server addressed at its store path (PUT to disk with MD5). */
+export type TargetName = "cloudbox" | "moto" | "s3rver" | "bare-node" | "bare-node-store";
 
 export interface BenchTarget {
   name: TargetName;
@@ -53,6 +54,16 @@ export async function measureLoop(count: number, concurrency: number, operation:
   }
   await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
   return { operations: count, latenciesMs };
+}
+
+/**
+ * Operations run before measuring, on every server alike: V8 keeps optimizing a Node server for
+ * the first few thousand requests, so a short warm-up measures the compiler, not the server.
+ */
+export const WARMUP_OPERATIONS = 2000;
+
+export async function warmUp(operation: (i: number) => Promise<unknown>, count = WARMUP_OPERATIONS): Promise<void> {
+  await measureLoop(count, 8, operation);
 }
 
 export const BENCH_CREDENTIALS = { accessKeyId: "test", secretAccessKey: "test" };

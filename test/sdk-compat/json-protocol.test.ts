@@ -17,10 +17,18 @@ const inputs: InputCase[] = [
     input: { QueueUrl: "u", MessageBody: "b", MessageAttributes: { bin: { DataType: "Binary", BinaryValue: Buffer.from([0, 1, 2]) } } },
   },
   { name: "an empty body is an empty input", operation: "ListQueues", request: { headers: target("ListQueues"), body: "" }, input: {} },
+  {
+    // patches/sqs.json gives Attributes the query name "Attribute"; JSON keeps the member name.
+    name: "query-only locationNames from a model patch are not JSON keys",
+    operation: "CreateQueue",
+    request: { headers: target("CreateQueue"), body: '{"QueueName":"q","Attributes":{"DelaySeconds":"1"},"tags":{"a":"b"}}' },
+    input: { QueueName: "q", Attributes: { DelaySeconds: "1" }, tags: { a: "b" } },
+  },
 ];
 
 const outputs: OutputCase[] = [
   { name: "plain JSON of the output shape", operation: "GetQueueUrl", output: { QueueUrl: "http://x/1/q" }, body: '{"QueueUrl":"http://x/1/q"}', headers: { "content-type": "application/x-amz-json-1.0" } },
+  { name: "member names, not patched query names", operation: "GetQueueAttributes", output: { Attributes: { VisibilityTimeout: "30" } }, body: '{"Attributes":{"VisibilityTimeout":"30"}}' },
   { name: "blobs as base64", operation: "ReceiveMessage", output: { Messages: [{ MessageId: "m", MessageAttributes: { b: { DataType: "Binary", BinaryValue: Buffer.from([255]) } } }] }, contains: ['"BinaryValue":"/w=="'] },
 ];
 

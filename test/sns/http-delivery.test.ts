@@ -241,4 +241,22 @@ describe("SNS → HTTP retries with backoff (virtual clock)", () => {
     await new Promise((r) => setTimeout(r, 100));
     assert.equal(endpoint.received.length, 4, "no retries after success");
   });
+
+  it("a reset drops pending retries along with topics and subscriptions", async () => {
+    const topicArn = (await sns.send(new CreateTopicCommand({ Name: "down" }))).TopicArn!;
+    const before = endpoint.received.length;
+    await sns.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: "http", Endpoint: endpoint.url }));
+    const conf = JSON.parse((await endpoint.next(before + 1)).body) as Record<string, string>;
+    await sns.send(new ConfirmSubscriptionCommand({ TopicArn: topicArn, Token: conf["Token"] }));
+    endpoint.statuses = [500];
+    await sns.send(new PublishCommand({ TopicArn: topicArn, Message: "doomed" }));
+    await endpoint.next(before + 2);
+    await new Promise((r) => setTimeout(r, 100));
+    const res = await fetch(`${cb.endpoint}/_cloudbox/reset`, { method: "POST" });
+    assert.equal(res.status, 200);
+    cb.clock.advance!(120_000);
+    await new Promise((r) => setTimeout(r, 100));
+    assert.equal(endpoint.received.length, before + 2, "no retry after the reset");
+    await assert.rejects(sns.send(new ListSubscriptionsByTopicCommand({ TopicArn: topicArn })), NotFoundException);
+  });
 });

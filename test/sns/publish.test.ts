@@ -71,6 +71,18 @@ describe("SNS Publish validation and limits (SDK v3)", () => {
       InvalidParameterValueException,
       "The message attribute 's' must contain non-empty message attribute value for message attribute type 'String'.",
     );
+    await fails(
+      { TopicArn: topicArn, Message: "x", MessageAttributes: { b: { DataType: "Binary", StringValue: "abc" } } },
+      InvalidParameterValueException,
+      "The message attribute 'b' with type 'Binary' must use field 'Binary'.",
+    );
+    await fails({ TopicArn: topicArn, Message: "x", MessageAttributes: { ".a": { DataType: "String", StringValue: "v" } } }, InvalidParameterValueException, "Invalid message attribute name starting with character '.' was found.");
+    await fails({ TopicArn: topicArn, Message: "x", MessageAttributes: { "a..b": { DataType: "String", StringValue: "v" } } }, InvalidParameterValueException, "Message attribute name can not have successive '.' character.");
+    await fails(
+      { TopicArn: topicArn, Message: "x", MessageAttributes: { "a b": { DataType: "String", StringValue: "v" } } },
+      InvalidParameterValueException,
+      "Invalid non-alphanumeric character '#x20' was found in the message attribute name. Can only include alphanumeric characters, hyphens, underscores, or dots.",
+    );
   });
 
   it("enforces FIFO rules", async () => {

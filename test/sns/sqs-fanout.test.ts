@@ -120,7 +120,9 @@ describe("SNS → SQS fan-out", () => {
   it("a FIFO topic delivers to a FIFO queue in order, deduplicating within five minutes", async () => {
     const topicArn = (await sns.send(new CreateTopicCommand({ Name: "ledger.fifo", Attributes: { FifoTopic: "true", ContentBasedDeduplication: "true" } }))).TopicArn!;
     const q = await queue("ledger.fifo", { FifoQueue: "true" });
+    const standard = await queue("ledger-audit");
     await sns.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: "sqs", Endpoint: q.arn, Attributes: { RawMessageDelivery: "true" } }));
+    await sns.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: "sqs", Endpoint: standard.arn }));
     const first = await sns.send(new PublishCommand({ TopicArn: topicArn, Message: "debit 1", MessageGroupId: "acct-1" }));
     assert.match(first.SequenceNumber!, /^\d{20}$/);
     const dup = await sns.send(new PublishCommand({ TopicArn: topicArn, Message: "debit 1", MessageGroupId: "acct-1" }));
@@ -129,6 +131,11 @@ describe("SNS → SQS fan-out", () => {
     const got = await drain(q.url, 2);
     assert.deepEqual(got.map((m) => m.Body), ["debit 1", "credit 2"]);
     assert.equal(got[0]!.Attributes!["MessageGroupId"], "acct-1");
+    // A standard queue subscribed to the FIFO topic gets the envelopes too, with their sequence numbers.
+    const audit = await drain(standard.url, 2);
+    const envelopes = audit.map((m) => JSON.parse(m.Body!) as { Message: string; SequenceNumber: string });
+    assert.deepEqual(envelopes.map((e) => e.Message).sort(), ["credit 2", "debit 1"]);
+    assert.ok(envelopes.every((e) => /^\d{20}$/.test(e.SequenceNumber)));
   });
 
   it("an undeliverable message goes to the subscription's dead-letter queue; other subscribers still get it", async () => {
@@ -145,5 +152,7 @@ describe("SNS → SQS fan-out", () => {
     assert.equal((JSON.parse(dead[0]!.Body!) as { Message: string }).Message, "orphan");
     const fine = await drain(ok.url, 1);
     assert.equal(fine.length, 1);
+    const { failures } = (await (await fetch(`${cb.endpoint}/_cloudbox/sns/delivery-failures`)).json()) as { failures: { endpoint: string; reason: string }[] };
+    assert.ok(failures.some((f) => f.endpoint === gone.arn && /does not exist/i.test(f.reason)), JSON.stringify(failures));
   });
 });

@@ -128,6 +128,42 @@ describe("SNS subscriptions (SDK v3)", () => {
     assert.equal(envelope["UnsubscribeURL"]!.includes(encodeURIComponent(ej.SubscriptionArn!)), true);
   });
 
+  it("application endpoints get captured deliveries; the control plane clears captures and serves the certificate", async () => {
+    const topic = (await sns.send(new CreateTopicCommand({ Name: "mobile" }))).TopicArn!;
+    const endpointArn = "arn:aws:sns:us-east-1:000000000000:endpoint/GCM/app/0f1e2d3c-aaaa-bbbb-cccc-000000000001";
+    const sub = await sns.send(new SubscribeCommand({ TopicArn: topic, Protocol: "application", Endpoint: endpointArn }));
+    assert.notEqual(sub.SubscriptionArn, "pending confirmation");
+    await sns.send(new PublishCommand({ TopicArn: topic, MessageStructure: "json", Message: JSON.stringify({ default: "d", GCM: '{"notification":{"title":"t"}}' }) }));
+    const [push] = await waitFor(() => captured(cb, `protocol=application&endpoint=${encodeURIComponent(endpointArn)}`), 1);
+    assert.equal(push!.message, '{"notification":{"title":"t"}}');
+    const cleared = await fetch(`${cb.endpoint}/_cloudbox/sns/deliveries`, { method: "DELETE" });
+    assert.equal(cleared.status, 200);
+    assert.deepEqual(await captured(cb, ""), []);
+    const pem = await fetch(`${cb.endpoint}/_cloudbox/sns/SimpleNotificationService.pem`);
+    assert.equal(pem.status, 200);
+    assert.match(await pem.text(), /^-----BEGIN CERTIFICATE-----/);
+  });
+
+  it("the control plane hands out a subscription's token for endpoints cloudbox cannot reach", async () => {
+    const topic = (await sns.send(new CreateTopicCommand({ Name: "far-away" }))).TopicArn!;
+    const { SubscriptionArn } = await sns.send(new SubscribeCommand({ TopicArn: topic, Protocol: "https", Endpoint: "https://unreachable.invalid/hook", ReturnSubscriptionArn: true }));
+    const res = await fetch(`${cb.endpoint}/_cloudbox/sns/subscription-token?subscriptionArn=${encodeURIComponent(SubscriptionArn!)}`);
+    const body = (await res.json()) as { token: string; pendingConfirmation: boolean };
+    assert.equal(body.pendingConfirmation, true);
+    assert.match(body.token, /^[0-9a-f]{288}$/);
+    await sns.send(new ConfirmSubscriptionCommand({ TopicArn: topic, Token: body.token }));
+    const attrs = (await sns.send(new GetSubscriptionAttributesCommand({ SubscriptionArn }))).Attributes!;
+    assert.equal(attrs["PendingConfirmation"], "false");
+    assert.equal((await fetch(`${cb.endpoint}/_cloudbox/sns/subscription-token?subscriptionArn=nope`)).status, 404);
+  });
+
+  it("Unsubscribe: malformed ARNs are InvalidParameter, unknown ones succeed", async () => {
+    const unsubscribe = (SubscriptionArn: string) => sns.send(new UnsubscribeCommand({ SubscriptionArn }));
+    await assert.rejects(unsubscribe("nope"), (e: unknown) => e instanceof InvalidParameterException && e.message === "Invalid parameter: SubscriptionArn Reason: An ARN must have at least 6 elements, not 1");
+    await assert.rejects(unsubscribe(topicArn), (e: unknown) => e instanceof InvalidParameterException && e.message === "Invalid parameter: SubscriptionId");
+    await unsubscribe(`${topicArn}:11111111-2222-3333-4444-555555555555`);
+  });
+
   it("validates protocols and endpoints", async () => {
     const bad = async (Protocol: string, Endpoint: string, message: string) =>
       assert.rejects(sns.send(new SubscribeCommand({ TopicArn: topicArn, Protocol, Endpoint })), (e: unknown) => {
@@ -139,6 +175,8 @@ describe("SNS subscriptions (SDK v3)", () => {
     await bad("sqs", "not-an-arn", "Invalid parameter: SQS endpoint ARN");
     await bad("http", "https://example.com/", "Invalid parameter: Endpoint must match the specified protocol");
     await bad("email", "nobody", "Invalid parameter: Email address");
+    await bad("sms", "call me", "Invalid SMS endpoint: call me");
+    await bad("sqs", "arn:aws:sqs:us-east-1:000000000000:q.fifo", "Invalid parameter: Invalid parameter: Endpoint Reason: FIFO SQS Queues can not be subscribed to standard SNS topics");
     await assert.rejects(
       sns.send(new SubscribeCommand({ TopicArn: "arn:aws:sns:us-east-1:000000000000:missing", Protocol: "sqs", Endpoint: "arn:aws:sqs:us-east-1:000000000000:q" })),
       (e: unknown) => e instanceof NotFoundException && e.message === "Topic does not exist",

@@ -11,6 +11,14 @@ import {
   UntagResourceCommand,
   ListTagsForResourceCommand,
   GetDataProtectionPolicyCommand,
+  AddPermissionCommand,
+  RemovePermissionCommand,
+  GetSMSAttributesCommand,
+  SetSMSAttributesCommand,
+  CheckIfPhoneNumberIsOptedOutCommand,
+  ListPhoneNumbersOptedOutCommand,
+  OptInPhoneNumberCommand,
+  GetSMSSandboxAccountStatusCommand,
   PutDataProtectionPolicyCommand,
   NotFoundException,
   InvalidParameterException,
@@ -104,6 +112,32 @@ describe("SNS topics (SDK v3)", () => {
     const policy = JSON.stringify({ Name: "p", Version: "2021-06-01", Statement: [] });
     await sns.send(new PutDataProtectionPolicyCommand({ ResourceArn: TopicArn, DataProtectionPolicy: policy }));
     assert.equal((await sns.send(new GetDataProtectionPolicyCommand({ ResourceArn: TopicArn }))).DataProtectionPolicy, policy);
+  });
+
+  it("AddPermission / RemovePermission edit the topic policy", async () => {
+    const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: "shared" }));
+    await sns.send(new AddPermissionCommand({ TopicArn, Label: "partner", AWSAccountId: ["111122223333"], ActionName: ["Publish", "Subscribe"] }));
+    let policy = JSON.parse((await sns.send(new GetTopicAttributesCommand({ TopicArn }))).Attributes!["Policy"]!) as { Statement: { Sid: string; Principal: { AWS: string }; Action: string[] }[] };
+    const added = policy.Statement.find((s) => s.Sid === "partner")!;
+    assert.equal(added.Principal.AWS, "arn:aws:iam::111122223333:root");
+    assert.deepEqual(added.Action, ["SNS:Publish", "SNS:Subscribe"]);
+    assert.ok(policy.Statement.some((s) => s.Sid === "__default_statement_ID"));
+    await rejectsWith(sns.send(new AddPermissionCommand({ TopicArn, Label: "partner", AWSAccountId: ["111122223333"], ActionName: ["Publish"] })), InvalidParameterException, "Invalid parameter: Statement already exists");
+    await rejectsWith(sns.send(new AddPermissionCommand({ TopicArn, Label: "x", AWSAccountId: ["111122223333"], ActionName: ["Fly"] })), InvalidParameterException, "Invalid parameter: Policy statement action out of service scope!");
+    await sns.send(new RemovePermissionCommand({ TopicArn, Label: "partner" }));
+    policy = JSON.parse((await sns.send(new GetTopicAttributesCommand({ TopicArn }))).Attributes!["Policy"]!);
+    assert.ok(!policy.Statement.some((s) => s.Sid === "partner"));
+  });
+
+  it("SMS settings: attributes, opt-out checks", async () => {
+    await sns.send(new SetSMSAttributesCommand({ attributes: { DefaultSMSType: "Transactional", DefaultSenderID: "cloudbox" } }));
+    assert.deepEqual((await sns.send(new GetSMSAttributesCommand({}))).attributes, { DefaultSMSType: "Transactional", DefaultSenderID: "cloudbox" });
+    assert.deepEqual((await sns.send(new GetSMSAttributesCommand({ attributes: ["DefaultSMSType"] }))).attributes, { DefaultSMSType: "Transactional" });
+    await rejectsWith(sns.send(new SetSMSAttributesCommand({ attributes: { Bogus: "1" } })), InvalidParameterException, "Bogus is not a valid attribute");
+    assert.equal((await sns.send(new CheckIfPhoneNumberIsOptedOutCommand({ phoneNumber: "+15555550100" }))).isOptedOut, false);
+    assert.deepEqual((await sns.send(new ListPhoneNumbersOptedOutCommand({}))).phoneNumbers, []);
+    await sns.send(new OptInPhoneNumberCommand({ phoneNumber: "+15555550100" }));
+    assert.equal((await sns.send(new GetSMSSandboxAccountStatusCommand({}))).IsInSandbox, false);
   });
 
   it("tags: TagResource, UntagResource, ListTagsForResource and the quota", async () => {

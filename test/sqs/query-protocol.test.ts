@@ -13,8 +13,8 @@ const parser = new XMLParser({ ignoreAttributes: false, parseTagValue: false, ht
 type Xml = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 /** An older-style SQS client: form-encoded Action= requests, XML answers. */
-async function query(cb: Cloudbox, params: Record<string, string>): Promise<{ status: number; xml: Xml; text: string; headers: Headers }> {
-  const response = await fetch(`${cb.endpoint}/`, {
+async function query(cb: Cloudbox, params: Record<string, string>, path = "/"): Promise<{ status: number; xml: Xml; text: string; headers: Headers }> {
+  const response = await fetch(`${cb.endpoint}${path}`, {
     method: "POST",
     headers: { "content-type": "application/x-www-form-urlencoded; charset=utf-8", authorization: AUTH },
     body: new URLSearchParams({ Version: "2012-11-05", ...params }).toString(),
@@ -132,6 +132,16 @@ describe("SQS over the query protocol (form requests, XML answers)", () => {
     const policy = await query(cb, { Action: "GetQueueAttributes", QueueUrl: queueUrl, "AttributeName.1": "Policy" });
     assert.match(policy.xml.GetQueueAttributesResponse.GetQueueAttributesResult.Attribute[0].Value, /SQS:ReceiveMessage/);
     assert.equal((await query(cb, { Action: "PurgeQueue", QueueUrl: queueUrl })).status, 200);
+  });
+
+  it("a request posted to the queue URL itself needs no QueueUrl parameter (Java SDK v1, boto 2)", async () => {
+    const path = "/000000000000/legacy";
+    const sent = await query(cb, { Action: "SendMessage", MessageBody: "by path" }, path);
+    assert.equal(sent.status, 200, sent.text);
+    const received = await query(cb, { Action: "ReceiveMessage", VisibilityTimeout: "0" }, path);
+    assert.equal(received.xml.ReceiveMessageResponse.ReceiveMessageResult.Message[0].Body, "by path");
+    const missing = await query(cb, { Action: "SendMessage", MessageBody: "x" }, "/000000000000/no-such-queue");
+    assert.equal(missing.xml.ErrorResponse.Error.Code, "AWS.SimpleQueueService.NonExistentQueue");
   });
 
   it("errors carry the query-era codes, fault type and status", async () => {

@@ -29,17 +29,20 @@ describe("SQS FIFO queues and dead letters through SDK v3", () => {
     for (const [group, body] of [["a", "a1"], ["b", "b1"], ["a", "a2"], ["b", "b2"], ["a", "a3"]]) {
       await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: body, MessageGroupId: group }));
     }
+    // SQS hands out as many messages of one group as it can before moving to the next group.
     const first = await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 2, MessageSystemAttributeNames: ["All"] }));
-    assert.deepEqual(first.Messages?.map((m) => m.Body), ["a1", "b1"]);
+    assert.deepEqual(first.Messages?.map((m) => m.Body), ["a1", "a2"]);
     assert.equal(first.Messages?.[0]?.Attributes?.MessageGroupId, "a");
-    // Both groups have a message in flight: nothing else may be handed out.
-    const blocked = await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10 }));
-    assert.equal(blocked.Messages, undefined);
+    const second = await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10 }));
+    assert.deepEqual(second.Messages?.map((m) => m.Body), ["b1", "b2"], "group a is held while its batch is in flight");
+    assert.equal((await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10 }))).Messages, undefined);
     await sqs.send(new DeleteMessageCommand({ QueueUrl, ReceiptHandle: first.Messages![0]!.ReceiptHandle }));
+    assert.equal((await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10 }))).Messages, undefined, "a2 still holds group a");
+    await sqs.send(new DeleteMessageCommand({ QueueUrl, ReceiptHandle: first.Messages![1]!.ReceiptHandle }));
     const next = await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10 }));
-    assert.deepEqual(next.Messages?.map((m) => m.Body), ["a2", "a3"]);
-    // Returning b1 to the queue makes it the next of its group again.
-    await sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl, ReceiptHandle: first.Messages![1]!.ReceiptHandle, VisibilityTimeout: 0 }));
+    assert.deepEqual(next.Messages?.map((m) => m.Body), ["a3"]);
+    // Returning b1 and b2 to the queue makes them the next of their group again.
+    for (const m of second.Messages!) await sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl, ReceiptHandle: m.ReceiptHandle, VisibilityTimeout: 0 }));
     const again = await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, MessageSystemAttributeNames: ["ApproximateReceiveCount"] }));
     assert.deepEqual(again.Messages?.map((m) => m.Body), ["b1", "b2"]);
     assert.equal(again.Messages?.[0]?.Attributes?.ApproximateReceiveCount, "2");
@@ -67,6 +70,18 @@ describe("SQS FIFO queues and dead letters through SDK v3", () => {
     assert.equal(received.Messages?.length, 1);
     assert.equal(received.Messages?.[0]?.Attributes?.SequenceNumber, batch.Successful?.[0]?.SequenceNumber);
     assert.match(received.Messages![0]!.Attributes!.MessageDeduplicationId!, /^[0-9a-f]{64}$/);
+  });
+
+  it("a retried receive with the same ReceiveRequestAttemptId gets the same messages and handles", async () => {
+    const QueueUrl = await fifoQueue({ ContentBasedDeduplication: "true" });
+    for (const body of ["r1", "r2"]) await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: body, MessageGroupId: "g" }));
+    const first = await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, ReceiveRequestAttemptId: "attempt-1" }));
+    const retry = await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, ReceiveRequestAttemptId: "attempt-1" }));
+    assert.deepEqual(retry.Messages?.map((m) => [m.Body, m.ReceiptHandle]), first.Messages?.map((m) => [m.Body, m.ReceiptHandle]));
+    const other = await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, ReceiveRequestAttemptId: "attempt-2" }));
+    assert.equal(other.Messages, undefined);
+    await sqs.send(new DeleteMessageBatchCommand({ QueueUrl, Entries: retry.Messages!.map((m, i) => ({ Id: `d${i}`, ReceiptHandle: m.ReceiptHandle! })) }));
+    assert.equal((await sqs.send(new ReceiveMessageCommand({ QueueUrl, ReceiveRequestAttemptId: "attempt-1" }))).Messages, undefined, "deleted messages are not repeated");
   });
 
   it("accepts the high-throughput attributes and per-group deduplication scope", async () => {

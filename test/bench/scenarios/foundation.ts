@@ -1,6 +1,6 @@
 import { S3Client, ListBucketsCommand } from "@aws-sdk/client-s3";
 import type { Scenario } from "../scenario.js";
-import { benchClientConfig, measureLoop } from "../scenario.js";
+import { benchClientConfig, measureLoop, warmUp } from "../scenario.js";
 
 /** The cheapest authenticated round trip each server offers: the cost of the edge itself. */
 export const scenarios: Scenario[] = [
@@ -9,7 +9,7 @@ export const scenarios: Scenario[] = [
     targets: ["cloudbox", "moto", "s3rver"],
     async setup(target) {
       const s3 = new S3Client(benchClientConfig(target));
-      for (let i = 0; i < 300; i++) await s3.send(new ListBucketsCommand({}));
+      await warmUp(() => s3.send(new ListBucketsCommand({})));
       return s3;
     },
     async run(_target, state) {
