@@ -11,8 +11,9 @@
  *       hostsPerRack: 8,
  *       placement: "best-fit" | "first-fit" | "worst-fit",
  *     },
- *     lifecycle: { pendingMs, stoppingMs, shuttingDownMs, statusInitializingMs, terminatedVisibleMs },
- *     vcpuQuota: 20000,                          // running On-Demand vCPUs per account and region
+ *     lifecycle: { pendingMs, stoppingMs, shuttingDownMs, statusInitializingMs, terminatedVisibleMs, guestShutdownDelayMs },
+ *     vcpuQuota: 20000,                          // running On-Demand vCPUs per account, region and quota bucket
+ *                                                // (or per bucket: { standard: 64, g: 8, p: 0, x: 128, hpc: 96 })
  *     network: { defaultSubnetPrefixLength: 20 }, // smaller default subnets make address exhaustion testable
  *   }
  */
@@ -32,12 +33,15 @@ export interface LifecycleSettings {
   shuttingDownMs: number;
   statusInitializingMs: number;
   terminatedVisibleMs: number;
+  /** From running to a user-data `shutdown` powering the guest off. */
+  guestShutdownDelayMs: number;
 }
 
 export interface Ec2Settings {
   fleet: FleetSettings;
   lifecycle: LifecycleSettings;
-  vcpuQuota: number;
+  /** The vCPU limit of a quota bucket (standard, g, p, x, f, hpc, inf, dl, trn). */
+  vcpuQuota: (bucket: string) => number;
   defaultSubnetPrefixLength: number;
 }
 
@@ -73,8 +77,19 @@ export function ec2Settings(raw: Record<string, unknown>): Ec2Settings {
       shuttingDownMs: num(lifecycle["shuttingDownMs"], 1000, "lifecycle.shuttingDownMs"),
       statusInitializingMs: num(lifecycle["statusInitializingMs"], 2000, "lifecycle.statusInitializingMs"),
       terminatedVisibleMs: num(lifecycle["terminatedVisibleMs"], 3_600_000, "lifecycle.terminatedVisibleMs"),
+      guestShutdownDelayMs: num(lifecycle["guestShutdownDelayMs"], 1000, "lifecycle.guestShutdownDelayMs"),
     },
-    vcpuQuota: num(raw["vcpuQuota"], 20_000, "vcpuQuota"),
+    vcpuQuota: quotas(raw["vcpuQuota"]),
     defaultSubnetPrefixLength: prefix,
   };
+}
+
+function quotas(raw: unknown): (bucket: string) => number {
+  if (raw && typeof raw === "object") {
+    const perBucket: Record<string, number> = {};
+    for (const [k, v] of Object.entries(raw)) perBucket[k] = num(v, 0, `vcpuQuota.${k}`);
+    return (bucket) => perBucket[bucket] ?? 20_000;
+  }
+  const all = num(raw, 20_000, "vcpuQuota");
+  return () => all;
 }

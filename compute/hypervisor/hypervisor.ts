@@ -21,6 +21,9 @@ interface Guest {
   host_family: string;
   state: string;
   settles_at: number | null;
+  guest_shutdown_at: number | null;
+  guest_shutdown_ends_at: number | null;
+  shutdown_behavior: string;
 }
 
 /** Where the hypervisor reads occupancy from: the instance rows (nothing is counted separately). */
@@ -173,7 +176,7 @@ export class Hypervisor {
             memoryMiB: spec.memoryMiB, reservedMemoryMiB: spec.dom0MemoryMiB, usedMemoryMiB: usedM, freeMemoryMiB: spec.guestMemoryMiB - usedM,
             instances: on.map((g) => ({
               instanceId: g.instance_id, account: g.account, instanceType: g.instance_type, vcpus: g.vcpus, memoryMiB: g.memory_mib, socket: g.socket,
-              state: currentState({ state: g.state as InstanceStateName, settles_at: g.settles_at }, now),
+              state: currentState({ ...g, state: g.state as InstanceStateName }, now),
             })),
           });
         }

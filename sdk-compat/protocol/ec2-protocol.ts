@@ -20,7 +20,7 @@ export class Ec2Protocol extends QueryProtocol {
     writer.parts.push(XML_DECLARATION, `<${name}Response xmlns="${this.namespace}/"><requestId>${requestId}</requestId>`);
     if (shape) writer.members(shape, output);
     writer.parts.push(`</${name}Response>`);
-    return { status: 200, headers: { "content-type": "text/xml;charset=UTF-8", "x-amzn-requestid": requestId }, body: writer.toString() };
+    return { status: 200, headers: { "content-type": "text/xml;charset=UTF-8", "x-amzn-requestid": requestId }, body: writer.toBody() };
   }
 
   override serializeError(error: ServiceError, requestId: string): WireResponse {

@@ -31,11 +31,14 @@ const plans = new WeakMap<Shape, StructurePlan>();
  * provider that hands out the same frozen object for an unchanged resource (an instance between
  * state changes) has it serialized once, however many Describe calls list it.
  */
-const frozenXml = new WeakMap<object, { element: string; shape: Shape; xml: string }>();
+const frozenXml = new WeakMap<object, { element: string; shape: Shape; xml: string; bytes: Buffer }>();
 
 /** Writes typed values as XML elements, driven by the shape (query, ec2 and rest-xml outputs). */
 export class XmlWriter {
   private out = "";
+  /** Text written so far, as encoded pieces: cached XML goes out as its bytes, never re-encoded. */
+  private readonly chunks: Buffer[] = [];
+  private capturing = 0;
   /** Raw text appended as is (declarations, wrapper elements). */
   readonly parts = { push: (...texts: string[]): number => { for (const t of texts) this.out += t; return 0; } };
 
@@ -84,15 +87,22 @@ export class XmlWriter {
         if (Object.isFrozen(value)) {
           const cached = frozenXml.get(value as object);
           if (cached && cached.element === element && cached.shape === shape) {
-            this.out += cached.xml;
+            this.emit(cached);
             return;
           }
           // Written into a fresh string so that caching it never flattens the whole output.
           const outer = this.out;
           this.out = "";
-          this.writeStructure(shape, element, value as Record<string, unknown>);
-          frozenXml.set(value as object, { element, shape, xml: this.out });
-          this.out = outer + this.out;
+          this.capturing++;
+          try {
+            this.writeStructure(shape, element, value as Record<string, unknown>);
+          } finally {
+            this.capturing--;
+          }
+          const entry = { element, shape, xml: this.out, bytes: Buffer.from(this.out, "utf8") };
+          frozenXml.set(value as object, entry);
+          this.out = outer;
+          this.emit(entry);
           return;
         }
         this.writeStructure(shape, element, value as Record<string, unknown>);
@@ -140,6 +150,16 @@ export class XmlWriter {
     }
   }
 
+  private emit(entry: { xml: string; bytes: Buffer }): void {
+    if (this.capturing > 0) {
+      this.out += entry.xml;
+      return;
+    }
+    if (this.out) this.chunks.push(Buffer.from(this.out, "utf8"));
+    this.out = "";
+    this.chunks.push(entry.bytes);
+  }
+
   private writeStructure(shape: Shape, element: string, value: Record<string, unknown>): void {
     const plan = this.plan(shape);
     this.out += plan.attributes ? `<${element}${this.attributes(shape, value)}>` : `<${element}>`;
@@ -158,6 +178,14 @@ export class XmlWriter {
   }
 
   toString(): string {
-    return this.out;
+    return this.chunks.length ? Buffer.concat([...this.chunks, Buffer.from(this.out, "utf8")]).toString("utf8") : this.out;
+  }
+
+  /** The document as a wire body: the string, or its bytes when cached pieces were reused. */
+  toBody(): string | Buffer {
+    if (!this.chunks.length) return this.out;
+    if (this.out) this.chunks.push(Buffer.from(this.out, "utf8"));
+    this.out = "";
+    return Buffer.concat(this.chunks);
   }
 }

@@ -11,7 +11,14 @@ import {
   waitUntilKeyPairExists, waitUntilSecurityGroupExists,
 } from "@aws-sdk/client-ec2";
 import type { Cloudbox } from "../../services/cloudbox.js";
-import { startTestCloudbox, sdkConfig, run, awsCli } from "../support/fixture.js";
+import { spawnSync } from "node:child_process";
+import { startTestCloudbox, sdkConfig, awsCli } from "../support/fixture.js";
+
+/** Runs a local tool without a stdin (ssh-keygen exits before reading one, which would EPIPE). */
+async function run(command: string, args: string[], _env?: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const r = spawnSync(command, args, { stdio: ["ignore", "pipe", "pipe"], encoding: "utf8" });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
 
 type Failure = { name: string; $metadata: { httpStatusCode?: number }; message: string };
 async function failure(p: Promise<unknown>): Promise<Failure> {

@@ -105,6 +105,16 @@ describe("EC2 capacity: fleet, placement, quotas, addresses", () => {
     cb.clock.advance!(1000);
   });
 
+  it("a guest that powers itself off frees its host when its shutdown is over", async () => {
+    const UserData = Buffer.from("#!/bin/sh\npoweroff\n").toString("base64");
+    const first = await launch("c4.8xlarge", { UserData });
+    assert.equal((await failure(launch("c4.8xlarge"))).name, "InsufficientInstanceCapacity");
+    cb.clock.advance!(1000 + 1000 + 1000);
+    const second = await launch("c4.8xlarge");
+    await ec2.send(new TerminateInstancesCommand({ InstanceIds: [first.Instances![0]!.InstanceId!, second.Instances![0]!.InstanceId!] }));
+    cb.clock.advance!(1000);
+  });
+
   it("paravirtual AMIs run only on Xen types that offer paravirtual", async () => {
     const pv = await imageNamed(ec2, "amzn-ami-pv-*");
     const e = await failure(ec2.send(new RunInstancesCommand({ ImageId: pv, InstanceType: "t3.micro", MinCount: 1, MaxCount: 1 })));
@@ -124,7 +134,7 @@ describe("EC2 quotas and address exhaustion", () => {
   let ec2: EC2Client;
   let image: string;
   before(async () => {
-    cb = await startTestCloudbox({ clock: "virtual", settings: { ec2: { vcpuQuota: 8 } } });
+    cb = await startTestCloudbox({ clock: "virtual", settings: { ec2: { vcpuQuota: { standard: 8, g: 4 } } } });
     ec2 = new EC2Client(sdkConfig(cb));
     image = await imageNamed(ec2, "al2023-ami-*-x86_64");
   });
@@ -147,6 +157,17 @@ describe("EC2 quotas and address exhaustion", () => {
     const more = await ec2.send(new RunInstancesCommand({ ImageId: image, InstanceType: "m5.large", MinCount: 1, MaxCount: 1 }));
     assert.equal((await failure(ec2.send(new StartInstancesCommand({ InstanceIds: [r.Instances![0]!.InstanceId!] })))).name, "VcpuLimitExceeded");
     await ec2.send(new TerminateInstancesCommand({ InstanceIds: [...r.Instances!, ...more.Instances!].map((i) => i.InstanceId!) }));
+    cb.clock.advance!(1000);
+  });
+
+  it("quotas are per bucket of families: G instances count against their own limit", async () => {
+    const standard = await ec2.send(new RunInstancesCommand({ ImageId: image, InstanceType: "m5.xlarge", MinCount: 2, MaxCount: 2 }));
+    const gpu = await ec2.send(new RunInstancesCommand({ ImageId: image, InstanceType: "g4dn.xlarge", MinCount: 1, MaxCount: 1 }));
+    assert.equal(gpu.Instances!.length, 1, "a full standard bucket does not stop a G launch");
+    const e = await failure(ec2.send(new RunInstancesCommand({ ImageId: image, InstanceType: "g4dn.xlarge", MinCount: 1, MaxCount: 1 })));
+    assert.equal(e.name, "VcpuLimitExceeded");
+    assert.match(e.message, /current vCPU limit of 4 /);
+    await ec2.send(new TerminateInstancesCommand({ InstanceIds: [...standard.Instances!, ...gpu.Instances!].map((i) => i.InstanceId!) }));
     cb.clock.advance!(1000);
   });
 });

@@ -225,4 +225,41 @@ describe("EC2 instance state transitions (reference A.2)", () => {
     await ec2.send(new TerminateInstancesCommand({ InstanceIds: [a1, a2] }));
     assert.equal((await stateOf(a1)).State!.Name, "shutting-down");
   });
+
+  it("a guest that shuts itself down follows InstanceInitiatedShutdownBehavior: stop by default, once (user data runs on first boot only)", async () => {
+    const UserData = Buffer.from("#!/bin/bash\necho going down\nshutdown -h now\n").toString("base64");
+    const id = await launch({ UserData });
+    cb.clock.advance!(PENDING);
+    assert.equal((await stateOf(id)).State!.Name, "running");
+    cb.clock.advance!(1000);
+    const stopping = await stateOf(id);
+    assert.equal(stopping.State!.Name, "stopping");
+    assert.equal(stopping.StateReason!.Code, "Client.InstanceInitiatedShutdown");
+    cb.clock.advance!(1000);
+    assert.equal((await stateOf(id)).State!.Name, "stopped");
+    const log = Buffer.from((await ec2.send(new GetConsoleOutputCommand({ InstanceId: id }))).Output!, "base64").toString();
+    assert.match(log, /going down[\s\S]*reboot: Power down/);
+    await start(id);
+    cb.clock.advance!(PENDING + 5000);
+    assert.equal((await stateOf(id)).State!.Name, "running");
+  });
+
+  it("behaviour terminate: the guest's shutdown terminates it, termination protection notwithstanding", async () => {
+    const UserData = Buffer.from("#!/bin/sh\npoweroff\n").toString("base64");
+    const id = await launch({ UserData, InstanceInitiatedShutdownBehavior: "terminate", DisableApiTermination: true });
+    cb.clock.advance!(PENDING + 1000);
+    assert.equal((await stateOf(id)).State!.Name, "shutting-down");
+    cb.clock.advance!(1000);
+    assert.deepEqual((await stateOf(id)).State, { Code: 48, Name: "terminated" });
+    cb.clock.advance!(3_600_000);
+    assert.equal((await failure(ec2.send(new DescribeInstancesCommand({ InstanceIds: [id] })))).name, "InvalidInstanceID.NotFound");
+  });
+
+  it("changing the behaviour before the guest powers off is what counts", async () => {
+    const UserData = Buffer.from("#!/bin/sh\nsudo shutdown now\n").toString("base64");
+    const id = await launch({ UserData });
+    await ec2.send(new ModifyInstanceAttributeCommand({ InstanceId: id, InstanceInitiatedShutdownBehavior: { Value: "terminate" } }));
+    cb.clock.advance!(PENDING + 2000);
+    assert.equal((await stateOf(id)).State!.Name, "terminated");
+  });
 });

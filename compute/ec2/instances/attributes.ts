@@ -9,7 +9,8 @@ import { findImage } from "../../images/catalogue.js";
 import type { RecordedDevice } from "./instance-store.js";
 import { currentState } from "./lifecycle.js";
 import { rowsById } from "./describe-instances.js";
-import { checkCompatible } from "./run-instances.js";
+import { checkCompatible, guestShutdown } from "./run-instances.js";
+import { quotaBucket } from "./quota-buckets.js";
 import { parseGroups } from "./present.js";
 
 /** Attributes that change the virtual hardware or boot contents; EC2 allows them only while stopped. */
@@ -52,6 +53,7 @@ export function modifyInstanceAttribute(c: Ec2Context, input: ModifyInstanceAttr
   if (NEEDS_STOPPED.has(attribute) && state !== "stopped") throw Ec2Errors.incorrectState(`The instance '${row!.instance_id}' is not in the 'stopped' state.`);
   const updates: [Parameters<typeof c.instances.update>[1], string | number | null][] = [];
   let deleteOnTermination: [string, boolean][] = [];
+  let invalidate = false;
   switch (attribute) {
     case "instanceType": {
       const type = typeSpec(String(value));
@@ -59,7 +61,7 @@ export function modifyInstanceAttribute(c: Ec2Context, input: ModifyInstanceAttr
       const image = findImage(row!.region, row!.image_id);
       if (image) checkCompatible(type, image);
       const host = hostSpecFor(type)!;
-      updates.push(["instance_type", type.name], ["vcpus", type.vcpus], ["memory_mib", type.memoryMiB], ["host_threads", type.threads], ["gpus", type.gpus], ["host_family", host.family], ["hypervisor", host.hypervisor]);
+      updates.push(["instance_type", type.name], ["vcpus", type.vcpus], ["memory_mib", type.memoryMiB], ["host_threads", type.threads], ["gpus", type.gpus], ["quota_bucket", quotaBucket(type.family)], ["host_family", host.family], ["hypervisor", host.hypervisor]);
       break;
     }
     case "userData": {
@@ -78,6 +80,15 @@ export function modifyInstanceAttribute(c: Ec2Context, input: ModifyInstanceAttr
     case "instanceInitiatedShutdownBehavior": {
       if (value !== "stop" && value !== "terminate") throw Ec2Errors.invalidValue(`Value (${String(value)}) for parameter instanceInitiatedShutdownBehavior is invalid. Valid values are stop, terminate.`);
       updates.push(["shutdown_behavior", value]);
+      // A guest shutdown still to come follows the new behaviour (it is read when the guest powers off).
+      const r = row!;
+      if (r.guest_shutdown_at !== null && r.guest_shutdown_at > now && (r.state === "pending" || r.state === "running")) {
+        const guest = guestShutdown(c, r.user_data, value, r.guest_shutdown_at - c.settings.lifecycle.guestShutdownDelayMs)!;
+        updates.push(["guest_shutdown_ends_at", guest.endsAt], ["host_release_at", guest.endsAt], ["terminated_at", value === "terminate" ? guest.endsAt : null]);
+        const boots = (JSON.parse(r.boots) as { at: number; kind: string }[]).map((e) => (e.at === r.guest_shutdown_at && e.kind !== "boot" ? { ...e, kind: value === "terminate" ? "terminate" : "stop" } : e));
+        updates.push(["boots", JSON.stringify(boots)]);
+        invalidate = true;
+      }
       break;
     }
     case "groupSet": {
@@ -111,6 +122,10 @@ export function modifyInstanceAttribute(c: Ec2Context, input: ModifyInstanceAttr
     for (const [column, v] of updates) c.instances.update(row!.instance_id, column, v);
     for (const [device, flag] of deleteOnTermination) c.volumes?.setDeleteOnTermination(ctx.account, ctx.region, row!.instance_id, device, flag);
   });
+  if (invalidate) {
+    c.hypervisor.invalidate(row!.region, row!.az, row!.host_family);
+    c.usage.invalidate(row!.account, row!.region);
+  }
   return {};
 }
 

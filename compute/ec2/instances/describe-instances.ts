@@ -5,6 +5,9 @@ import { Ec2Errors, assertIdShape, dryRunGate } from "../errors.js";
 import type { FieldReader } from "../filters.js";
 import { compileFilters, decodeToken, encodeToken, hasWildcard, pageSize, passes } from "../filters.js";
 import { privateDnsName, publicDnsName } from "../../network/addresses.js";
+import { availabilityZonesOf } from "../regions.js";
+import { typeSpec } from "../../hypervisor/catalog-port.js";
+import { findImage } from "../../images/catalogue.js";
 import type { InstanceRow } from "./instance-store.js";
 import { STATE_CODES, currentState } from "./lifecycle.js";
 import { holdsPublicIp, parseGroups, presentCached } from "./present.js";
@@ -75,6 +78,22 @@ export const INSTANCE_FILTERS: Record<string, FieldReader<Derived>> = {
   "block-device-mapping.status": (d) => (d.state === "terminated" ? [] : (JSON.parse(d.row.block_devices) as unknown[]).map(() => "attached")),
   "block-device-mapping.attach-time": (d) => (JSON.parse(d.row.block_devices) as { attachTime: number }[]).map((b) => new Date(b.attachTime).toISOString()),
   "iam-instance-profile.arn": () => null,
+  "placement-partition-number": () => null,
+  "placement-group-id": () => null,
+  "availability-zone-id": (d) => availabilityZonesOf(d.row.region).find((z) => z.name === d.row.az)?.id,
+  "network-interface.group-id": (d) => parseGroups(d.row).map((g) => g.GroupId),
+  "network-interface.group-name": (d) => parseGroups(d.row).map((g) => g.GroupName),
+  "network-interface.status": (d) => (d.state === "terminated" ? null : "in-use"),
+  "network-interface.attachment.status": (d) => (d.state === "terminated" ? null : "attached"),
+  "network-interface.association.public-ip": publicIpOf,
+  "association.public-ip": publicIpOf,
+  "metadata-options.http-tokens": () => "required",
+  "metadata-options.http-endpoint": () => "enabled",
+  "hibernation-options.configured": () => false,
+  "cpu-options.core-count": (d) => typeSpec(d.row.instance_type)?.info.VCpuInfo?.DefaultCores ?? d.row.vcpus,
+  "cpu-options.threads-per-core": (d) => typeSpec(d.row.instance_type)?.info.VCpuInfo?.DefaultThreadsPerCore ?? 1,
+  "boot-mode": (d) => findImage(d.row.region, d.row.image_id)?.bootMode,
+  "usage-operation": (d) => findImage(d.row.region, d.row.image_id)?.usageOperation,
   "product-code": () => null,
   "instance-state-reason": (d) => d.row.state_reason_code,
 };
@@ -125,17 +144,6 @@ function volumesFor(c: Ec2Context, ctx: OperationContext): ((instanceId: string)
     return (id) => all.get(id) ?? [];
   }
   return (id) => hooks.attachedTo(ctx.account, ctx.region, id);
-}
-
-/** Tags for a set of rows: per-row lookups for a few, one query for many. */
-export function tagsFor(c: Ec2Context, ctx: OperationContext, rows: InstanceRow[]): (id: string) => Map<string, string> | undefined {
-  if (rows.length <= 32) {
-    const map = new Map<string, Map<string, string>>();
-    for (const r of rows) map.set(r.instance_id, c.tags.tagsOf(ctx.account, ctx.region, r.instance_id));
-    return (id) => map.get(id);
-  }
-  const all = c.tags.tagsOfType(ctx.account, ctx.region, "instance");
-  return (id) => all.get(id);
 }
 
 export function describeInstances(c: Ec2Context, input: DescribeInstancesRequest, ctx: OperationContext): DescribeInstancesResult {

@@ -7,7 +7,7 @@ const MIGRATIONS = [
      seq INTEGER PRIMARY KEY,
      instance_id TEXT NOT NULL UNIQUE, account TEXT NOT NULL, region TEXT NOT NULL,
      reservation_id TEXT NOT NULL, launch_index INTEGER NOT NULL, image_id TEXT NOT NULL, instance_type TEXT NOT NULL,
-     vcpus INTEGER NOT NULL, memory_mib INTEGER NOT NULL, host_threads REAL NOT NULL, gpus INTEGER NOT NULL, socket INTEGER NOT NULL, host_family TEXT NOT NULL, hypervisor TEXT NOT NULL,
+     vcpus INTEGER NOT NULL, memory_mib INTEGER NOT NULL, host_threads REAL NOT NULL, gpus INTEGER NOT NULL, quota_bucket TEXT NOT NULL, socket INTEGER NOT NULL, host_family TEXT NOT NULL, hypervisor TEXT NOT NULL,
      az TEXT NOT NULL, subnet_id TEXT NOT NULL, vpc_id TEXT NOT NULL, private_ip TEXT NOT NULL, public_ip TEXT, eni_id TEXT NOT NULL, mac TEXT NOT NULL,
      host_id TEXT, previous_host_id TEXT, key_name TEXT, launch_time INTEGER NOT NULL,
      state TEXT NOT NULL, state_at INTEGER NOT NULL, settles_at INTEGER, host_release_at INTEGER,
@@ -17,14 +17,15 @@ const MIGRATIONS = [
      shutdown_behavior TEXT NOT NULL, architecture TEXT NOT NULL, virtualization_type TEXT NOT NULL,
      root_device_name TEXT NOT NULL, root_device_type TEXT NOT NULL, platform TEXT, kernel_id TEXT, ramdisk_id TEXT,
      ebs_optimized INTEGER NOT NULL, source_dest_check INTEGER NOT NULL, ena_support INTEGER NOT NULL, monitoring TEXT NOT NULL, tenancy TEXT NOT NULL,
-     placement_group TEXT, block_devices TEXT NOT NULL, boots TEXT NOT NULL, version INTEGER NOT NULL DEFAULT 0);
+     placement_group TEXT, block_devices TEXT NOT NULL, boots TEXT NOT NULL, version INTEGER NOT NULL DEFAULT 0,
+     guest_shutdown_at INTEGER, guest_shutdown_ends_at INTEGER, terminated_at INTEGER);
    CREATE INDEX ec2_instances_by_owner ON ec2_instances (account, region, seq);
    CREATE INDEX ec2_instances_by_host ON ec2_instances (region, az, host_family, host_id, host_release_at, socket, host_threads, memory_mib, gpus);
-   CREATE INDEX ec2_instances_by_quota ON ec2_instances (account, region, host_id, host_release_at, vcpus);
+   CREATE INDEX ec2_instances_by_quota ON ec2_instances (account, region, quota_bucket, host_id, host_release_at, vcpus);
    CREATE INDEX ec2_instances_by_token ON ec2_instances (account, region, client_token);
    CREATE INDEX ec2_instances_by_address ON ec2_instances (subnet_id, private_ip);
    CREATE INDEX ec2_instances_by_public_ip ON ec2_instances (region, public_ip);
-   CREATE INDEX ec2_instances_by_expiry ON ec2_instances (account, region, state, settles_at);`,
+   CREATE INDEX ec2_instances_by_expiry ON ec2_instances (account, region, terminated_at);`,
 ];
 
 /** A block device as recorded on the instance (what DescribeInstances reports when EBS is not wired in). */
@@ -60,6 +61,8 @@ export interface InstanceRow {
   /** Hardware threads held on the host (a share of one per vCPU on burstable hosts). */
   host_threads: number;
   gpus: number;
+  /** The On-Demand vCPU quota the instance counts against. */
+  quota_bucket: string;
   /** The socket a guest is pinned to; -1 when it spans every socket. */
   socket: number;
   host_family: string;
@@ -105,6 +108,11 @@ export interface InstanceRow {
   placement_group: string | null;
   block_devices: string;
   boots: string;
+  /** When the guest powers itself off, and when that is over (InstanceInitiatedShutdownBehavior applies). */
+  guest_shutdown_at: number | null;
+  guest_shutdown_ends_at: number | null;
+  /** When the instance is (or will be) terminated: addresses are free and the hour of visibility starts. */
+  terminated_at: number | null;
   /** Bumped by every update, so cached copies of the row know they are stale. */
   version: number;
 }
@@ -112,16 +120,17 @@ export interface InstanceRow {
 export type NewInstance = Omit<InstanceRow, "seq" | "version">;
 
 const COLUMNS: (keyof NewInstance)[] = [
-  "instance_id", "account", "region", "reservation_id", "launch_index", "image_id", "instance_type", "vcpus", "memory_mib", "host_threads", "gpus", "socket", "host_family", "hypervisor",
+  "instance_id", "account", "region", "reservation_id", "launch_index", "image_id", "instance_type", "vcpus", "memory_mib", "host_threads", "gpus", "quota_bucket", "socket", "host_family", "hypervisor",
   "az", "subnet_id", "vpc_id", "private_ip", "public_ip", "eni_id", "mac", "host_id", "previous_host_id", "key_name", "launch_time",
   "state", "state_at", "settles_at", "host_release_at", "transition_reason", "state_reason_code", "state_reason_message",
   "client_token", "token_scope", "request_hash", "user_data", "groups", "disable_api_termination", "disable_api_stop",
   "shutdown_behavior", "architecture", "virtualization_type", "root_device_name", "root_device_type", "platform", "kernel_id", "ramdisk_id",
   "ebs_optimized", "source_dest_check", "ena_support", "monitoring", "tenancy", "placement_group", "block_devices", "boots",
+  "guest_shutdown_at", "guest_shutdown_ends_at", "terminated_at",
 ];
 
 /** Columns ModifyInstanceAttribute may change. */
-export type MutableColumn = "instance_type" | "vcpus" | "memory_mib" | "host_threads" | "gpus" | "host_family" | "hypervisor" | "user_data" | "groups" | "disable_api_termination" | "disable_api_stop" | "shutdown_behavior" | "ebs_optimized" | "source_dest_check" | "ena_support" | "kernel_id" | "ramdisk_id" | "block_devices" | "monitoring";
+export type MutableColumn = "quota_bucket" | "boots" | "guest_shutdown_ends_at" | "host_release_at" | "terminated_at" | "instance_type" | "vcpus" | "memory_mib" | "host_threads" | "gpus" | "host_family" | "hypervisor" | "user_data" | "groups" | "disable_api_termination" | "disable_api_stop" | "shutdown_behavior" | "ebs_optimized" | "source_dest_check" | "ena_support" | "kernel_id" | "ramdisk_id" | "block_devices" | "monitoring";
 
 export interface HostUsage {
   host_id: string;
@@ -158,20 +167,20 @@ export class InstanceStore {
       all: sql.prepare("SELECT * FROM ec2_instances WHERE account = ? AND region = ? ORDER BY seq"),
       byToken: sql.prepare("SELECT * FROM ec2_instances WHERE account = ? AND region = ? AND client_token = ? ORDER BY seq"),
       hostUsage: sql.prepare(`SELECT host_id, socket, SUM(host_threads) AS threads, SUM(memory_mib) AS mem, SUM(gpus) AS gpus, COUNT(*) AS guests FROM ec2_instances WHERE region = ? AND az = ? AND host_family = ? AND ${holds} GROUP BY host_id, socket`),
-      onHosts: sql.prepare(`SELECT instance_id, account, instance_type, vcpus, memory_mib, host_threads, socket, host_id, az, host_family, state, settles_at FROM ec2_instances WHERE region = ? AND ${holds}`),
-      vcpusInUse: sql.prepare(`SELECT COALESCE(SUM(vcpus), 0) FROM ec2_instances WHERE account = ? AND region = ? AND ${holds}`).pluck(),
+      onHosts: sql.prepare(`SELECT instance_id, account, instance_type, vcpus, memory_mib, host_threads, socket, host_id, az, host_family, state, settles_at, guest_shutdown_at, guest_shutdown_ends_at, shutdown_behavior FROM ec2_instances WHERE region = ? AND ${holds}`),
+      vcpusInUse: sql.prepare(`SELECT COALESCE(SUM(vcpus), 0) FROM ec2_instances WHERE account = ? AND region = ? AND quota_bucket = ? AND ${holds}`).pluck(),
       nextHostRelease: sql.prepare("SELECT MIN(host_release_at) FROM ec2_instances WHERE region = ? AND az = ? AND host_family = ? AND host_id IS NOT NULL AND host_release_at > ?").pluck(),
-      nextAccountRelease: sql.prepare("SELECT MIN(host_release_at) FROM ec2_instances WHERE account = ? AND region = ? AND host_id IS NOT NULL AND host_release_at > ?").pluck(),
-      ipUsed: sql.prepare("SELECT 1 FROM ec2_instances WHERE subnet_id = ? AND private_ip = ? AND NOT (state = 'shutting-down' AND settles_at <= ?)").pluck(),
-      ipsUsed: sql.prepare("SELECT private_ip FROM ec2_instances WHERE subnet_id = ? AND NOT (state = 'shutting-down' AND settles_at <= ?)").pluck(),
+      nextAccountRelease: sql.prepare("SELECT MIN(host_release_at) FROM ec2_instances WHERE account = ? AND region = ? AND quota_bucket = ? AND host_id IS NOT NULL AND host_release_at > ?").pluck(),
+      ipUsed: sql.prepare("SELECT 1 FROM ec2_instances WHERE subnet_id = ? AND private_ip = ? AND (terminated_at IS NULL OR terminated_at > ?)").pluck(),
+      ipsUsed: sql.prepare("SELECT private_ip FROM ec2_instances WHERE subnet_id = ? AND (terminated_at IS NULL OR terminated_at > ?)").pluck(),
       publicIpUsed: sql.prepare("SELECT 1 FROM ec2_instances WHERE region = ? AND public_ip = ?").pluck(),
-      expired: sql.prepare("SELECT instance_id FROM ec2_instances WHERE account = ? AND region = ? AND state = 'shutting-down' AND settles_at <= ?").pluck(),
+      expired: sql.prepare("SELECT instance_id FROM ec2_instances WHERE account = ? AND region = ? AND terminated_at <= ?").pluck(),
       delete: sql.prepare("DELETE FROM ec2_instances WHERE instance_id = ?"),
       setState: sql.prepare(
-        "UPDATE ec2_instances SET version = version + 1, state = @state, state_at = @state_at, settles_at = @settles_at, host_release_at = @host_release_at, transition_reason = @transition_reason, state_reason_code = @state_reason_code, state_reason_message = @state_reason_message, boots = @boots WHERE instance_id = @instance_id",
+        "UPDATE ec2_instances SET version = version + 1, guest_shutdown_at = NULL, guest_shutdown_ends_at = NULL, terminated_at = @terminated_at, state = @state, state_at = @state_at, settles_at = @settles_at, host_release_at = @host_release_at, transition_reason = @transition_reason, state_reason_code = @state_reason_code, state_reason_message = @state_reason_message, boots = @boots WHERE instance_id = @instance_id",
       ),
       start: sql.prepare(
-        "UPDATE ec2_instances SET version = version + 1, state = 'pending', state_at = @state_at, settles_at = @settles_at, host_release_at = NULL, host_id = @host_id, socket = @socket, previous_host_id = @previous_host_id, public_ip = @public_ip, transition_reason = '', state_reason_code = NULL, state_reason_message = NULL, boots = @boots WHERE instance_id = @instance_id",
+        "UPDATE ec2_instances SET version = version + 1, guest_shutdown_at = NULL, guest_shutdown_ends_at = NULL, terminated_at = NULL, state = 'pending', state_at = @state_at, settles_at = @settles_at, host_release_at = NULL, host_id = @host_id, socket = @socket, previous_host_id = @previous_host_id, public_ip = @public_ip, transition_reason = '', state_reason_code = NULL, state_reason_message = NULL, boots = @boots WHERE instance_id = @instance_id",
       ),
       setBoots: sql.prepare("UPDATE ec2_instances SET version = version + 1, boots = ? WHERE instance_id = ?"),
       versions: sql.prepare("SELECT instance_id, version FROM ec2_instances WHERE account = ? AND region = ? ORDER BY seq").raw(),
@@ -238,12 +247,12 @@ export class InstanceStore {
     return this.s["hostUsage"]!.all(region, az, family, now) as HostUsage[];
   }
 
-  onHosts(region: string, now: number): Pick<InstanceRow, "instance_id" | "account" | "instance_type" | "vcpus" | "memory_mib" | "host_threads" | "socket" | "host_id" | "az" | "host_family" | "state" | "settles_at">[] {
+  onHosts(region: string, now: number): Pick<InstanceRow, "instance_id" | "account" | "instance_type" | "vcpus" | "memory_mib" | "host_threads" | "socket" | "host_id" | "az" | "host_family" | "state" | "settles_at" | "guest_shutdown_at" | "guest_shutdown_ends_at" | "shutdown_behavior">[] {
     return this.s["onHosts"]!.all(region, now) as never;
   }
 
-  vcpusInUse(account: string, region: string, now: number): number {
-    return this.s["vcpusInUse"]!.get(account, region, now) as number;
+  vcpusInUse(account: string, region: string, bucket: string, now: number): number {
+    return this.s["vcpusInUse"]!.get(account, region, bucket, now) as number;
   }
 
   /** When the next host held by these rows is released (a stop or termination settling), if any. */
@@ -251,8 +260,8 @@ export class InstanceStore {
     return this.s["nextHostRelease"]!.get(region, az, family, now) as number | null;
   }
 
-  nextAccountRelease(account: string, region: string, now: number): number | null {
-    return this.s["nextAccountRelease"]!.get(account, region, now) as number | null;
+  nextAccountRelease(account: string, region: string, bucket: string, now: number): number | null {
+    return this.s["nextAccountRelease"]!.get(account, region, bucket, now) as number | null;
   }
 
   privateIpUsed(subnetId: string, ip: string, now: number): boolean {
@@ -278,7 +287,7 @@ export class InstanceStore {
     this.s["delete"]!.run(instanceId);
   }
 
-  setState(change: Pick<InstanceRow, "instance_id" | "state" | "state_at" | "settles_at" | "host_release_at" | "transition_reason" | "state_reason_code" | "state_reason_message" | "boots">): void {
+  setState(change: Pick<InstanceRow, "instance_id" | "terminated_at" | "state" | "state_at" | "settles_at" | "host_release_at" | "transition_reason" | "state_reason_code" | "state_reason_message" | "boots">): void {
     this.generation++;
     this.s["setState"]!.run(change);
   }

@@ -5,7 +5,7 @@ import { toTagList } from "../../tags/tag-store.js";
 import type { Ec2Context } from "../context.js";
 import type { InstanceRow, RecordedDevice } from "./instance-store.js";
 import type { AttachedVolume } from "../../../storage/ebs/volume-hooks.js";
-import { currentState, stateOf } from "./lifecycle.js";
+import { currentState, guestShutDown, stateOf } from "./lifecycle.js";
 import type { InstanceStateName } from "./lifecycle.js";
 import { availabilityZonesOf } from "../regions.js";
 import { typeSpec } from "../../hypervisor/catalog-port.js";
@@ -59,7 +59,9 @@ export function presentInstance(c: Ec2Context, row: InstanceRow, now: number, ta
     VpcId: terminated ? undefined : row.vpc_id,
     PrivateIpAddress: terminated ? undefined : row.private_ip,
     PublicIpAddress: publicIp,
-    StateReason: row.state_reason_code ? { Code: row.state_reason_code, Message: row.state_reason_message ?? row.state_reason_code } : undefined,
+    StateReason: guestShutDown(row, now)
+      ? { Code: "Client.InstanceInitiatedShutdown", Message: "Client.InstanceInitiatedShutdown: Instance initiated shutdown" }
+      : row.state_reason_code ? { Code: row.state_reason_code, Message: row.state_reason_message ?? row.state_reason_code } : undefined,
     Architecture: row.architecture as "x86_64",
     RootDeviceType: row.root_device_type as "ebs",
     RootDeviceName: row.root_device_name,

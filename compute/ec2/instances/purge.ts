@@ -20,6 +20,6 @@ export function purgeExpired(c: Ec2Context, account: string, region: string, now
 }
 
 /** Whether a row is still visible (terminated instances disappear after the window). */
-export function visible(c: Ec2Context, row: { state: string; settles_at: number | null }, now: number): boolean {
-  return !(row.state === "shutting-down" && row.settles_at !== null && row.settles_at + c.settings.lifecycle.terminatedVisibleMs <= now);
+export function visible(c: Ec2Context, row: { terminated_at: number | null }, now: number): boolean {
+  return row.terminated_at === null || row.terminated_at + c.settings.lifecycle.terminatedVisibleMs > now;
 }

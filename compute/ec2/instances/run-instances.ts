@@ -18,8 +18,9 @@ import { allocatePrivateIp, macAddress, randomPublicIp } from "../../network/add
 import { tagsBySpecification } from "../../tags/tag-store.js";
 import type { BootEvent, InstanceRow, NewInstance, RecordedDevice } from "./instance-store.js";
 import { presentInstance } from "./present.js";
-import { currentState } from "./lifecycle.js";
+import { currentState, scriptShutsDown } from "./lifecycle.js";
 import { purgeExpired } from "./purge.js";
+import { quotaBucket } from "./quota-buckets.js";
 
 const DEFAULT_TYPE = "m1.small";
 const USER_DATA_LIMIT = 16384;
@@ -146,9 +147,10 @@ export function runInstances(c: Ec2Context, input: RunInstancesRequest, ctx: Ope
       }
     }
     purgeExpired(c, account, region, now);
-    const available = c.settings.vcpuQuota - c.usage.used(account, region, now);
-    const byQuota = Math.floor(available / type.vcpus);
-    if (byQuota < input.MinCount!) throw Ec2Errors.vcpuLimit(c.settings.vcpuQuota);
+    const bucket = quotaBucket(type.family);
+    const limit = c.settings.vcpuQuota(bucket);
+    const byQuota = Math.floor((limit - c.usage.used(account, region, bucket, now)) / type.vcpus);
+    if (byQuota < input.MinCount!) throw Ec2Errors.vcpuLimit(limit);
     const wanted = Math.min(input.MaxCount!, byQuota);
 
     const candidates = subnet ? [subnet.availabilityZone] : wantedZone ? [wantedZone] : zones.map((z) => z.name);
@@ -205,6 +207,8 @@ export function runInstances(c: Ec2Context, input: RunInstancesRequest, ctx: Ope
       const instanceId = resourceId("i");
       const settlesAt = now + c.settings.lifecycle.pendingMs;
       const boots: BootEvent[] = [{ at: settlesAt, kind: "boot", hostId: host.hostId, hypervisor: host.spec.hypervisor }];
+      const guest = guestShutdown(c, input.UserData, shutdown, settlesAt);
+      if (guest) boots.push({ at: guest.at, kind: shutdown === "terminate" ? "terminate" : "stop", hostId: host.hostId });
       let devices: RecordedDevice[];
       if (c.volumes) {
         const volumeTags = tagsByType.get("volume");
@@ -215,10 +219,11 @@ export function runInstances(c: Ec2Context, input: RunInstancesRequest, ctx: Ope
       }
       const row: NewInstance = {
         instance_id: instanceId, account, region, reservation_id: reservationId, launch_index: i, image_id: image.imageId, instance_type: type.name,
-        vcpus: type.vcpus, memory_mib: type.memoryMiB, host_threads: type.threads, gpus: type.gpus, socket, host_family: host.spec.family, hypervisor: host.spec.hypervisor,
+        vcpus: type.vcpus, memory_mib: type.memoryMiB, host_threads: type.threads, gpus: type.gpus, quota_bucket: quotaBucket(type.family), socket, host_family: host.spec.family, hypervisor: host.spec.hypervisor,
         az, subnet_id: launchSubnet.subnetId, vpc_id: launchSubnet.vpcId, private_ip: addresses[i]!, public_ip: withPublicIp ? publicIp(c, region) : null,
         eni_id: resourceId("eni"), mac: macAddress(), host_id: host.hostId, previous_host_id: null, key_name: input.KeyName ?? null, launch_time: now,
-        state: "pending", state_at: now, settles_at: settlesAt, host_release_at: null, transition_reason: "", state_reason_code: null, state_reason_message: null,
+        state: "pending", state_at: now, settles_at: settlesAt, host_release_at: guest?.endsAt ?? null,
+        guest_shutdown_at: guest?.at ?? null, guest_shutdown_ends_at: guest?.endsAt ?? null, terminated_at: guest && shutdown === "terminate" ? guest.endsAt : null, transition_reason: "", state_reason_code: null, state_reason_message: null,
         client_token: token ?? null, token_scope: token ? scope : null, request_hash: token ? hash : null, user_data: input.UserData ?? null,
         groups: JSON.stringify(groups), disable_api_termination: input.DisableApiTermination ? 1 : 0, disable_api_stop: input.DisableApiStop ? 1 : 0,
         shutdown_behavior: shutdown, architecture: image.architecture, virtualization_type: image.virtualizationType, root_device_name: image.rootDeviceName,
@@ -234,15 +239,28 @@ export function runInstances(c: Ec2Context, input: RunInstancesRequest, ctx: Ope
       rows.push({ ...row, seq: 0, version: 0 });
     }
     // Fewer addresses than hosts: the session holds guests that were not launched.
-    if (count === hosts.length) committed = { session: used!, vcpus: count * type.vcpus };
-    else c.hypervisor.invalidate(region, az, type.family);
+    // The memoized sums take the new guests as they are, unless some were not launched (fewer
+    // addresses than hosts) or will leave their host by themselves (a user-data shutdown): then
+    // they are read again from the rows.
+    if (count === hosts.length && !rows.some((r) => r.host_release_at !== null)) committed = { session: used!, vcpus: count * type.vcpus };
+    else {
+      c.hypervisor.invalidate(region, az, type.family);
+      c.usage.invalidate(account, region);
+    }
     return reservationOf(c, rows, now);
   });
   if (committed) {
     c.hypervisor.commit(committed.session);
-    c.usage.add(account, region, committed.vcpus);
+    c.usage.add(account, region, quotaBucket(type.family), committed.vcpus);
   }
   return reservation;
+}
+
+/** When a user-data script powers the guest off after its first boot, and when that shutdown is over. */
+export function guestShutdown(c: Ec2Context, userData: string | undefined | null, behavior: string, runningAt: number): { at: number; endsAt: number } | undefined {
+  if (!scriptShutsDown(userData)) return undefined;
+  const at = runningAt + c.settings.lifecycle.guestShutdownDelayMs;
+  return { at, endsAt: at + (behavior === "terminate" ? c.settings.lifecycle.shuttingDownMs : c.settings.lifecycle.stoppingMs) };
 }
 
 function tagResources(c: Ec2Context, account: string, region: string, type: string, ids: string[], tags: Tag[] | undefined): void {

@@ -59,9 +59,14 @@ export function startInstances(c: Ec2Context, input: StartInstancesRequest, ctx:
 
 function startAll(c: Ec2Context, rows: InstanceRow[], states: InstanceStateName[], ctx: OperationContext, now: number): StartInstancesResult {
   return c.env.db.transaction(() => {
-    const starting = rows.filter((_r, i) => states[i] === "stopped");
-    const needed = starting.reduce((n, r) => n + r.vcpus, 0);
-    if (needed > 0 && c.usage.used(ctx.account, ctx.region, now) + needed > c.settings.vcpuQuota) throw Ec2Errors.vcpuLimit(c.settings.vcpuQuota);
+    const needed = new Map<string, number>();
+    rows.forEach((r, i) => {
+      if (states[i] === "stopped") needed.set(r.quota_bucket, (needed.get(r.quota_bucket) ?? 0) + r.vcpus);
+    });
+    for (const [bucket, vcpus] of needed) {
+      const limit = c.settings.vcpuQuota(bucket);
+      if (c.usage.used(ctx.account, ctx.region, bucket, now) + vcpus > limit) throw Ec2Errors.vcpuLimit(limit);
+    }
     const sessions = new Map<string, PlacementSession>();
     const out: InstanceStateChange[] = [];
     rows.forEach((row, i) => {
@@ -114,7 +119,7 @@ function stopAll(c: Ec2Context, rows: InstanceRow[], states: InstanceStateName[]
       // Force skips the guest's graceful shutdown: the stop settles at once.
       const settlesAt = now + (input.Force ? 0 : c.settings.lifecycle.stoppingMs);
       c.instances.setState({
-        instance_id: row.instance_id, state: "stopping", state_at: now, settles_at: settlesAt, host_release_at: settlesAt,
+        instance_id: row.instance_id, terminated_at: null, state: "stopping", state_at: now, settles_at: settlesAt, host_release_at: settlesAt,
         transition_reason: userInitiated(now), state_reason_code: "Client.UserInitiatedShutdown", state_reason_message: "Client.UserInitiatedShutdown: User initiated shutdown",
         boots: appendBoot(row, { at: settlesAt, kind: "stop", hostId: row.host_id ?? undefined }),
       });
@@ -164,7 +169,7 @@ function terminateAll(c: Ec2Context, rows: InstanceRow[], blockedZones: Map<stri
       // A stopped instance holds no host; a running one keeps it until shutting-down settles.
       const release = s === "stopped" ? now : s === "stopping" ? Math.min(row.host_release_at ?? now, settlesAt) : settlesAt;
       c.instances.setState({
-        instance_id: row.instance_id, state: "shutting-down", state_at: now, settles_at: settlesAt, host_release_at: release,
+        instance_id: row.instance_id, terminated_at: settlesAt, state: "shutting-down", state_at: now, settles_at: settlesAt, host_release_at: release,
         transition_reason: userInitiated(now), state_reason_code: "Client.UserInitiatedShutdown", state_reason_message: "Client.UserInitiatedShutdown: User initiated shutdown",
         boots: s === "stopped" || s === "stopping" ? row.boots : appendBoot(row, { at: settlesAt, kind: "terminate", hostId: row.host_id ?? undefined }),
       });

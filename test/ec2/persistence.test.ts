@@ -1,0 +1,38 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { EC2Client, RunInstancesCommand, DescribeInstancesCommand, DescribeImagesCommand, CreateKeyPairCommand, DescribeKeyPairsCommand } from "@aws-sdk/client-ec2";
+import type { HostReport } from "../../compute/hypervisor/hypervisor.js";
+import { startTestCloudbox, sdkConfig } from "../support/fixture.js";
+
+describe("EC2 state survives a restart with a data directory", () => {
+  it("instances keep their ids, addresses, tags and host; key pairs stay", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "cloudbox-ec2-data-"));
+    let cb = await startTestCloudbox({ dataDir });
+    try {
+      let ec2 = new EC2Client(sdkConfig(cb));
+      const image = (await ec2.send(new DescribeImagesCommand({ Filters: [{ Name: "name", Values: ["al2023-ami-*-x86_64"] }] }))).Images![0]!.ImageId!;
+      const launched = (await ec2.send(new RunInstancesCommand({ ImageId: image, InstanceType: "m5.large", MinCount: 1, MaxCount: 1, TagSpecifications: [{ ResourceType: "instance", Tags: [{ Key: "Name", Value: "kept" }] }] }))).Instances![0]!;
+      await ec2.send(new CreateKeyPairCommand({ KeyName: "kept-key" }));
+      const hostsBefore = ((await (await fetch(`${cb.endpoint}/_cloudbox/ec2/hosts?used=true`)).json()) as { hosts: HostReport[] }).hosts;
+      ec2.destroy();
+      await cb.stop();
+
+      cb = await startTestCloudbox({ dataDir });
+      ec2 = new EC2Client(sdkConfig(cb));
+      const found = (await ec2.send(new DescribeInstancesCommand({ Filters: [{ Name: "tag:Name", Values: ["kept"] }] }))).Reservations![0]!.Instances![0]!;
+      assert.equal(found.InstanceId, launched.InstanceId);
+      assert.equal(found.PrivateIpAddress, launched.PrivateIpAddress);
+      assert.ok(["pending", "running"].includes(found.State!.Name!), "the state is derived from the stored times on the real clock");
+      const hostsAfter = ((await (await fetch(`${cb.endpoint}/_cloudbox/ec2/hosts?used=true`)).json()) as { hosts: HostReport[] }).hosts;
+      assert.equal(hostsAfter[0]!.hostId, hostsBefore[0]!.hostId, "host ids are stable and occupancy comes back from the rows");
+      assert.equal((await ec2.send(new DescribeKeyPairsCommand({ KeyNames: ["kept-key"] }))).KeyPairs!.length, 1);
+      ec2.destroy();
+    } finally {
+      await cb.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
