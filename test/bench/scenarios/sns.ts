@@ -22,7 +22,7 @@ async function prepare(target: BenchTarget): Promise<State> {
   const state = { sns, sqs, topicArn, queueUrl };
   // Warm up (JIT, the signing key, connections) outside the measurement.
   await deliverOnce(state, 0);
-  for (let i = 0; i < 100; i++) await deliverOnce(state, i);
+  for (let i = 0; i < 500; i++) await deliverOnce(state, i);
   return state;
 }
 
