@@ -68,10 +68,10 @@ export function messageHandlers(sqs: SqsContext) {
 
   function receiveNow(queue: Queue, max: number, visibilityTimeout: number, input: Sqs.ReceiveMessageRequest): Sqs.Message[] {
     const deadLetter = queue.redrive ? queues.byArn(queue.redrive.deadLetterTargetArn) : undefined;
-    const received = db.transaction(() => messages.receive(queue, max, visibilityTimeout, clock.now(), deadLetter, input.ReceiveRequestAttemptId));
+    const wanted = new Set<string>([...(input.AttributeNames ?? []), ...(input.MessageSystemAttributeNames ?? [])]);
+    const received = db.transaction(() => messages.receive(queue, max, visibilityTimeout, clock.now(), deadLetter, input.ReceiveRequestAttemptId, wanted.size > 0));
     if (deadLetter && longPoll.hasWaiters(deadLetter.id)) longPoll.notify(deadLetter.id, 10);
     if (received.length === 0) return [];
-    const wanted = new Set<string>([...(input.AttributeNames ?? []), ...(input.MessageSystemAttributeNames ?? [])]);
     return received.map(({ row, receiptHandle }) => {
       const { attributes, md5 } = messageAttributes(row, input.MessageAttributeNames);
       return {
@@ -195,18 +195,17 @@ export function messageHandlers(sqs: SqsContext) {
         const entries = checkBatch(input.Entries, "DeleteMessageBatchRequestEntry");
         const Successful: Sqs.DeleteMessageBatchResultEntry[] = [];
         const Failed: BatchFailure[] = [];
-        let deleted = 0;
-        db.transaction(() => {
-          for (const entry of entries) {
-            const handle = parseReceiptHandle(entry.ReceiptHandle ?? "");
-            if (!handle || handle.queueId !== queue.id) {
-              Failed.push(failure(entry.Id!, SqsErrors.receiptHandleIsInvalid(entry.ReceiptHandle ?? "")));
-              continue;
-            }
-            if (messages.delete(queue.id, handle.seq, handle.token)) deleted++;
-            Successful.push({ Id: entry.Id! });
+        const valid: { seq: number; token: string }[] = [];
+        for (const entry of entries) {
+          const handle = parseReceiptHandle(entry.ReceiptHandle ?? "");
+          if (!handle || handle.queueId !== queue.id) {
+            Failed.push(failure(entry.Id!, SqsErrors.receiptHandleIsInvalid(entry.ReceiptHandle ?? "")));
+            continue;
           }
-        });
+          valid.push(handle);
+          Successful.push({ Id: entry.Id! });
+        }
+        const deleted = valid.length ? db.transaction(() => messages.deleteMany(queue.id, valid)) : 0;
         if (deleted && queue.fifo) longPoll.notify(queue.id, deleted);
         return { Successful, Failed };
       },

@@ -54,6 +54,21 @@ const TOKEN_PREFIX = randomBytes(9).toString("base64url");
 let tokenCounter = 0;
 const nextToken = (): string => `${TOKEN_PREFIX}${(tokenCounter++).toString(36)}`;
 
+// Receives read only what an answer needs: better-sqlite3 pays per value read, and a lean row
+// (no system attributes asked for) is a third of a full one. A message due for the dead-letter
+// queue is read again in full before it moves.
+const LEAN_COLUMNS = "seq, queue_id, message_id, body, md5_body, attributes, md5_attributes, receive_count";
+const SYSTEM_COLUMNS = `${LEAN_COLUMNS}, sender_id, sent_at, first_receive_at, group_id, dedup_id, trace_header, dlq_source_arn`;
+
+function receivedRow(values: unknown[]): MessageRow {
+  const v = values as [number, number, string, string, string, string | null, string | null, number, string?, number?, (number | null)?, (string | null)?, (string | null)?, (string | null)?, (string | null)?];
+  return {
+    seq: v[0], queue_id: v[1], message_id: v[2], body: v[3], md5_body: v[4], attributes: v[5], md5_attributes: v[6], receive_count: v[7],
+    sender_id: v[8] ?? "", sent_at: v[9] ?? 0, first_receive_at: v[10] ?? null, group_id: v[11] ?? null, dedup_id: v[12] ?? null,
+    trace_header: v[13] ?? null, dlq_source_arn: v[14] ?? null, md5_system: null, visible_at: 0, receipt: null, received_at: null,
+  };
+}
+
 /** FIFO sequence numbers: 20 digits, strictly increasing with the message's row sequence. */
 export const sequenceNumber = (seq: number): string => `1${String(seq).padStart(19, "0")}`;
 
@@ -73,9 +88,10 @@ export function parseReceiptHandle(handle: string): { seq: number; token: string
  */
 export class MessageStore {
   private readonly insert;
-  private readonly selectVisible;
+  private readonly selectVisible: { lean: BetterSqlite3.Statement; full: BetterSqlite3.Statement };
   private readonly bySeq;
   private readonly markReceived: BetterSqlite3.Statement[] = [];
+  private readonly deleteManyStatements: BetterSqlite3.Statement[] = [];
   private readonly deleteReceipt;
   private readonly deleteSeq;
   private readonly setVisible;
@@ -91,7 +107,7 @@ export class MessageStore {
   private readonly visibleInOrder;
   private readonly hiddenGroups;
   private readonly groupsInOrder;
-  private readonly groupMessages;
+  private readonly groupMessages: { lean: BetterSqlite3.Statement; full: BetterSqlite3.Statement };
   private readonly addGroup;
   private readonly groupHead;
   private readonly setGroupHead;
@@ -107,7 +123,8 @@ export class MessageStore {
     const sql = db.sql;
     this.insert = sql.prepare(`INSERT INTO sqs_messages (queue_id, message_id, body, attributes, md5_body, md5_attributes, trace_header, md5_system,
       sender_id, sent_at, visible_at, receive_count, group_id, dedup_id, dlq_source_arn) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)`);
-    this.selectVisible = sql.prepare("SELECT * FROM sqs_messages WHERE queue_id = ? AND visible_at <= ? AND sent_at > ? LIMIT ?");
+    const columns = (query: (cols: string) => string) => ({ lean: sql.prepare(query(LEAN_COLUMNS)).raw(true), full: sql.prepare(query(SYSTEM_COLUMNS)).raw(true) });
+    this.selectVisible = columns((c) => `SELECT ${c} FROM sqs_messages WHERE queue_id = ? AND visible_at <= ? AND sent_at > ? LIMIT ?`);
     this.bySeq = sql.prepare("SELECT * FROM sqs_messages WHERE seq = ?");
     this.deleteReceipt = sql.prepare("DELETE FROM sqs_messages WHERE seq = ? AND queue_id = ? AND receipt = ? RETURNING group_id");
     this.deleteSeq = sql.prepare("DELETE FROM sqs_messages WHERE seq = ?");
@@ -127,7 +144,7 @@ export class MessageStore {
     this.visibleInOrder = sql.prepare("SELECT * FROM sqs_messages WHERE queue_id = ? AND visible_at <= ? AND sent_at > ? ORDER BY seq LIMIT ?");
     this.hiddenGroups = sql.prepare("SELECT DISTINCT group_id FROM sqs_messages WHERE queue_id = ? AND visible_at > ? AND sent_at > ?").pluck();
     this.groupsInOrder = sql.prepare("SELECT group_id FROM sqs_fifo_groups WHERE queue_id = ? ORDER BY head_seq").pluck();
-    this.groupMessages = sql.prepare("SELECT * FROM sqs_messages WHERE queue_id = ? AND group_id = ? AND sent_at > ? ORDER BY seq LIMIT ?");
+    this.groupMessages = columns((c) => `SELECT ${c} FROM sqs_messages WHERE queue_id = ? AND group_id = ? AND sent_at > ? ORDER BY seq LIMIT ?`);
     this.addGroup = sql.prepare("INSERT INTO sqs_fifo_groups (queue_id, group_id, head_seq) VALUES (?, ?, ?) ON CONFLICT DO NOTHING");
     this.groupHead = sql.prepare("SELECT MIN(seq) FROM sqs_messages WHERE queue_id = ? AND group_id = ?").pluck();
     this.setGroupHead = sql.prepare("UPDATE sqs_fifo_groups SET head_seq = ? WHERE queue_id = ? AND group_id = ?");
@@ -175,12 +192,12 @@ export class MessageStore {
    * received maxReceiveCount times already go to the dead-letter queue instead. FIFO queues hand
    * out messages in order per group and skip every group with a message in flight.
    */
-  receive(queue: Queue, max: number, visibilityTimeout: number, now: number, deadLetter: Queue | undefined, attemptId?: string): ReceivedMessage[] {
+  receive(queue: Queue, max: number, visibilityTimeout: number, now: number, deadLetter: Queue | undefined, attemptId?: string, withSystemAttributes = true): ReceivedMessage[] {
     this.maybeSweep(queue, now);
     if (queue.fifo && attemptId) {
       const previous = this.findAttempt.get(queue.id, attemptId, now) as string | undefined;
       if (previous !== undefined) return this.repeatAttempt(queue, JSON.parse(previous) as [number, string][], now + visibilityTimeout * 1000);
-      const out = this.receive(queue, max, visibilityTimeout, now, deadLetter);
+      const out = this.receive(queue, max, visibilityTimeout, now, deadLetter, undefined, withSystemAttributes);
       if (out.length) this.putAttempt.run(queue.id, attemptId, JSON.stringify(out.map((m) => [m.row.seq, m.row.receipt])), now + DEDUP_WINDOW_MS);
       return out;
     }
@@ -188,13 +205,16 @@ export class MessageStore {
     const limit = queue.redrive && deadLetter ? queue.redrive.maxReceiveCount : Number.POSITIVE_INFINITY;
     const out: ReceivedMessage[] = [];
     for (let round = 0; round < 10 && out.length < max; round++) {
-      const rows = queue.fifo ? this.fifoCandidates(queue, max - out.length, now, cutoff) : (this.selectVisible.all(queue.id, now, cutoff, max - out.length) as MessageRow[]);
+      const variant = withSystemAttributes ? "full" : "lean";
+      const rows = queue.fifo
+        ? this.fifoCandidates(queue, max - out.length, now, cutoff, variant)
+        : (this.selectVisible[variant].all(queue.id, now, cutoff, max - out.length) as unknown[][]).map(receivedRow);
       if (rows.length === 0) break;
       let moved = false;
       const taken: MessageRow[] = [];
       for (const row of rows) {
         if (row.receive_count >= limit) {
-          this.move(row, deadLetter!, now, queue.arn);
+          this.move(this.message(row.seq)!, deadLetter!, now, queue.arn);
           moved = true;
         } else {
           taken.push(row);
@@ -236,7 +256,7 @@ export class MessageStore {
    * The next FIFO messages: groups in the order of their oldest message, skipping every group with
    * a hidden (in flight or delayed) message, and as many messages of one group as fit before the next.
    */
-  private fifoCandidates(queue: Queue, max: number, now: number, cutoff: number): MessageRow[] {
+  private fifoCandidates(queue: Queue, max: number, now: number, cutoff: number, variant: "lean" | "full"): MessageRow[] {
     const blocked = new Set(this.hiddenGroups.all(queue.id, now, cutoff) as string[]);
     const groups: string[] = [];
     for (const group of this.groupsInOrder.iterate(queue.id) as Iterable<string>) {
@@ -246,7 +266,7 @@ export class MessageStore {
     }
     const out: MessageRow[] = [];
     for (const group of groups) {
-      for (const row of this.groupMessages.all(queue.id, group, cutoff, max - out.length) as MessageRow[]) out.push(row);
+      for (const values of this.groupMessages[variant].all(queue.id, group, cutoff, max - out.length) as unknown[][]) out.push(receivedRow(values));
       if (out.length >= max) break;
     }
     return out;
@@ -285,6 +305,16 @@ export class MessageStore {
     if (!deleted) return false;
     if (deleted.group_id !== null) this.refreshGroup(queueId, deleted.group_id);
     return true;
+  }
+
+  /** Deletes the messages whose handles are from their latest receive, in one statement; returns how many went. */
+  deleteMany(queueId: number, handles: { seq: number; token: string }[]): number {
+    const statement = (this.deleteManyStatements[handles.length] ??= this.db.sql.prepare(
+      `DELETE FROM sqs_messages WHERE queue_id = ? AND (${new Array(handles.length).fill("(seq = ? AND receipt = ?)").join(" OR ")}) RETURNING group_id`,
+    ).pluck());
+    const groups = statement.all(queueId, ...handles.flatMap((h) => [h.seq, h.token])) as (string | null)[];
+    for (const group of new Set(groups)) if (group !== null) this.refreshGroup(queueId, group);
+    return groups.length;
   }
 
   setVisibleAt(seq: number, at: number): void {
