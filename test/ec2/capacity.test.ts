@@ -32,7 +32,7 @@ describe("EC2 capacity: fleet, placement, quotas, addresses", () => {
   before(async () => {
     cb = await startTestCloudbox({
       clock: "virtual",
-      settings: { ec2: { fleet: { zones: { "us-east-1a": { m5: 2, c4: 1 } } } } },
+      settings: { ec2: { fleet: { zones: { "us-east-1a": { m5: 2, c4: 1, r5: 1 } } } } },
     });
     ec2 = new EC2Client(sdkConfig(cb));
     image = await imageNamed(ec2, "al2023-ami-*-x86_64");
@@ -112,6 +112,16 @@ describe("EC2 capacity: fleet, placement, quotas, addresses", () => {
     cb.clock.advance!(1000 + 1000 + 1000);
     const second = await launch("c4.8xlarge");
     await ec2.send(new TerminateInstancesCommand({ InstanceIds: [first.Instances![0]!.InstanceId!, second.Instances![0]!.InstanceId!] }));
+    cb.clock.advance!(1000);
+  });
+
+  it("guests stay within one socket: an R5 host (2 × 24 cores) takes two r5.8xlarge, not three (AWS's documented cap)", async () => {
+    const r = await launch("r5.8xlarge", { MinCount: 1, MaxCount: 3 });
+    assert.equal(r.Instances!.length, 2);
+    const [host] = await hosts(cb, "az=us-east-1a&family=r5");
+    assert.deepEqual(host!.usedThreadsPerSocket, [32, 32]);
+    assert.equal(host!.freeVCpus, 32, "32 threads are free, but split 16 + 16 across the sockets");
+    await ec2.send(new TerminateInstancesCommand({ InstanceIds: r.Instances!.map((i) => i.InstanceId!) }));
     cb.clock.advance!(1000);
   });
 

@@ -2,12 +2,13 @@ import type BetterSqlite3 from "better-sqlite3";
 import type { Database } from "../../../storage/state/database.js";
 import type { InstanceStateName } from "./lifecycle.js";
 
-const MIGRATIONS = [
+/** Migrations are only ever appended: a data directory made by an earlier cloudbox upgrades in place. */
+export const MIGRATIONS = [
   `CREATE TABLE ec2_instances (
      seq INTEGER PRIMARY KEY,
      instance_id TEXT NOT NULL UNIQUE, account TEXT NOT NULL, region TEXT NOT NULL,
      reservation_id TEXT NOT NULL, launch_index INTEGER NOT NULL, image_id TEXT NOT NULL, instance_type TEXT NOT NULL,
-     vcpus INTEGER NOT NULL, memory_mib INTEGER NOT NULL, host_threads REAL NOT NULL, gpus INTEGER NOT NULL, quota_bucket TEXT NOT NULL, socket INTEGER NOT NULL, host_family TEXT NOT NULL, hypervisor TEXT NOT NULL,
+     vcpus INTEGER NOT NULL, memory_mib INTEGER NOT NULL, host_family TEXT NOT NULL, hypervisor TEXT NOT NULL,
      az TEXT NOT NULL, subnet_id TEXT NOT NULL, vpc_id TEXT NOT NULL, private_ip TEXT NOT NULL, public_ip TEXT, eni_id TEXT NOT NULL, mac TEXT NOT NULL,
      host_id TEXT, previous_host_id TEXT, key_name TEXT, launch_time INTEGER NOT NULL,
      state TEXT NOT NULL, state_at INTEGER NOT NULL, settles_at INTEGER, host_release_at INTEGER,
@@ -17,14 +18,30 @@ const MIGRATIONS = [
      shutdown_behavior TEXT NOT NULL, architecture TEXT NOT NULL, virtualization_type TEXT NOT NULL,
      root_device_name TEXT NOT NULL, root_device_type TEXT NOT NULL, platform TEXT, kernel_id TEXT, ramdisk_id TEXT,
      ebs_optimized INTEGER NOT NULL, source_dest_check INTEGER NOT NULL, ena_support INTEGER NOT NULL, monitoring TEXT NOT NULL, tenancy TEXT NOT NULL,
-     placement_group TEXT, block_devices TEXT NOT NULL, boots TEXT NOT NULL, version INTEGER NOT NULL DEFAULT 0,
-     guest_shutdown_at INTEGER, guest_shutdown_ends_at INTEGER, terminated_at INTEGER);
+     placement_group TEXT, block_devices TEXT NOT NULL, boots TEXT NOT NULL);
    CREATE INDEX ec2_instances_by_owner ON ec2_instances (account, region, seq);
-   CREATE INDEX ec2_instances_by_host ON ec2_instances (region, az, host_family, host_id, host_release_at, socket, host_threads, memory_mib, gpus);
-   CREATE INDEX ec2_instances_by_quota ON ec2_instances (account, region, quota_bucket, host_id, host_release_at, vcpus);
+   CREATE INDEX ec2_instances_by_host ON ec2_instances (region, az, host_family, host_id, host_release_at, vcpus, memory_mib);
+   CREATE INDEX ec2_instances_by_quota ON ec2_instances (account, region, host_id, host_release_at, vcpus);
    CREATE INDEX ec2_instances_by_token ON ec2_instances (account, region, client_token);
    CREATE INDEX ec2_instances_by_address ON ec2_instances (subnet_id, private_ip);
    CREATE INDEX ec2_instances_by_public_ip ON ec2_instances (region, public_ip);
+   CREATE INDEX ec2_instances_by_expiry ON ec2_instances (account, region, state, settles_at);`,
+  // Per-socket placement and burstable thread shares, GPUs, quota buckets, row versions, guest shutdowns.
+  `ALTER TABLE ec2_instances ADD COLUMN host_threads REAL NOT NULL DEFAULT 0;
+   UPDATE ec2_instances SET host_threads = vcpus;
+   ALTER TABLE ec2_instances ADD COLUMN gpus INTEGER NOT NULL DEFAULT 0;
+   ALTER TABLE ec2_instances ADD COLUMN quota_bucket TEXT NOT NULL DEFAULT 'standard';
+   ALTER TABLE ec2_instances ADD COLUMN socket INTEGER NOT NULL DEFAULT -1;
+   ALTER TABLE ec2_instances ADD COLUMN version INTEGER NOT NULL DEFAULT 0;
+   ALTER TABLE ec2_instances ADD COLUMN guest_shutdown_at INTEGER;
+   ALTER TABLE ec2_instances ADD COLUMN guest_shutdown_ends_at INTEGER;
+   ALTER TABLE ec2_instances ADD COLUMN terminated_at INTEGER;
+   UPDATE ec2_instances SET terminated_at = settles_at WHERE state = 'shutting-down';
+   DROP INDEX ec2_instances_by_host;
+   CREATE INDEX ec2_instances_by_host ON ec2_instances (region, az, host_family, host_id, host_release_at, socket, host_threads, memory_mib, gpus);
+   DROP INDEX ec2_instances_by_quota;
+   CREATE INDEX ec2_instances_by_quota ON ec2_instances (account, region, quota_bucket, host_id, host_release_at, vcpus);
+   DROP INDEX ec2_instances_by_expiry;
    CREATE INDEX ec2_instances_by_expiry ON ec2_instances (account, region, terminated_at);`,
 ];
 

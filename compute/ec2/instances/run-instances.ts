@@ -3,7 +3,7 @@ import type { Reservation, RunInstancesRequest, Tag } from "@aws-sdk/client-ec2"
 import type { OperationContext } from "../../../sdk-compat/protocol/operation-handler.js";
 import { ServiceError } from "../../../sdk-compat/errors/service-error.js";
 import { resourceId } from "../../../storage/state/ids.js";
-import type { LaunchVolumeRequest } from "../../../storage/ebs/volume-hooks.js";
+import type { AttachedVolume, LaunchVolumeRequest } from "../../../storage/ebs/volume-hooks.js";
 import type { Ec2Context } from "../context.js";
 import { Ec2Errors, assertIdShape, dryRunGate } from "../errors.js";
 import { availabilityZonesOf } from "../regions.js";
@@ -202,6 +202,9 @@ export function runInstances(c: Ec2Context, input: RunInstancesRequest, ctx: Ope
     const reservationId = resourceId("r");
     const rows: InstanceRow[] = [];
     const instanceTags = tagsByType.get("instance") ?? [];
+    // What the answer shows is what was just written: no need to read tags or attachments back.
+    const attachedById = new Map<string, AttachedVolume[]>();
+    const launchTags = new Map(instanceTags.map((t) => [t.Key!, t.Value ?? ""]));
     for (let i = 0; i < count; i++) {
       const { host, socket } = hosts[i]!;
       const instanceId = resourceId("i");
@@ -213,7 +216,9 @@ export function runInstances(c: Ec2Context, input: RunInstancesRequest, ctx: Ope
       if (c.volumes) {
         const volumeTags = tagsByType.get("volume");
         const requests = volumeTags ? volumes.map((v) => ({ ...v, tags: volumeTags })) : volumes;
-        devices = c.volumes.createLaunchVolumes(account, region, az, instanceId, requests).map((v) => ({ deviceName: v.deviceName, volumeId: v.volumeId, attachTime: v.attachTime.getTime(), deleteOnTermination: v.deleteOnTermination }));
+        const created = c.volumes.createLaunchVolumes(account, region, az, instanceId, requests);
+        attachedById.set(instanceId, created);
+        devices = created.map((v) => ({ deviceName: v.deviceName, volumeId: v.volumeId, attachTime: v.attachTime.getTime(), deleteOnTermination: v.deleteOnTermination }));
       } else {
         devices = volumes.map((v) => ({ deviceName: v.deviceName, volumeId: resourceId("vol"), attachTime: now, deleteOnTermination: v.deleteOnTermination, volumeSize: v.volumeSize, volumeType: v.volumeType, snapshotId: v.snapshotId }));
       }
@@ -247,7 +252,7 @@ export function runInstances(c: Ec2Context, input: RunInstancesRequest, ctx: Ope
       c.hypervisor.invalidate(region, az, type.family);
       c.usage.invalidate(account, region);
     }
-    return reservationOf(c, rows, now);
+    return reservationOf(c, rows, now, () => launchTags, (id) => attachedById.get(id));
   });
   if (committed) {
     c.hypervisor.commit(committed.session);
@@ -304,11 +309,15 @@ function resolveGroups(c: Ec2Context, account: string, region: string, vpcId: st
   return out;
 }
 
-export function reservationOf(c: Ec2Context, rows: InstanceRow[], now: number): Reservation {
+export function reservationOf(
+  c: Ec2Context, rows: InstanceRow[], now: number,
+  tagsOf: (r: InstanceRow) => Map<string, string> = (r) => c.tags.tagsOf(r.account, r.region, r.instance_id),
+  attachedOf: (id: string) => AttachedVolume[] | undefined = () => undefined,
+): Reservation {
   return {
     ReservationId: rows[0]!.reservation_id,
     OwnerId: rows[0]!.account,
     Groups: [],
-    Instances: rows.map((r) => presentInstance(c, r, now, c.tags.tagsOf(r.account, r.region, r.instance_id))),
+    Instances: rows.map((r) => presentInstance(c, r, now, tagsOf(r), attachedOf(r.instance_id))),
   };
 }
