@@ -1,4 +1,5 @@
 import { parseArgs } from "node:util";
+import { readFileSync } from "node:fs";
 import { startCloudbox, PortInUseError } from "./cloudbox.js";
 import { ALL_SERVICES, DEFAULT_HOST, DEFAULT_PORT } from "./config.js";
 
@@ -11,6 +12,8 @@ Usage: cloudbox [options]
   --data-dir <dir>   keep state and object data there across restarts                 CLOUDBOX_DATA_DIR
   --services <list>  comma-separated subset of ${ALL_SERVICES.join(",")}                   CLOUDBOX_SERVICES
   --clock <kind>     real (default) or virtual (time moves only via /_cloudbox/clock)  CLOUDBOX_CLOCK
+  --settings <file>  JSON of per-service settings, e.g. {"ec2":{"fleet":{"zones":{"us-east-1a":{"m5":1}}}}}
+                                                                                      CLOUDBOX_SETTINGS
   --durable          fsync every commit (survive power loss, not only a kill)         CLOUDBOX_DURABLE
   --log-requests     print one line per request to stderr                             CLOUDBOX_LOG_REQUESTS
   -h, --help         this text
@@ -34,6 +37,7 @@ export async function main(argv: string[]): Promise<number> {
         services: { type: "string" },
         clock: { type: "string" },
         durable: { type: "boolean" },
+        settings: { type: "string" },
         "log-requests": { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
@@ -58,6 +62,16 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const services = (values.services ?? process.env["CLOUDBOX_SERVICES"])?.split(",").map((s) => s.trim()).filter(Boolean);
+  const settingsFile = values.settings ?? process.env["CLOUDBOX_SETTINGS"];
+  let settings: Record<string, Record<string, unknown>> | undefined;
+  if (settingsFile) {
+    try {
+      settings = JSON.parse(readFileSync(settingsFile, "utf8")) as Record<string, Record<string, unknown>>;
+    } catch (error) {
+      process.stderr.write(`cloudbox: could not read the settings file ${settingsFile}: ${(error as Error).message}\n`);
+      return 2;
+    }
+  }
   try {
     const cloudbox = await startCloudbox({
       port,
@@ -66,6 +80,7 @@ export async function main(argv: string[]): Promise<number> {
       services,
       clock,
       durable: values.durable ?? envFlag("CLOUDBOX_DURABLE"),
+      settings,
       logRequests: values["log-requests"] ?? envFlag("CLOUDBOX_LOG_REQUESTS"),
     });
     const shutdown = () => {

@@ -1,6 +1,6 @@
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { spawn } from "node:child_process";
@@ -119,6 +119,28 @@ describe("lifecycle: ports, data directories", () => {
       const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
       assert.equal(code, 0);
       assert.deepEqual(readdirSync(scratch), []);
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+    }
+  });
+
+  it("the CLI takes per-service settings from a JSON file (a one-host m5 fleet)", async () => {
+    const scratch = mkdtempSync(join(tmpdir(), "cloudbox-settings-test-"));
+    try {
+      const file = join(scratch, "settings.json");
+      writeFileSync(file, JSON.stringify({ ec2: { fleet: { zones: { "us-east-1a": { m5: 1 } } } } }));
+      const child = spawn(process.execPath, ["bin/cloudbox.js", "--port", "0", "--settings", file], { stdio: ["ignore", "pipe", "pipe"] });
+      const endpoint = await new Promise<string>((resolve) => child.stdout.once("data", (d: Buffer) => resolve(/ready on (\S+)/.exec(d.toString())![1]!)));
+      try {
+        const res = await request(endpoint).get("/_cloudbox/ec2/hosts?az=us-east-1a&family=m5").expect(200);
+        assert.equal(res.body.hosts.length, 1);
+        assert.equal(res.body.hosts[0].family, "m5");
+      } finally {
+        child.kill("SIGTERM");
+        await new Promise((resolve) => child.on("close", resolve));
+      }
+      const bad = await new Promise<number | null>((resolve) => spawn(process.execPath, ["bin/cloudbox.js", "--settings", join(scratch, "missing.json")], { stdio: "ignore" }).on("close", resolve));
+      assert.equal(bad, 2);
     } finally {
       rmSync(scratch, { recursive: true, force: true });
     }
