@@ -1,5 +1,5 @@
 import { Readable } from "node:stream";
-import type { RawRequestHandler } from "../protocol/wire.js";
+import type { RawRequestHandler, WireResponse } from "../protocol/wire.js";
 
 /** The parts of a Smithy HttpRequest the handler reads (structural, so no @smithy import is needed). */
 export interface SmithyHttpRequest {
@@ -50,17 +50,19 @@ export class InProcessHandler {
 
   constructor(private readonly dispatch: RawRequestHandler) {}
 
-  async handle(request: SmithyHttpRequest, options: { abortSignal?: { aborted: boolean; addEventListener?: (type: "abort", listener: () => void) => void } } = {}): Promise<{ response: SmithyHttpResponse }> {
+  async handle(request: SmithyHttpRequest, options: { abortSignal?: { aborted: boolean; addEventListener?: (type: "abort", listener: () => void) => void; removeEventListener?: (type: "abort", listener: () => void) => void } } = {}): Promise<{ response: SmithyHttpResponse }> {
     const controller = new AbortController();
     const abortError = () => Object.assign(new Error("Request aborted"), { name: "AbortError" });
     if (options.abortSignal?.aborted) throw abortError();
     // Like the node HTTP handler, an abort rejects the call at once; the dispatcher sees the signal
     // too, so a long wait on the server side (SQS long polling) ends without taking anything.
+    let onAbort: (() => void) | undefined;
     const aborted = new Promise<never>((_, reject) => {
-      options.abortSignal?.addEventListener?.("abort", () => {
+      onAbort = () => {
         controller.abort();
         reject(abortError());
-      });
+      };
+      options.abortSignal?.addEventListener?.("abort", onAbort);
     });
     aborted.catch(() => {});
     const headers: Record<string, string | undefined> = {};
@@ -68,7 +70,7 @@ export class InProcessHandler {
     const hostname = request.hostname ?? "localhost";
     const host = request.port ? `${hostname}:${request.port}` : hostname;
     headers["host"] ??= host;
-    const response = await Promise.race([aborted, this.dispatch({
+    const dispatched = this.dispatch({
       method: request.method,
       url: `${request.path}${queryString(request.query)}`,
       headers,
@@ -76,7 +78,14 @@ export class InProcessHandler {
       bodyless: request.body === undefined || request.body === null,
       baseUrl: `${request.protocol ?? "http:"}//${host}`,
       signal: controller.signal,
-    })]);
+    });
+    let response: WireResponse;
+    try {
+      response = await Promise.race([aborted, dispatched]);
+    } finally {
+      // a signal shared by many calls must not collect one listener per call
+      if (onAbort) options.abortSignal?.removeEventListener?.("abort", onAbort);
+    }
     const body = response.body instanceof Readable ? response.body : Readable.from(response.body === undefined ? [] : [Buffer.from(response.body)]);
     const responseHeaders = { ...response.headers };
     if (!(response.body instanceof Readable) && responseHeaders["content-length"] === undefined) responseHeaders["content-length"] = String(response.body === undefined ? 0 : Buffer.byteLength(response.body));
