@@ -44,8 +44,20 @@ function queueDeliveryOf(provider: ServiceProvider | undefined): QueueDelivery |
 /** `others` is the platform's registry, for providers that call another service (SNS → SQS). */
 export function registerService(name: ServiceName, env: DomainEnvironment, others: Map<string, RegisteredService> = new Map()): RegisteredService {
   const definition = definitions[name];
-  const model = loadServiceModel(name);
-  return { name, model, protocols: definition.protocols(model), provider: definition.create(env, others) };
+  // The model (EC2's is 1 MB of JSON) and the protocols built on it load on the service's first
+  // request: start-up and idle memory only pay for what is used.
+  let model: ServiceModel | undefined;
+  let protocols: Protocol[] | undefined;
+  return {
+    name,
+    get model() {
+      return (model ??= loadServiceModel(name));
+    },
+    get protocols() {
+      return (protocols ??= definition.protocols(this.model));
+    },
+    provider: definition.create(env, others),
+  };
 }
 
 /**
