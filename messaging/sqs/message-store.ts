@@ -103,6 +103,7 @@ export function parseReceiptHandle(handle: string): { seq: number; token: string
  */
 export class MessageStore {
   private readonly insert;
+  private readonly insertMany: BetterSqlite3.Statement[] = [];
   private readonly selectVisible: LimitedSelect;
   private readonly bySeq;
   private readonly markReceived: BetterSqlite3.Statement[] = [];
@@ -190,6 +191,30 @@ export class MessageStore {
       return outcome;
     }
     return this.store(queue, message, senderId, now);
+  }
+
+  /**
+   * Stores the messages of a batch in one INSERT (prepared once per batch size) on standard queues;
+   * FIFO queues deduplicate and track groups message by message. Outcomes are in input order.
+   */
+  sendMany(queue: Queue, prepared: PreparedMessage[], senderId: string, now: number): SendOutcome[] {
+    if (queue.fifo || prepared.length < 2) return prepared.map((m) => this.send(queue, m, senderId, now));
+    const statement = (this.insertMany[prepared.length] ??= this.db.sql.prepare(
+      `INSERT INTO sqs_messages (queue_id, message_id, body, attributes, md5_body, md5_attributes, trace_header, md5_system,
+      sender_id, sent_at, visible_at, receive_count, group_id, dedup_id, dlq_source_arn) VALUES ${new Array(prepared.length).fill("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, NULL)").join(", ")} RETURNING seq`,
+    ).pluck());
+    const values: unknown[] = [];
+    const outcomes: SendOutcome[] = [];
+    for (const m of prepared) {
+      const messageId = randomUUID();
+      const visibleAt = now + m.delaySeconds * 1000;
+      values.push(queue.id, messageId, m.body, m.attributes, m.md5Body, m.md5Attributes, m.traceHeader, m.md5System, senderId, now, visibleAt, m.groupId, m.dedupId);
+      outcomes.push({ messageId, seq: 0, visibleAt });
+    }
+    // Rows of one INSERT get increasing rowids in VALUES order.
+    const seqs = (statement.all(...values) as number[]).sort((a, b) => a - b);
+    for (let i = 0; i < outcomes.length; i++) outcomes[i]!.seq = seqs[i]!;
+    return outcomes;
   }
 
   private store(queue: Queue, m: PreparedMessage, senderId: string, now: number): SendOutcome {
