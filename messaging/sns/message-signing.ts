@@ -1,4 +1,4 @@
-import { createPrivateKey, createSign, generateKeyPair } from "node:crypto";
+import { createPrivateKey, generateKeyPair, sign as signData } from "node:crypto";
 import { promisify } from "node:util";
 
 /**
@@ -50,7 +50,8 @@ async function createSigner(): Promise<Signer> {
   return {
     certificatePem: pems.cert,
     sign(fields, version) {
-      return createSign(version === "2" ? "RSA-SHA256" : "RSA-SHA1").update(canonicalString(fields), "utf8").sign(key, "base64");
+      // One-shot crypto.sign: createSign builds a stream object per message for nothing.
+      return signData(version === "2" ? "RSA-SHA256" : "RSA-SHA1", Buffer.from(canonicalString(fields), "utf8"), key).toString("base64");
     },
   };
 }

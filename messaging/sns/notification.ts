@@ -39,8 +39,16 @@ export function subscribeUrl(baseUrl: string, topicArn: string, token: string): 
   return `${baseUrl}/?Action=ConfirmSubscription&TopicArn=${encodeURIComponent(topicArn)}&Token=${token}`;
 }
 
+// The signature and the envelope of a message both show its Timestamp: format it once.
+let lastMs = Number.NaN;
+let lastIso = "";
+
 export function isoTimestamp(ms: number): string {
-  return new Date(ms).toISOString();
+  if (ms !== lastMs) {
+    lastIso = new Date(ms).toISOString();
+    lastMs = ms;
+  }
+  return lastIso;
 }
 
 /** Message attributes as the JSON envelope shows them: Type and Value (binary base64-encoded). */

@@ -129,20 +129,22 @@ export function messageHandlers(sqs: SqsContext) {
         const Successful: Sqs.SendMessageBatchResultEntry[] = [];
         const Failed: BatchFailure[] = [];
         let firstVisible = Number.POSITIVE_INFINITY;
-        db.transaction(() => {
-          const now = clock.now();
-          for (const entry of entries) {
-            let prepared: PreparedMessage;
-            try {
-              prepared = prepareMessage(queue, entry);
-            } catch (error) {
-              Failed.push(failure(entry.Id!, error));
-              continue;
-            }
-            const outcome = messages.send(queue, prepared, ctx.account, now);
+        const accepted: { id: string; prepared: PreparedMessage }[] = [];
+        for (const entry of entries) {
+          try {
+            accepted.push({ id: entry.Id!, prepared: prepareMessage(queue, entry) });
+          } catch (error) {
+            Failed.push(failure(entry.Id!, error));
+          }
+        }
+        if (accepted.length) {
+          const outcomes = db.transaction(() => messages.sendMany(queue, accepted.map((a) => a.prepared), ctx.account, clock.now()));
+          for (let i = 0; i < accepted.length; i++) {
+            const { id, prepared } = accepted[i]!;
+            const outcome = outcomes[i]!;
             firstVisible = Math.min(firstVisible, outcome.visibleAt);
             Successful.push({
-              Id: entry.Id!,
+              Id: id,
               MessageId: outcome.messageId,
               MD5OfMessageBody: prepared.md5Body,
               MD5OfMessageAttributes: prepared.md5Attributes ?? undefined,
@@ -150,7 +152,7 @@ export function messageHandlers(sqs: SqsContext) {
               SequenceNumber: queue.fifo ? sequenceNumber(outcome.seq) : undefined,
             });
           }
-        });
+        }
         if (Successful.length) wakeAfterSend(queue, firstVisible, Successful.length);
         return { Successful, Failed };
       },

@@ -1,8 +1,7 @@
-import { createHash } from "node:crypto";
 import type { MessageAttributeValue, MessageSystemAttributeValue } from "@aws-sdk/client-sqs";
 import { SqsErrors } from "./errors.js";
 import type { StoredAttribute } from "./message-md5.js";
-import { md5Hex, md5OfAttributes } from "./message-md5.js";
+import { digestHex, md5Hex, md5OfAttributes } from "./message-md5.js";
 import type { Queue } from "./queue-store.js";
 
 /** What SendMessage, a batch entry and QueueDelivery all hand over. */
@@ -143,7 +142,7 @@ export function prepareMessage(queue: Queue, input: MessageInput): PreparedMessa
       }
       dedupId = input.MessageDeduplicationId;
     } else if (queue.contentBasedDeduplication) {
-      dedupId = createHash("sha256").update(body, "utf8").digest("hex");
+      dedupId = digestHex("sha256", body);
     } else {
       throw SqsErrors.invalidParameterValue("The queue should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly");
     }

@@ -69,6 +69,21 @@ function receivedRow(values: unknown[]): MessageRow {
   };
 }
 
+type LimitedSelect = (variant: "lean" | "full", limit: number) => BetterSqlite3.Statement;
+
+/**
+ * A receive's SELECT with its LIMIT written into the SQL, one statement per column set and limit
+ * (at most 10 each), prepared on first use: a bound `LIMIT ?` costs SQLite about 8 µs more per
+ * execution than a literal one, more than reading the rows.
+ */
+function limitedSelect(sql: BetterSqlite3.Database, query: (columns: string, limit: number) => string): LimitedSelect {
+  const cache = { lean: [] as BetterSqlite3.Statement[], full: [] as BetterSqlite3.Statement[] };
+  return (variant, limit) => {
+    const n = Math.trunc(limit);
+    return (cache[variant][n] ??= sql.prepare(query(variant === "lean" ? LEAN_COLUMNS : SYSTEM_COLUMNS, n)).raw(true));
+  };
+}
+
 /** FIFO sequence numbers: 20 digits, strictly increasing with the message's row sequence. */
 export const sequenceNumber = (seq: number): string => `1${String(seq).padStart(19, "0")}`;
 
@@ -88,7 +103,8 @@ export function parseReceiptHandle(handle: string): { seq: number; token: string
  */
 export class MessageStore {
   private readonly insert;
-  private readonly selectVisible: { lean: BetterSqlite3.Statement; full: BetterSqlite3.Statement };
+  private readonly insertMany: BetterSqlite3.Statement[] = [];
+  private readonly selectVisible: LimitedSelect;
   private readonly bySeq;
   private readonly markReceived: BetterSqlite3.Statement[] = [];
   private readonly deleteManyStatements: BetterSqlite3.Statement[] = [];
@@ -107,7 +123,7 @@ export class MessageStore {
   private readonly visibleInOrder;
   private readonly hiddenGroups;
   private readonly groupsInOrder;
-  private readonly groupMessages: { lean: BetterSqlite3.Statement; full: BetterSqlite3.Statement };
+  private readonly groupMessages: LimitedSelect;
   private readonly addGroup;
   private readonly groupHead;
   private readonly setGroupHead;
@@ -123,8 +139,7 @@ export class MessageStore {
     const sql = db.sql;
     this.insert = sql.prepare(`INSERT INTO sqs_messages (queue_id, message_id, body, attributes, md5_body, md5_attributes, trace_header, md5_system,
       sender_id, sent_at, visible_at, receive_count, group_id, dedup_id, dlq_source_arn) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)`);
-    const columns = (query: (cols: string) => string) => ({ lean: sql.prepare(query(LEAN_COLUMNS)).raw(true), full: sql.prepare(query(SYSTEM_COLUMNS)).raw(true) });
-    this.selectVisible = columns((c) => `SELECT ${c} FROM sqs_messages WHERE queue_id = ? AND visible_at <= ? AND sent_at > ? LIMIT ?`);
+    this.selectVisible = limitedSelect(sql, (c, limit) => `SELECT ${c} FROM sqs_messages WHERE queue_id = ? AND visible_at <= ? AND sent_at > ? LIMIT ${limit}`);
     this.bySeq = sql.prepare("SELECT * FROM sqs_messages WHERE seq = ?");
     this.deleteReceipt = sql.prepare("DELETE FROM sqs_messages WHERE seq = ? AND queue_id = ? AND receipt = ? RETURNING group_id");
     this.deleteSeq = sql.prepare("DELETE FROM sqs_messages WHERE seq = ?");
@@ -144,7 +159,7 @@ export class MessageStore {
     this.visibleInOrder = sql.prepare("SELECT * FROM sqs_messages WHERE queue_id = ? AND visible_at <= ? AND sent_at > ? ORDER BY seq LIMIT ?");
     this.hiddenGroups = sql.prepare("SELECT DISTINCT group_id FROM sqs_messages WHERE queue_id = ? AND visible_at > ? AND sent_at > ?").pluck();
     this.groupsInOrder = sql.prepare("SELECT group_id FROM sqs_fifo_groups WHERE queue_id = ? ORDER BY head_seq").pluck();
-    this.groupMessages = columns((c) => `SELECT ${c} FROM sqs_messages WHERE queue_id = ? AND group_id = ? AND sent_at > ? ORDER BY seq LIMIT ?`);
+    this.groupMessages = limitedSelect(sql, (c, limit) => `SELECT ${c} FROM sqs_messages WHERE queue_id = ? AND group_id = ? AND sent_at > ? ORDER BY seq LIMIT ${limit}`);
     this.addGroup = sql.prepare("INSERT INTO sqs_fifo_groups (queue_id, group_id, head_seq) VALUES (?, ?, ?) ON CONFLICT DO NOTHING");
     this.groupHead = sql.prepare("SELECT MIN(seq) FROM sqs_messages WHERE queue_id = ? AND group_id = ?").pluck();
     this.setGroupHead = sql.prepare("UPDATE sqs_fifo_groups SET head_seq = ? WHERE queue_id = ? AND group_id = ?");
@@ -178,6 +193,30 @@ export class MessageStore {
     return this.store(queue, message, senderId, now);
   }
 
+  /**
+   * Stores the messages of a batch in one INSERT (prepared once per batch size) on standard queues;
+   * FIFO queues deduplicate and track groups message by message. Outcomes are in input order.
+   */
+  sendMany(queue: Queue, prepared: PreparedMessage[], senderId: string, now: number): SendOutcome[] {
+    if (queue.fifo || prepared.length < 2) return prepared.map((m) => this.send(queue, m, senderId, now));
+    const statement = (this.insertMany[prepared.length] ??= this.db.sql.prepare(
+      `INSERT INTO sqs_messages (queue_id, message_id, body, attributes, md5_body, md5_attributes, trace_header, md5_system,
+      sender_id, sent_at, visible_at, receive_count, group_id, dedup_id, dlq_source_arn) VALUES ${new Array(prepared.length).fill("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, NULL)").join(", ")} RETURNING seq`,
+    ).pluck());
+    const values: unknown[] = [];
+    const outcomes: SendOutcome[] = [];
+    for (const m of prepared) {
+      const messageId = randomUUID();
+      const visibleAt = now + m.delaySeconds * 1000;
+      values.push(queue.id, messageId, m.body, m.attributes, m.md5Body, m.md5Attributes, m.traceHeader, m.md5System, senderId, now, visibleAt, m.groupId, m.dedupId);
+      outcomes.push({ messageId, seq: 0, visibleAt });
+    }
+    // Rows of one INSERT get increasing rowids in VALUES order.
+    const seqs = (statement.all(...values) as number[]).sort((a, b) => a - b);
+    for (let i = 0; i < outcomes.length; i++) outcomes[i]!.seq = seqs[i]!;
+    return outcomes;
+  }
+
   private store(queue: Queue, m: PreparedMessage, senderId: string, now: number): SendOutcome {
     const messageId = randomUUID();
     const visibleAt = now + m.delaySeconds * 1000;
@@ -208,7 +247,7 @@ export class MessageStore {
       const variant = withSystemAttributes ? "full" : "lean";
       const rows = queue.fifo
         ? this.fifoCandidates(queue, max - out.length, now, cutoff, variant)
-        : (this.selectVisible[variant].all(queue.id, now, cutoff, max - out.length) as unknown[][]).map(receivedRow);
+        : (this.selectVisible(variant, max - out.length).all(queue.id, now, cutoff) as unknown[][]).map(receivedRow);
       if (rows.length === 0) break;
       let moved = false;
       const taken: MessageRow[] = [];
@@ -266,7 +305,7 @@ export class MessageStore {
     }
     const out: MessageRow[] = [];
     for (const group of groups) {
-      for (const values of this.groupMessages[variant].all(queue.id, group, cutoff, max - out.length) as unknown[][]) out.push(receivedRow(values));
+      for (const values of this.groupMessages(variant, max - out.length).all(queue.id, group, cutoff) as unknown[][]) out.push(receivedRow(values));
       if (out.length >= max) break;
     }
     return out;
@@ -310,7 +349,9 @@ export class MessageStore {
   /** Deletes the messages whose handles are from their latest receive, in one statement; returns how many went. */
   deleteMany(queueId: number, handles: { seq: number; token: string }[]): number {
     const statement = (this.deleteManyStatements[handles.length] ??= this.db.sql.prepare(
-      `DELETE FROM sqs_messages WHERE queue_id = ? AND (${new Array(handles.length).fill("(seq = ? AND receipt = ?)").join(" OR ")}) RETURNING group_id`,
+      // "+queue_id": without it SQLite walks the queue's whole index (every message of the queue)
+      // instead of looking up each seq by rowid.
+      `DELETE FROM sqs_messages WHERE +queue_id = ? AND (${new Array(handles.length).fill("(seq = ? AND receipt = ?)").join(" OR ")}) RETURNING group_id`,
     ).pluck());
     const groups = statement.all(queueId, ...handles.flatMap((h) => [h.seq, h.token])) as (string | null)[];
     for (const group of new Set(groups)) if (group !== null) this.refreshGroup(queueId, group);

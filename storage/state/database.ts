@@ -8,12 +8,16 @@ import BetterSqlite3 from "better-sqlite3";
  */
 export class Database {
   readonly sql: BetterSqlite3.Database;
+  // One transaction wrapper for every call: better-sqlite3 builds four wrapped variants per
+  // transaction(fn), about 5 µs, which the hot paths (SQS batches, receives) paid on every request.
+  private readonly runInTransaction: (fn: () => unknown) => unknown;
 
   constructor(file: string | ":memory:", options: { durable?: boolean } = {}) {
     this.sql = new BetterSqlite3(file);
     if (file !== ":memory:") this.sql.pragma("journal_mode = WAL");
     this.sql.pragma(`synchronous = ${options.durable ? "FULL" : "NORMAL"}`);
     this.sql.pragma("foreign_keys = ON");
+    this.runInTransaction = this.sql.transaction((fn: () => unknown) => fn());
     this.sql.exec("CREATE TABLE IF NOT EXISTS schema_migrations (module TEXT PRIMARY KEY, version INTEGER NOT NULL)");
   }
 
@@ -28,7 +32,7 @@ export class Database {
   }
 
   transaction<T>(fn: () => T): T {
-    return this.sql.transaction(fn)();
+    return this.runInTransaction(fn) as T;
   }
 
   /** Empties every table, keeping the schema. */

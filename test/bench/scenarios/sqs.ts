@@ -1,6 +1,6 @@
 import { SQSClient, CreateQueueCommand, SendMessageCommand, SendMessageBatchCommand, ReceiveMessageCommand, DeleteMessageBatchCommand } from "@aws-sdk/client-sqs";
 import type { BenchTarget, Scenario } from "../scenario.js";
-import { benchClientConfig, measureLoop } from "../scenario.js";
+import { benchClientConfig, measureLoop, warmUp, WARMUP_OPERATIONS } from "../scenario.js";
 
 interface QueueState {
   sqs: SQSClient;
@@ -15,9 +15,16 @@ const count = (target: BenchTarget, cloudbox: number, peer: number) => (target.n
 async function setupQueue(target: BenchTarget, name: string): Promise<QueueState> {
   const sqs = new SQSClient(benchClientConfig(target));
   const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: name }));
-  // Warm the server's code paths before measuring.
-  for (let i = 0; i < 200; i++) await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: BODY_256 }));
   return { sqs, queueUrl: QueueUrl! };
+}
+
+/** Receives and deletes until the queue is empty, so every measured receive takes a batch just sent. */
+async function drain(state: QueueState): Promise<void> {
+  for (;;) {
+    const { Messages } = await state.sqs.send(new ReceiveMessageCommand({ QueueUrl: state.queueUrl, MaxNumberOfMessages: 10 }));
+    if (!Messages?.length) break;
+    await state.sqs.send(new DeleteMessageBatchCommand({ QueueUrl: state.queueUrl, Entries: Messages.map((m, i) => ({ Id: `d${i}`, ReceiptHandle: m.ReceiptHandle! })) }));
+  }
 }
 
 async function cycle({ sqs, queueUrl }: QueueState): Promise<void> {
@@ -33,7 +40,11 @@ export const scenarios: Scenario[] = [
     name: "sqs: SendMessage 256 B (8 in flight)",
     targets: ["cloudbox", "moto"],
     target: { cpuMicrosPerOp: 200 },
-    setup: (target) => setupQueue(target, "bench-send"),
+    async setup(target) {
+      const state = await setupQueue(target, "bench-send");
+      await warmUp(() => state.sqs.send(new SendMessageCommand({ QueueUrl: state.queueUrl, MessageBody: BODY_256 })));
+      return state;
+    },
     async run(target, state) {
       const { sqs, queueUrl } = state as QueueState;
       return measureLoop(count(target, 5000, 500), 8, () => sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: BODY_256 })));
@@ -48,13 +59,10 @@ export const scenarios: Scenario[] = [
     target: { cpuMicrosPerOp: 700 },
     async setup(target) {
       const state = await setupQueue(target, "bench-cycle");
-      // Start from an empty queue so every receive takes the batch just sent or an equal one.
-      for (;;) {
-        const { Messages } = await state.sqs.send(new ReceiveMessageCommand({ QueueUrl: state.queueUrl, MaxNumberOfMessages: 10 }));
-        if (!Messages?.length) break;
-        await state.sqs.send(new DeleteMessageBatchCommand({ QueueUrl: state.queueUrl, Entries: Messages.map((m, i) => ({ Id: `d${i}`, ReceiptHandle: m.ReceiptHandle! })) }));
-      }
-      for (let i = 0; i < 50; i++) await cycle(state);
+      // A cycle is three requests: 2,000 of them warm cloudbox as any 2,000 operations do; moto's
+      // interpreter has no JIT to warm, and 2,000 cycles would take it almost two minutes.
+      await warmUp(() => cycle(state), count(target, WARMUP_OPERATIONS, 200));
+      await drain(state);
       return state;
     },
     async run(target, state) {
