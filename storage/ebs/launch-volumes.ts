@@ -57,6 +57,12 @@ export function createVolumeHooks(store: EbsStore): VolumeHooks {
       return store.attachmentsOfInstance(account, region, instanceId).map((row) => attachedVolume(store, row));
     },
 
+    attachedToInstances(account, region, instanceIds): Map<string, AttachedVolume[]> {
+      const out = new Map<string, AttachedVolume[]>();
+      for (const [instanceId, rows] of store.attachmentsByInstance(account, region, instanceIds)) out.set(instanceId, rows.map((row) => attachedVolume(store, row)));
+      return out;
+    },
+
     instanceTerminated(account, region, instanceId): void {
       db.transaction(() => {
         for (const attachment of store.attachmentsOfInstance(account, region, instanceId)) {

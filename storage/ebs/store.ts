@@ -46,6 +46,7 @@ export class EbsStore {
         VALUES (@volume_id, @instance_id, @account, @region, @device, @attach_time, @attached_at, NULL, NULL, @delete_on_termination, @is_root)`),
       attachmentsOfVolume: p("SELECT * FROM ebs_attachments WHERE volume_id = ? AND (detached_at IS NULL OR detached_at > ?) ORDER BY attach_time"),
       attachmentsOfInstance: p("SELECT * FROM ebs_attachments WHERE account = ? AND region = ? AND instance_id = ? AND (detached_at IS NULL OR detached_at > ?) ORDER BY attach_time, is_root DESC, rowid"),
+      attachmentsOfInstances: p("SELECT * FROM ebs_attachments WHERE account = ? AND region = ? AND instance_id IN (SELECT value FROM json_each(?)) AND (detached_at IS NULL OR detached_at > ?) ORDER BY attach_time, is_root DESC, rowid"),
       attachmentsOfScope: p("SELECT * FROM ebs_attachments WHERE account = ? AND region = ? AND (detached_at IS NULL OR detached_at > ?) ORDER BY attach_time, is_root DESC, rowid"),
       detachAttachment: p("UPDATE ebs_attachments SET detach_at = ?, detached_at = ? WHERE volume_id = ? AND instance_id = ? AND detached_at IS NULL"),
       setDeleteOnTermination: p("UPDATE ebs_attachments SET delete_on_termination = ? WHERE account = ? AND region = ? AND instance_id = ? AND device = ? AND detached_at IS NULL"),
@@ -180,6 +181,23 @@ export class EbsStore {
       const list = out.get(row.volume_id);
       if (list) list.push(row);
       else out.set(row.volume_id, [row]);
+    }
+    return out;
+  }
+
+  /**
+   * Live attachments by instance, for the listed instances or every instance of an account and
+   * region: one query for a whole DescribeInstances. Each list is in attachmentsOfInstance's order.
+   */
+  attachmentsByInstance(account: string, region: string, instanceIds?: readonly string[]): Map<string, AttachmentRow[]> {
+    const rows = (instanceIds
+      ? this.s.attachmentsOfInstances!.all(account, region, JSON.stringify(instanceIds), this.now())
+      : this.s.attachmentsOfScope!.all(account, region, this.now())) as AttachmentRow[];
+    const out = new Map<string, AttachmentRow[]>();
+    for (const row of rows) {
+      const list = out.get(row.instance_id);
+      if (list) list.push(row);
+      else out.set(row.instance_id, [row]);
     }
     return out;
   }
