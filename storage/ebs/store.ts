@@ -41,7 +41,7 @@ export class EbsStore {
       volumeByToken: p("SELECT * FROM ebs_volumes WHERE account = ? AND region = ? AND client_token = ?"),
       updateVolumeSpec: p("UPDATE ebs_volumes SET size = @size, volume_type = @volume_type, iops = @iops, throughput = @throughput, multi_attach = @multi_attach WHERE volume_id = @volume_id"),
       markVolumeDeleted: p("UPDATE ebs_volumes SET deleted_at = ? WHERE volume_id = ?"),
-      usageByType: p("SELECT COALESCE(SUM(size), 0) AS size, COALESCE(SUM(iops), 0) AS iops FROM ebs_volumes WHERE account = ? AND region = ? AND volume_type = ? AND deleted_at IS NULL"),
+      usageByType: p("SELECT size, iops FROM ebs_usage WHERE account = ? AND region = ? AND volume_type = ?"),
       insertAttachment: p(`INSERT INTO ebs_attachments (volume_id, instance_id, account, region, device, attach_time, attached_at, detach_at, detached_at, delete_on_termination, is_root)
         VALUES (@volume_id, @instance_id, @account, @region, @device, @attach_time, @attached_at, NULL, NULL, @delete_on_termination, @is_root)`),
       attachmentsOfVolume: p("SELECT * FROM ebs_attachments WHERE volume_id = ? AND (detached_at IS NULL OR detached_at > ?) ORDER BY attach_time"),
@@ -118,7 +118,7 @@ export class EbsStore {
   }
 
   usage(account: string, region: string, type: string): { size: number; iops: number } {
-    return this.s.usageByType!.get(account, region, type) as { size: number; iops: number };
+    return (this.s.usageByType!.get(account, region, type) as { size: number; iops: number } | undefined) ?? { size: 0, iops: 0 };
   }
 
   private isGone(row: VolumeRow): boolean {
