@@ -63,6 +63,8 @@ export function createVolumeHooks(store: EbsStore): VolumeHooks {
       return out;
     },
 
+    reset: () => store.forgetCached(),
+
     instanceTerminated(account, region, instanceId): void {
       db.transaction(() => {
         for (const attachment of store.attachmentsOfInstance(account, region, instanceId)) {

@@ -26,6 +26,14 @@ export class EbsStore {
   /** Replaced by EC2's tag store when EC2 runs, so tags are shared with CreateTags/DescribeTags. */
   tags: ResourceTags;
   private readonly s: Record<string, Statement>;
+  /**
+   * Every write to the attachments bumps the generation, so a region's attachments read at the
+   * same generation (outside any transaction, hence committed) are still what the table holds; a
+   * bump by a rolled-back write only costs a re-read. Detachments that complete with time are
+   * filtered out on each read.
+   */
+  private attachmentGeneration = 0;
+  private readonly scopeAttachments = new Map<string, { generation: number; readAt: number; rows: AttachmentRow[] }>();
 
   constructor(readonly env: DomainEnvironment) {
     registerEbsSchema(env.db);
@@ -162,6 +170,7 @@ export class EbsStore {
   // ---- attachments
 
   insertAttachment(row: Omit<AttachmentRow, "detach_at" | "detached_at">): void {
+    this.attachmentGeneration++;
     this.s.insertAttachment!.run(row);
   }
 
@@ -190,9 +199,9 @@ export class EbsStore {
    * region: one query for a whole DescribeInstances. Each list is in attachmentsOfInstance's order.
    */
   attachmentsByInstance(account: string, region: string, instanceIds?: readonly string[]): Map<string, AttachmentRow[]> {
-    const rows = (instanceIds
-      ? this.s.attachmentsOfInstances!.all(account, region, JSON.stringify(instanceIds), this.now())
-      : this.s.attachmentsOfScope!.all(account, region, this.now())) as AttachmentRow[];
+    const rows = instanceIds
+      ? (this.s.attachmentsOfInstances!.all(account, region, JSON.stringify(instanceIds), this.now()) as AttachmentRow[])
+      : this.attachmentsOfScope(account, region);
     const out = new Map<string, AttachmentRow[]>();
     for (const row of rows) {
       const list = out.get(row.instance_id);
@@ -200,6 +209,23 @@ export class EbsStore {
       else out.set(row.instance_id, [row]);
     }
     return out;
+  }
+
+  private attachmentsOfScope(account: string, region: string): AttachmentRow[] {
+    const now = this.now();
+    const key = `${account}|${region}`;
+    const hit = this.scopeAttachments.get(key);
+    if (hit && hit.generation === this.attachmentGeneration && now >= hit.readAt) return hit.rows.filter((r) => r.detached_at === null || r.detached_at > now);
+    const generation = this.attachmentGeneration;
+    const rows = this.s.attachmentsOfScope!.all(account, region, now) as AttachmentRow[];
+    if (!this.env.db.sql.inTransaction) this.scopeAttachments.set(key, { generation, readAt: now, rows });
+    return rows;
+  }
+
+  /** After the database was emptied (a platform reset). */
+  forgetCached(): void {
+    this.scopeAttachments.clear();
+    this.attachmentGeneration++;
   }
 
   /** The latest modification of each volume of an account and region. */
@@ -217,10 +243,12 @@ export class EbsStore {
 
   detach(volumeId: string, instanceId: string, durationMs = this.timings.detachMs): void {
     const now = this.now();
+    this.attachmentGeneration++;
     this.s.detachAttachment!.run(now, now + durationMs, volumeId, instanceId);
   }
 
   setDeleteOnTermination(account: string, region: string, instanceId: string, device: string, value: boolean): boolean {
+    this.attachmentGeneration++;
     return this.s.setDeleteOnTermination!.run(value ? 1 : 0, account, region, instanceId, device).changes > 0;
   }
 
