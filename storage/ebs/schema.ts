@@ -6,7 +6,7 @@ import type { Database } from "../state/database.js";
  * Block data is sparse: only written 512 KiB blocks have a row, each pointing at an immutable blob,
  * and snapshots and volumes of one lineage share blobs instead of copying bytes.
  */
-const MIGRATIONS = [
+export const MIGRATIONS = [
   `CREATE TABLE ebs_volumes (
      volume_id TEXT PRIMARY KEY,
      account TEXT NOT NULL,
