@@ -69,6 +69,7 @@ export function createEc2Provider(env: DomainEnvironment, deps: Ec2Dependencies 
       c.tags.reset();
       c.instances.forgetCached();
       forgetPresented(c);
+      c.volumes?.reset?.();
     },
     handlers: {
       DescribeRegions(input: DescribeRegionsRequest, _ctx: OperationContext): DescribeRegionsResult {

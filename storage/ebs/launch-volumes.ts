@@ -29,14 +29,13 @@ export function createVolumeHooks(store: EbsStore): VolumeHooks {
           if (isRoot && !volumeTypeRule(type).bootable) throw new ServiceError("InvalidBlockDeviceMapping", `The volume type ${type} is not supported for root volumes.`);
           const tags = request.tags ?? [];
           validateTags(tags);
-          let known = request.snapshotId !== undefined && store.snapshot(region, request.snapshotId) !== undefined;
-          if (!known && request.snapshotId !== undefined && isRoot && /^snap-[0-9a-f]{8,17}$/.test(request.snapshotId)) {
+          const snapshotRow = request.snapshotId !== undefined ? store.snapshot(region, request.snapshotId) : undefined;
+          if (!snapshotRow && request.snapshotId !== undefined && isRoot && /^snap-[0-9a-f]{8,17}$/.test(request.snapshotId)) {
             registerImageSnapshot(request.imageOwnerId ?? AMAZON_OWNER_ID, region, request.imageVolumeSize ?? Math.min(request.volumeSize ?? 8, 8), "", request.snapshotId);
-            known = true;
           }
           const plan = planVolume(store, {
             account, region, az: availabilityZone, type, iops: request.iops, throughput: request.throughput, encrypted: request.encrypted, kmsKeyId: request.kmsKeyId,
-            snapshotId: request.snapshotId, size: request.volumeSize, tags, readyAt: store.now(),
+            snapshotId: request.snapshotId, size: request.volumeSize, tags, readyAt: store.now(), snapshotRow,
           });
           return { plan, request, isRoot };
         });
@@ -56,6 +55,14 @@ export function createVolumeHooks(store: EbsStore): VolumeHooks {
     attachedTo(account, region, instanceId): AttachedVolume[] {
       return store.attachmentsOfInstance(account, region, instanceId).map((row) => attachedVolume(store, row));
     },
+
+    attachedToInstances(account, region, instanceIds): Map<string, AttachedVolume[]> {
+      const out = new Map<string, AttachedVolume[]>();
+      for (const [instanceId, rows] of store.attachmentsByInstance(account, region, instanceIds)) out.set(instanceId, rows.map((row) => attachedVolume(store, row)));
+      return out;
+    },
+
+    reset: () => store.forgetCached(),
 
     instanceTerminated(account, region, instanceId): void {
       db.transaction(() => {

@@ -6,7 +6,7 @@ import type { Database } from "../state/database.js";
  * Block data is sparse: only written 512 KiB blocks have a row, each pointing at an immutable blob,
  * and snapshots and volumes of one lineage share blobs instead of copying bytes.
  */
-const MIGRATIONS = [
+export const MIGRATIONS = [
   `CREATE TABLE ebs_volumes (
      volume_id TEXT PRIMARY KEY,
      account TEXT NOT NULL,
@@ -98,6 +98,33 @@ const MIGRATIONS = [
      PRIMARY KEY (account, region)
    ) WITHOUT ROWID`,
   "ALTER TABLE ebs_volumes ADD COLUMN auto_enable_io INTEGER NOT NULL DEFAULT 0",
+  // Storage and IOPS in use per type, for the quotas checked at every volume creation (RunInstances
+  // included): kept by triggers in the writing transaction, so reading it costs one key lookup
+  // instead of a sum over every volume, and a rollback undoes it with the volume.
+  `CREATE TABLE ebs_usage (
+     account TEXT NOT NULL,
+     region TEXT NOT NULL,
+     volume_type TEXT NOT NULL,
+     size INTEGER NOT NULL,
+     iops INTEGER NOT NULL,
+     PRIMARY KEY (account, region, volume_type)
+   ) WITHOUT ROWID`,
+  `INSERT INTO ebs_usage (account, region, volume_type, size, iops)
+     SELECT account, region, volume_type, SUM(size), COALESCE(SUM(iops), 0) FROM ebs_volumes WHERE deleted_at IS NULL GROUP BY account, region, volume_type`,
+  `CREATE TRIGGER ebs_usage_insert AFTER INSERT ON ebs_volumes WHEN NEW.deleted_at IS NULL BEGIN
+     INSERT INTO ebs_usage (account, region, volume_type, size, iops) VALUES (NEW.account, NEW.region, NEW.volume_type, NEW.size, COALESCE(NEW.iops, 0))
+       ON CONFLICT (account, region, volume_type) DO UPDATE SET size = size + excluded.size, iops = iops + excluded.iops;
+   END`,
+  `CREATE TRIGGER ebs_usage_update AFTER UPDATE OF account, region, volume_type, size, iops, deleted_at ON ebs_volumes BEGIN
+     UPDATE ebs_usage SET size = size - OLD.size, iops = iops - COALESCE(OLD.iops, 0)
+       WHERE OLD.deleted_at IS NULL AND account = OLD.account AND region = OLD.region AND volume_type = OLD.volume_type;
+     INSERT INTO ebs_usage (account, region, volume_type, size, iops) SELECT NEW.account, NEW.region, NEW.volume_type, NEW.size, COALESCE(NEW.iops, 0) WHERE NEW.deleted_at IS NULL
+       ON CONFLICT (account, region, volume_type) DO UPDATE SET size = size + excluded.size, iops = iops + excluded.iops;
+   END`,
+  `CREATE TRIGGER ebs_usage_delete AFTER DELETE ON ebs_volumes WHEN OLD.deleted_at IS NULL BEGIN
+     UPDATE ebs_usage SET size = size - OLD.size, iops = iops - COALESCE(OLD.iops, 0)
+       WHERE account = OLD.account AND region = OLD.region AND volume_type = OLD.volume_type;
+   END`,
 ];
 
 export function registerEbsSchema(db: Database): void {

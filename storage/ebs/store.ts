@@ -26,6 +26,14 @@ export class EbsStore {
   /** Replaced by EC2's tag store when EC2 runs, so tags are shared with CreateTags/DescribeTags. */
   tags: ResourceTags;
   private readonly s: Record<string, Statement>;
+  /**
+   * Every write to the attachments bumps the generation, so a region's attachments read at the
+   * same generation (outside any transaction, hence committed) are still what the table holds; a
+   * bump by a rolled-back write only costs a re-read. Detachments that complete with time are
+   * filtered out on each read.
+   */
+  private attachmentGeneration = 0;
+  private readonly scopeAttachments = new Map<string, { generation: number; readAt: number; rows: AttachmentRow[] }>();
 
   constructor(readonly env: DomainEnvironment) {
     registerEbsSchema(env.db);
@@ -41,11 +49,12 @@ export class EbsStore {
       volumeByToken: p("SELECT * FROM ebs_volumes WHERE account = ? AND region = ? AND client_token = ?"),
       updateVolumeSpec: p("UPDATE ebs_volumes SET size = @size, volume_type = @volume_type, iops = @iops, throughput = @throughput, multi_attach = @multi_attach WHERE volume_id = @volume_id"),
       markVolumeDeleted: p("UPDATE ebs_volumes SET deleted_at = ? WHERE volume_id = ?"),
-      usageByType: p("SELECT COALESCE(SUM(size), 0) AS size, COALESCE(SUM(iops), 0) AS iops FROM ebs_volumes WHERE account = ? AND region = ? AND volume_type = ? AND deleted_at IS NULL"),
+      usageByType: p("SELECT size, iops FROM ebs_usage WHERE account = ? AND region = ? AND volume_type = ?"),
       insertAttachment: p(`INSERT INTO ebs_attachments (volume_id, instance_id, account, region, device, attach_time, attached_at, detach_at, detached_at, delete_on_termination, is_root)
         VALUES (@volume_id, @instance_id, @account, @region, @device, @attach_time, @attached_at, NULL, NULL, @delete_on_termination, @is_root)`),
       attachmentsOfVolume: p("SELECT * FROM ebs_attachments WHERE volume_id = ? AND (detached_at IS NULL OR detached_at > ?) ORDER BY attach_time"),
       attachmentsOfInstance: p("SELECT * FROM ebs_attachments WHERE account = ? AND region = ? AND instance_id = ? AND (detached_at IS NULL OR detached_at > ?) ORDER BY attach_time, is_root DESC, rowid"),
+      attachmentsOfInstances: p("SELECT * FROM ebs_attachments WHERE account = ? AND region = ? AND instance_id IN (SELECT value FROM json_each(?)) AND (detached_at IS NULL OR detached_at > ?) ORDER BY attach_time, is_root DESC, rowid"),
       attachmentsOfScope: p("SELECT * FROM ebs_attachments WHERE account = ? AND region = ? AND (detached_at IS NULL OR detached_at > ?) ORDER BY attach_time, is_root DESC, rowid"),
       detachAttachment: p("UPDATE ebs_attachments SET detach_at = ?, detached_at = ? WHERE volume_id = ? AND instance_id = ? AND detached_at IS NULL"),
       setDeleteOnTermination: p("UPDATE ebs_attachments SET delete_on_termination = ? WHERE account = ? AND region = ? AND instance_id = ? AND device = ? AND detached_at IS NULL"),
@@ -117,7 +126,7 @@ export class EbsStore {
   }
 
   usage(account: string, region: string, type: string): { size: number; iops: number } {
-    return this.s.usageByType!.get(account, region, type) as { size: number; iops: number };
+    return (this.s.usageByType!.get(account, region, type) as { size: number; iops: number } | undefined) ?? { size: 0, iops: 0 };
   }
 
   private isGone(row: VolumeRow): boolean {
@@ -161,6 +170,7 @@ export class EbsStore {
   // ---- attachments
 
   insertAttachment(row: Omit<AttachmentRow, "detach_at" | "detached_at">): void {
+    this.attachmentGeneration++;
     this.s.insertAttachment!.run(row);
   }
 
@@ -184,6 +194,40 @@ export class EbsStore {
     return out;
   }
 
+  /**
+   * Live attachments by instance, for the listed instances or every instance of an account and
+   * region: one query for a whole DescribeInstances. Each list is in attachmentsOfInstance's order.
+   */
+  attachmentsByInstance(account: string, region: string, instanceIds?: readonly string[]): Map<string, AttachmentRow[]> {
+    const rows = instanceIds
+      ? (this.s.attachmentsOfInstances!.all(account, region, JSON.stringify(instanceIds), this.now()) as AttachmentRow[])
+      : this.attachmentsOfScope(account, region);
+    const out = new Map<string, AttachmentRow[]>();
+    for (const row of rows) {
+      const list = out.get(row.instance_id);
+      if (list) list.push(row);
+      else out.set(row.instance_id, [row]);
+    }
+    return out;
+  }
+
+  private attachmentsOfScope(account: string, region: string): AttachmentRow[] {
+    const now = this.now();
+    const key = `${account}|${region}`;
+    const hit = this.scopeAttachments.get(key);
+    if (hit && hit.generation === this.attachmentGeneration && now >= hit.readAt) return hit.rows.filter((r) => r.detached_at === null || r.detached_at > now);
+    const generation = this.attachmentGeneration;
+    const rows = this.s.attachmentsOfScope!.all(account, region, now) as AttachmentRow[];
+    if (!this.env.db.sql.inTransaction) this.scopeAttachments.set(key, { generation, readAt: now, rows });
+    return rows;
+  }
+
+  /** After the database was emptied (a platform reset). */
+  forgetCached(): void {
+    this.scopeAttachments.clear();
+    this.attachmentGeneration++;
+  }
+
   /** The latest modification of each volume of an account and region. */
   latestModifications(account: string, region: string): Map<string, ModificationRow> {
     const out = new Map<string, ModificationRow>();
@@ -199,10 +243,12 @@ export class EbsStore {
 
   detach(volumeId: string, instanceId: string, durationMs = this.timings.detachMs): void {
     const now = this.now();
+    this.attachmentGeneration++;
     this.s.detachAttachment!.run(now, now + durationMs, volumeId, instanceId);
   }
 
   setDeleteOnTermination(account: string, region: string, instanceId: string, device: string, value: boolean): boolean {
+    this.attachmentGeneration++;
     return this.s.setDeleteOnTermination!.run(value ? 1 : 0, account, region, instanceId, device).changes > 0;
   }
 

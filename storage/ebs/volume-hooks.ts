@@ -39,6 +39,14 @@ export interface VolumeHooks {
   createLaunchVolumes(account: string, region: string, availabilityZone: string, instanceId: string, volumes: LaunchVolumeRequest[]): AttachedVolume[];
   /** The volumes attached to an instance, for its BlockDeviceMappings. */
   attachedTo(account: string, region: string, instanceId: string): AttachedVolume[];
+  /**
+   * The volumes attached to each of the listed instances (every instance of the account and region
+   * when no ids are given), read at once for a Describe over many instances. Instances without
+   * volumes are absent from the map.
+   */
+  attachedToInstances(account: string, region: string, instanceIds?: readonly string[]): Map<string, AttachedVolume[]>;
+  /** Forgets what EBS keeps in memory, after the database was emptied (a platform reset). */
+  reset?(): void;
   /** Deletes the DeleteOnTermination volumes and detaches the others. */
   instanceTerminated(account: string, region: string, instanceId: string): void;
   /** ModifyInstanceAttribute BlockDeviceMapping: returns false when no volume is attached at that device. */

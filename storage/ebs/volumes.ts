@@ -35,6 +35,8 @@ export interface NewVolume {
   requestHash?: string | undefined;
   /** Launch volumes exist at once; CreateVolume's are `creating` for a while. */
   readyAt?: number;
+  /** The row of `snapshotId` when the caller has just read it (a launch), so it is not read twice. */
+  snapshotRow?: SnapshotRow | undefined;
 }
 
 /** Validates and plans a volume (size, type, performance, snapshot, quotas) without writing anything. */
@@ -48,7 +50,7 @@ export function planVolume(store: EbsStore, spec: NewVolume): VolumePlan {
   let snapshot: SnapshotRow | undefined;
   if (spec.snapshotId !== undefined) {
     checkIdFormat([spec.snapshotId], "snap", "InvalidSnapshotID.Malformed");
-    snapshot = store.snapshot(spec.region, spec.snapshotId);
+    snapshot = spec.snapshotRow?.snapshot_id === spec.snapshotId && spec.snapshotRow.region === spec.region ? spec.snapshotRow : store.snapshot(spec.region, spec.snapshotId);
     if (!snapshot || !canUseSnapshot(snapshot, spec.account)) throw EbsErrors.snapshotNotFound([spec.snapshotId]);
     const state = store.snapshotState(snapshot);
     if (state !== "completed") throw EbsErrors.snapshotInvalidState(state);

@@ -52,6 +52,12 @@ describe("EBS attachments", () => {
     const byInstance = await ec2.send(new DescribeVolumesCommand({ Filters: [{ Name: "attachment.instance-id", Values: [instance.instanceId] }] }));
     assert.deepEqual(byInstance.Volumes!.map((v) => v.VolumeId), [volumeId]);
     assert.deepEqual(fleet.hooks.attachedTo("000000000000", "us-east-1", instance.instanceId).map((a) => [a.volumeId, a.deviceName, a.status]), [[volumeId, "/dev/sdf", "attached"]]);
+    // The batch read for DescribeInstances answers the same, by id or for the whole region.
+    const one = fleet.hooks.attachedToInstances("000000000000", "us-east-1", [instance.instanceId, "i-00000000000000000"]);
+    assert.deepEqual([...one.keys()], [instance.instanceId]);
+    assert.deepEqual(one.get(instance.instanceId), fleet.hooks.attachedTo("000000000000", "us-east-1", instance.instanceId));
+    assert.deepEqual(fleet.hooks.attachedToInstances("000000000000", "us-east-1").get(instance.instanceId), fleet.hooks.attachedTo("000000000000", "us-east-1", instance.instanceId));
+    assert.equal(fleet.hooks.attachedToInstances("000000000000", "us-west-2").size, 0);
   });
 
   it("a second attach to another instance → VolumeInUse", async () => {

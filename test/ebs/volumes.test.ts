@@ -211,4 +211,20 @@ describe("EBS volumes through the EC2 API", () => {
     assert.deepEqual(inEast.Volumes, []);
     west.destroy();
   });
+
+  it("quotas: deleting a volume gives its storage back, growing one takes more", async () => {
+    const west = new EC2Client(sdkConfig(cb, "eu-central-1"));
+    const { VolumeId } = await west.send(new CreateVolumeCommand({ AvailabilityZone: "eu-central-1a", Size: 200, VolumeType: "sc1" }));
+    await rejectsWith(west.send(new CreateVolumeCommand({ AvailabilityZone: "eu-central-1a", Size: 125, VolumeType: "sc1" })), "VolumeLimitExceeded");
+    cb.clock.advance!(3_000);
+    await west.send(new DeleteVolumeCommand({ VolumeId }));
+    const small = await west.send(new CreateVolumeCommand({ AvailabilityZone: "eu-central-1a", Size: 125, VolumeType: "sc1" }));
+    cb.clock.advance!(3_000);
+    await west.send(new CreateVolumeCommand({ AvailabilityZone: "eu-central-1a", Size: 125, VolumeType: "sc1" }));
+    // 250 GiB in use: growing one volume to 200 would make 325.
+    await rejectsWith(west.send(new ModifyVolumeCommand({ VolumeId: small.VolumeId, Size: 200 })), "VolumeLimitExceeded");
+    await west.send(new ModifyVolumeCommand({ VolumeId: small.VolumeId, Size: 175 }));
+    await rejectsWith(west.send(new CreateVolumeCommand({ AvailabilityZone: "eu-central-1a", Size: 125, VolumeType: "sc1" })), "VolumeLimitExceeded");
+    west.destroy();
+  });
 });

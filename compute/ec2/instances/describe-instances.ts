@@ -11,7 +11,7 @@ import { findImage } from "../../images/catalogue.js";
 import type { InstanceRow } from "./instance-store.js";
 import { STATE_CODES, currentState } from "./lifecycle.js";
 import { holdsPublicIp, parseGroups, presentCached } from "./present.js";
-import type { AttachedVolume, VolumeHooks } from "../../../storage/ebs/volume-hooks.js";
+import type { AttachedVolume } from "../../../storage/ebs/volume-hooks.js";
 import { visible } from "./purge.js";
 
 /** A row with its state derived once, which is what every filter reads. */
@@ -133,17 +133,15 @@ export function candidateRows(c: Ec2Context, ctx: OperationContext, ids: string[
 }
 
 /**
- * Attachments for the listed instances. EBS may offer them for a whole account+region in one read
- * (`attachedToInstances`); otherwise each instance is asked for on its own.
+ * Attachments for the candidate instances, read in one query: for the listed ids when the
+ * candidates are a few (an id or tag lookup), else for the whole account and region.
  */
-function volumesFor(c: Ec2Context, ctx: OperationContext): ((instanceId: string) => AttachedVolume[]) | undefined {
-  const hooks = c.volumes as (VolumeHooks & { attachedToInstances?(account: string, region: string): Map<string, AttachedVolume[]> }) | undefined;
+function volumesFor(c: Ec2Context, ctx: OperationContext, rows: InstanceRow[], all: boolean): ((instanceId: string) => AttachedVolume[]) | undefined {
+  const hooks = c.volumes;
   if (!hooks) return undefined;
-  if (hooks.attachedToInstances) {
-    const all = hooks.attachedToInstances(ctx.account, ctx.region);
-    return (id) => all.get(id) ?? [];
-  }
-  return (id) => hooks.attachedTo(ctx.account, ctx.region, id);
+  if (rows.length === 0) return () => [];
+  const attached = hooks.attachedToInstances(ctx.account, ctx.region, all ? undefined : rows.map((r) => r.instance_id));
+  return (id) => attached.get(id) ?? [];
 }
 
 export function describeInstances(c: Ec2Context, input: DescribeInstancesRequest, ctx: OperationContext): DescribeInstancesResult {
@@ -154,7 +152,7 @@ export function describeInstances(c: Ec2Context, input: DescribeInstancesRequest
   const filters = compileFilters(input.Filters, INSTANCE_FILTERS);
   const rows = candidateRows(c, ctx, input.InstanceIds, input.Filters, now);
   dryRunGate(input);
-  const attachedOf = volumesFor(c, ctx);
+  const attachedOf = volumesFor(c, ctx, rows, rows.length > 50);
   const reservations: Reservation[] = [];
   let current: Reservation | undefined;
   let count = 0;

@@ -133,7 +133,8 @@ export function runInstances(c: Ec2Context, input: RunInstancesRequest, ctx: Ope
   const token = input.ClientToken;
   if (token !== undefined && token.length > 64) throw Ec2Errors.invalidValue("The client token must be at most 64 ASCII characters.");
   const scope = subnet?.availabilityZone ?? wantedZone ?? "region";
-  const hash = requestHash(input);
+  // Only a ClientToken request is ever compared with another one.
+  const hash = token ? requestHash(input) : null;
   const now = c.env.clock.now();
 
   let committed: { session: PlacementSession; vcpus: number } | undefined;
@@ -229,7 +230,7 @@ export function runInstances(c: Ec2Context, input: RunInstancesRequest, ctx: Ope
         eni_id: resourceId("eni"), mac: macAddress(), host_id: host.hostId, previous_host_id: null, key_name: input.KeyName ?? null, launch_time: now,
         state: "pending", state_at: now, settles_at: settlesAt, host_release_at: guest?.endsAt ?? null,
         guest_shutdown_at: guest?.at ?? null, guest_shutdown_ends_at: guest?.endsAt ?? null, terminated_at: guest && shutdown === "terminate" ? guest.endsAt : null, transition_reason: "", state_reason_code: null, state_reason_message: null,
-        client_token: token ?? null, token_scope: token ? scope : null, request_hash: token ? hash : null, user_data: input.UserData ?? null,
+        client_token: token ?? null, token_scope: token ? scope : null, request_hash: hash, user_data: input.UserData ?? null,
         groups: JSON.stringify(groups), disable_api_termination: input.DisableApiTermination ? 1 : 0, disable_api_stop: input.DisableApiStop ? 1 : 0,
         shutdown_behavior: shutdown, architecture: image.architecture, virtualization_type: image.virtualizationType, root_device_name: image.rootDeviceName,
         root_device_type: image.rootDeviceType, platform: image.platform ?? null, kernel_id: input.KernelId ?? image.kernelId ?? null, ramdisk_id: input.RamdiskId ?? null,

@@ -1,6 +1,6 @@
-import { EC2Client, RunInstancesCommand, DescribeInstancesCommand, DescribeImagesCommand, CreateTagsCommand } from "@aws-sdk/client-ec2";
+import { EC2Client, RunInstancesCommand, DescribeInstancesCommand, DescribeImagesCommand, CreateTagsCommand, TerminateInstancesCommand } from "@aws-sdk/client-ec2";
 import type { BenchTarget, Scenario } from "../scenario.js";
-import { benchClientConfig, measureLoop } from "../scenario.js";
+import { benchClientConfig, measureLoop, warmUp } from "../scenario.js";
 
 /** An x86_64 Amazon image the target knows (cloudbox's catalogue or moto's). */
 async function amazonImage(ec2: EC2Client): Promise<string> {
@@ -10,17 +10,40 @@ async function amazonImage(ec2: EC2Client): Promise<string> {
   return hvm.ImageId;
 }
 
+interface Fleet {
+  ec2: EC2Client;
+  ids: string[];
+}
+
 /** 1,000 instances in 10 reservations of 100, each tagged Name=n<i>, in a region of their own. */
-async function thousandInstances(target: BenchTarget, region: string): Promise<EC2Client> {
+async function thousandInstances(target: BenchTarget, region: string): Promise<Fleet> {
   const ec2 = new EC2Client(benchClientConfig(target, region));
   const image = await amazonImage(ec2);
+  const ids: string[] = [];
   for (let r = 0; r < 10; r++) {
     const out = await ec2.send(new RunInstancesCommand({ ImageId: image, InstanceType: "t3.micro", MinCount: 100, MaxCount: 100 }));
     if (out.Instances?.length !== 100) throw new Error(`launched ${out.Instances?.length} instead of 100`);
-    for (const [i, instance] of out.Instances.entries()) await ec2.send(new CreateTagsCommand({ Resources: [instance.InstanceId!], Tags: [{ Key: "Name", Value: `n${r * 100 + i}` }] }));
+    for (const [i, instance] of out.Instances.entries()) {
+      ids.push(instance.InstanceId!);
+      await ec2.send(new CreateTagsCommand({ Resources: [instance.InstanceId!], Tags: [{ Key: "Name", Value: `n${r * 100 + i}` }] }));
+    }
   }
-  await ec2.send(new DescribeInstancesCommand({}));
-  return ec2;
+  // The Describe path warmed on every server alike: 2,000 one-instance Describes (a full listing
+  // per warm-up call would take a peer that needs seconds per listing an hour), then a few of the
+  // measured call itself.
+  await warmUp((i) => ec2.send(new DescribeInstancesCommand({ InstanceIds: [ids[i % ids.length]!] })));
+  return { ec2, ids };
+}
+
+async function describeAll(ec2: EC2Client): Promise<void> {
+  const out = await ec2.send(new DescribeInstancesCommand({}));
+  const count = out.Reservations!.reduce((n, r) => n + r.Instances!.length, 0);
+  if (count !== 1000) throw new Error(`described ${count} instances`);
+}
+
+async function describeTagged(ec2: EC2Client, name: string): Promise<void> {
+  const out = await ec2.send(new DescribeInstancesCommand({ Filters: [{ Name: "tag:Name", Values: [name] }] }));
+  if (out.Reservations?.[0]?.Instances?.length !== 1) throw new Error("the tag filter did not match exactly one instance");
 }
 
 export const scenarios: Scenario[] = [
@@ -32,6 +55,15 @@ export const scenarios: Scenario[] = [
       const ec2 = new EC2Client(benchClientConfig(target));
       const image = await amazonImage(ec2);
       for (let i = 0; i < 20; i++) await ec2.send(new RunInstancesCommand({ ImageId: image, InstanceType: "t3.micro", MinCount: 1, MaxCount: 1 }));
+      // Each warm-up launch is terminated again, so the warm-up leaves the measured launches the
+      // same account as the 20 above (no extra vCPUs, addresses or volumes in use), on every server.
+      await warmUp(async () => {
+        const out = await ec2.send(new RunInstancesCommand({ ImageId: image, InstanceType: "t3.micro", MinCount: 1, MaxCount: 1 }));
+        await ec2.send(new TerminateInstancesCommand({ InstanceIds: [out.Instances![0]!.InstanceId!] }));
+      });
+      // Terminations finish on their own (a second by default on cloudbox): the measured launches
+      // start once they have, rather than during the warm-up's tail.
+      await new Promise((resolve) => setTimeout(resolve, 2000));
       return { ec2, image };
     },
     async run(_target, state) {
@@ -46,33 +78,34 @@ export const scenarios: Scenario[] = [
     name: "ec2: DescribeInstances over 1,000 instances, unfiltered (10 calls)",
     targets: ["cloudbox", "moto"],
     target: { cpuMicrosPerOp: 6000 },
-    setup: (target) => thousandInstances(target, "us-west-2"),
+    async setup(target) {
+      const fleet = await thousandInstances(target, "us-west-2");
+      for (let i = 0; i < 20; i++) await describeAll(fleet.ec2);
+      return fleet;
+    },
     async run(_target, state) {
-      const ec2 = state as EC2Client;
-      return measureLoop(10, 1, async () => {
-        const out = await ec2.send(new DescribeInstancesCommand({}));
-        const count = out.Reservations!.reduce((n, r) => n + r.Instances!.length, 0);
-        if (count !== 1000) throw new Error(`described ${count} instances`);
-      });
+      const { ec2 } = state as Fleet;
+      return measureLoop(10, 1, () => describeAll(ec2));
     },
     async teardown(_target, state) {
-      (state as EC2Client).destroy();
+      (state as Fleet).ec2.destroy();
     },
   },
   {
     name: "ec2: DescribeInstances over 1,000 instances, tag filter matching one (50 calls)",
     targets: ["cloudbox", "moto"],
     target: { cpuMicrosPerOp: 800 },
-    setup: (target) => thousandInstances(target, "eu-west-1"),
+    async setup(target) {
+      const fleet = await thousandInstances(target, "eu-west-1");
+      for (let i = 0; i < 20; i++) await describeTagged(fleet.ec2, `n${i * 7}`);
+      return fleet;
+    },
     async run(_target, state) {
-      const ec2 = state as EC2Client;
-      return measureLoop(50, 1, async () => {
-        const out = await ec2.send(new DescribeInstancesCommand({ Filters: [{ Name: "tag:Name", Values: ["n500"] }] }));
-        if (out.Reservations?.[0]?.Instances?.length !== 1) throw new Error("the tag filter did not match exactly one instance");
-      });
+      const { ec2 } = state as Fleet;
+      return measureLoop(50, 1, () => describeTagged(ec2, "n500"));
     },
     async teardown(_target, state) {
-      (state as EC2Client).destroy();
+      (state as Fleet).ec2.destroy();
     },
   },
 ];
