@@ -1,25 +1,16 @@
 import type { InstanceTypeInfo } from "@aws-sdk/client-ec2";
-import { ACCELERATED_COMPUTING } from "./types/accelerated.js";
-import { BURSTABLE } from "./types/burstable.js";
-import { COMPUTE_OPTIMIZED } from "./types/compute-optimized.js";
-import { GENERAL_PURPOSE } from "./types/general-purpose.js";
-import { HIGH_PERFORMANCE_COMPUTING } from "./types/hpc.js";
-import { MEMORY_OPTIMIZED } from "./types/memory-optimized.js";
-import { PREVIOUS_GENERATION } from "./types/previous-generation.js";
+import { readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 
 /**
  * The static hardware catalogue: every instance type cloudbox knows, in the DescribeInstanceTypes shape.
  * Every instance of a type sees this virtual hardware whichever host it lands on.
  */
-const CATALOGUE: readonly InstanceTypeInfo[] = deepFreeze([
-  ...GENERAL_PURPOSE,
-  ...BURSTABLE,
-  ...MEMORY_OPTIMIZED,
-  ...COMPUTE_OPTIMIZED,
-  ...HIGH_PERFORMANCE_COMPUTING,
-  ...ACCELERATED_COMPUTING,
-  ...PREVIOUS_GENERATION,
-]);
+const DATA_FILE = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "compute", "catalog", "data", "instance-types.json");
+
+/** The data, grouped by class (data/README.md), flattened in file order. */
+const CATALOGUE: readonly InstanceTypeInfo[] = deepFreeze(Object.values(JSON.parse(readFileSync(DATA_FILE, "utf8")) as Record<string, InstanceTypeInfo[]>).flat());
 
 const BY_NAME = new Map<string, InstanceTypeInfo>(CATALOGUE.map((t) => [t.InstanceType!, t]));
 
