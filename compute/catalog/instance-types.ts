@@ -3,13 +3,13 @@ import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-/**
- * The static hardware catalogue: every instance type cloudbox knows, in the DescribeInstanceTypes shape.
- * Every instance of a type sees this virtual hardware whichever host it lands on.
- */
 const DATA_FILE = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "compute", "catalog", "data", "instance-types.json");
 
-/** The data, grouped by class (data/README.md), flattened in file order. */
+/**
+ * The static hardware catalogue: every instance type cloudbox knows, in the DescribeInstanceTypes shape
+ * (data/instance-types.json, grouped by class, flattened in file order). Every instance of a type
+ * sees this virtual hardware whichever host it lands on.
+ */
 const CATALOGUE: readonly InstanceTypeInfo[] = deepFreeze(Object.values(JSON.parse(readFileSync(DATA_FILE, "utf8")) as Record<string, InstanceTypeInfo[]>).flat());
 
 const BY_NAME = new Map<string, InstanceTypeInfo>(CATALOGUE.map((t) => [t.InstanceType!, t]));
