@@ -1,5 +1,6 @@
 import type { Statement } from "better-sqlite3";
 import type { Database } from "../../storage/state/database.js";
+import type { CapturedDelivery } from "./delivery.js";
 
 /** Rows and prepared statements of SNS's tables; one place for the SQL, prepared once. */
 export interface TopicRow {
@@ -26,20 +27,9 @@ export interface SubscriptionRow {
   created_at: number;
 }
 
-export interface CapturedRow {
+/** A captured delivery as stored: what was sent, and its row id. */
+export interface CapturedRow extends CapturedDelivery {
   id: number;
-  account: string;
-  region: string;
-  protocol: string;
-  endpoint: string;
-  subscription_arn: string | null;
-  topic_arn: string | null;
-  message_id: string;
-  type: string;
-  subject: string | null;
-  message: string;
-  body: string;
-  at: number;
 }
 
 export interface SnsStore {
