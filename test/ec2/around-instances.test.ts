@@ -12,7 +12,7 @@ import {
 } from "@aws-sdk/client-ec2";
 import type { Cloudbox } from "../../services/cloudbox.js";
 import { spawnSync } from "node:child_process";
-import { startTestCloudbox, sdkConfig, awsCli } from "../support/fixture.js";
+import { startTestCloudbox, sdkConfig, awsCli, failure } from "../support/fixture.js";
 
 /** Runs a local tool without a stdin (ssh-keygen exits before reading one, which would EPIPE). */
 async function run(command: string, args: string[], _env?: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
@@ -20,15 +20,6 @@ async function run(command: string, args: string[], _env?: NodeJS.ProcessEnv): P
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-type Failure = { name: string; $metadata: { httpStatusCode?: number }; message: string };
-async function failure(p: Promise<unknown>): Promise<Failure> {
-  try {
-    await p;
-  } catch (error) {
-    return error as Failure;
-  }
-  assert.fail("expected the call to fail");
-}
 
 describe("EC2 around instances: network, images, key pairs, tags, instance types (SDK v3, CLI)", () => {
   let cb: Cloudbox;

@@ -3,17 +3,8 @@ import assert from "node:assert/strict";
 import { EC2Client, RunInstancesCommand, DescribeImagesCommand, TerminateInstancesCommand, StopInstancesCommand, StartInstancesCommand, DescribeSubnetsCommand } from "@aws-sdk/client-ec2";
 import type { Cloudbox } from "../../services/cloudbox.js";
 import type { HostReport } from "../../compute/hypervisor/hypervisor.js";
-import { startTestCloudbox, sdkConfig } from "../support/fixture.js";
+import { startTestCloudbox, sdkConfig, failure } from "../support/fixture.js";
 
-type Failure = { name: string; $metadata: { httpStatusCode?: number }; message: string };
-async function failure(p: Promise<unknown>): Promise<Failure> {
-  try {
-    await p;
-  } catch (error) {
-    return error as Failure;
-  }
-  assert.fail("expected the call to fail");
-}
 
 async function hosts(cb: Cloudbox, query: string): Promise<HostReport[]> {
   const res = await fetch(`${cb.endpoint}/_cloudbox/ec2/hosts?${query}`);

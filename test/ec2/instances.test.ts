@@ -5,17 +5,8 @@ import {
   paginateDescribeInstances, DescribeInstanceAttributeCommand, ModifyInstanceAttributeCommand, DescribeInstanceStatusCommand, GetConsoleOutputCommand,
 } from "@aws-sdk/client-ec2";
 import type { Cloudbox } from "../../services/cloudbox.js";
-import { startTestCloudbox, sdkConfig } from "../support/fixture.js";
+import { startTestCloudbox, sdkConfig, failure } from "../support/fixture.js";
 
-type Failure = { name: string; $metadata: { httpStatusCode?: number }; message: string };
-async function failure(p: Promise<unknown>): Promise<Failure> {
-  try {
-    await p;
-  } catch (error) {
-    return error as Failure;
-  }
-  assert.fail("expected the call to fail");
-}
 
 describe("EC2 RunInstances / DescribeInstances (SDK v3)", () => {
   let cb: Cloudbox;

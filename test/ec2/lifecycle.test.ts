@@ -6,17 +6,8 @@ import {
 } from "@aws-sdk/client-ec2";
 import type { InstanceStateName } from "@aws-sdk/client-ec2";
 import type { Cloudbox } from "../../services/cloudbox.js";
-import { startTestCloudbox, sdkConfig } from "../support/fixture.js";
+import { startTestCloudbox, sdkConfig, failure } from "../support/fixture.js";
 
-type Failure = { name: string; $metadata: { httpStatusCode?: number }; message: string };
-async function failure(p: Promise<unknown>): Promise<Failure> {
-  try {
-    await p;
-  } catch (error) {
-    return error as Failure;
-  }
-  assert.fail("expected the call to fail");
-}
 
 /** One test per cell of the reference's state table (A.2), on the virtual clock. */
 describe("EC2 instance state transitions (reference A.2)", () => {

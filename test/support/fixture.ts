@@ -3,6 +3,19 @@ import type { Cloudbox } from "../../services/cloudbox.js";
 import { startCloudbox } from "../../services/cloudbox.js";
 import type { CloudboxOptions } from "../../services/config.js";
 
+/** An SDK error as a test inspects it. */
+export type Failure = { name: string; $metadata: { httpStatusCode?: number }; message: string };
+
+/** The error a call fails with; the test fails if the call succeeds. */
+export async function failure(call: Promise<unknown>): Promise<Failure> {
+  try {
+    await call;
+  } catch (error) {
+    return error as Failure;
+  }
+  throw new Error("expected the call to fail, and it succeeded");
+}
+
 export const TEST_CREDENTIALS = { accessKeyId: "test", secretAccessKey: "test" };
 
 /** Starts cloudbox on a free loopback port for one test file. */
