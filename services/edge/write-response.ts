@@ -1,6 +1,7 @@
 import type { ServerResponse } from "node:http";
 import { Readable } from "node:stream";
 import type { WireResponse } from "../../sdk-compat/protocol/wire.js";
+import { FileRangeStream } from "../../storage/blobs/file-range-stream.js";
 
 /** Headers as one flat [name, value, …] list: a single writeHead costs less than a setHeader each. */
 function headerList(headers: Record<string, string>, contentLength: number | undefined): string[] {
@@ -24,6 +25,10 @@ export function writeResponse(res: ServerResponse, response: WireResponse, metho
     if (method === "HEAD") {
       body.destroy();
       res.end();
+      return;
+    }
+    if (body instanceof FileRangeStream) {
+      void body.writeTo(res);
       return;
     }
     body.on("error", () => res.destroy());

@@ -3,6 +3,7 @@ import { open, rename, unlink } from "node:fs/promises";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import type { Database } from "../state/database.js";
+import { FileRangeStream } from "./file-range-stream.js";
 import { uuid } from "../state/ids.js";
 
 export interface BlobInfo {
@@ -175,7 +176,7 @@ export class BlobStore {
       const row = this.stmt.data.get(only.id) as { data: Buffer | null } | undefined;
       if (row && row.data === null) {
         const base = only.offset ?? 0;
-        return createReadStream(this.pathOf(only.id), { start: base + start, end: base + last, highWaterMark: READ_CHUNK });
+        return new FileRangeStream(this.pathOf(only.id), base + start, base + last, READ_CHUNK);
       }
     }
     const store = this;
