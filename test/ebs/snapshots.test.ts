@@ -6,17 +6,9 @@ import {
 } from "@aws-sdk/client-ec2";
 import type { Cloudbox } from "../../services/cloudbox.js";
 import { startTestCloudbox, sdkConfig, boto3 } from "../support/fixture.js";
-import { advanceWhile, waiterFast } from "./support.js";
+import { advanceWhile, waiterFast, rejectsWith } from "./support.js";
 import { createEbsVolumeProvider } from "../../storage/ebs/volume-provider.js";
 
-async function rejectsWith(promise: Promise<unknown>, code: string, message?: RegExp | string): Promise<void> {
-  await assert.rejects(promise, (error: Error & { name: string }) => {
-    assert.equal(error.name, code, `${error.name}: ${error.message}`);
-    if (typeof message === "string") assert.equal(error.message, message);
-    else if (message) assert.match(error.message, message);
-    return true;
-  });
-}
 
 describe("EBS snapshots through the EC2 API", () => {
   let cb: Cloudbox;

@@ -1,3 +1,4 @@
+import assert from "node:assert/strict";
 import type { InstanceSummary, InstanceView } from "../../compute/ec2/instance-view.js";
 import type { Cloudbox } from "../../services/cloudbox.js";
 import { createEbsVolumeProvider } from "../../storage/ebs/volume-provider.js";
@@ -55,4 +56,14 @@ export const waiterFast = { minDelay: 0.2, maxDelay: 0.2, maxWaitTime: 20 };
 export function advanceWhile<T>(cb: Cloudbox, promise: Promise<T>, stepMs = 1000): Promise<T> {
   const timer = setInterval(() => cb.clock.advance!(stepMs), 50);
   return promise.finally(() => clearInterval(timer));
+}
+
+/** The EC2/EBS error a call fails with, by its code and optionally its message. */
+export async function rejectsWith(promise: Promise<unknown>, code: string, message?: RegExp | string): Promise<void> {
+  await assert.rejects(promise, (error: Error & { name: string }) => {
+    assert.equal(error.name, code, `${error.name}: ${error.message}`);
+    if (typeof message === "string") assert.equal(error.message, message);
+    else if (message) assert.match(error.message, message);
+    return true;
+  });
 }

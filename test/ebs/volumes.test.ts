@@ -8,16 +8,8 @@ import {
 import type { CreateVolumeCommandInput } from "@aws-sdk/client-ec2";
 import type { Cloudbox } from "../../services/cloudbox.js";
 import { startTestCloudbox, sdkConfig } from "../support/fixture.js";
-import { advanceWhile, waiterFast } from "./support.js";
+import { advanceWhile, waiterFast, rejectsWith } from "./support.js";
 
-async function rejectsWith(promise: Promise<unknown>, code: string, message?: RegExp | string): Promise<void> {
-  await assert.rejects(promise, (error: Error & { name: string; $metadata?: { httpStatusCode?: number } }) => {
-    assert.equal(error.name, code, `${error.name}: ${error.message}`);
-    if (typeof message === "string") assert.equal(error.message, message);
-    else if (message) assert.match(error.message, message);
-    return true;
-  });
-}
 
 describe("EBS volumes through the EC2 API", () => {
   let cb: Cloudbox;

@@ -2,19 +2,12 @@ import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
 import {
   S3Client, CreateBucketCommand, HeadBucketCommand, ListBucketsCommand, GetBucketLocationCommand, DeleteBucketCommand, PutObjectCommand,
-  DeleteObjectCommand, S3ServiceException, BucketAlreadyExists, BucketAlreadyOwnedByYou, NoSuchBucket, NotFound,
+  DeleteObjectCommand, BucketAlreadyExists, BucketAlreadyOwnedByYou, NoSuchBucket, NotFound,
 } from "@aws-sdk/client-s3";
 import type { Cloudbox } from "../../services/cloudbox.js";
 import { startTestCloudbox, sdkConfig } from "../support/fixture.js";
+import { rejectsWith } from "./support.js";
 
-async function rejectsWith(promise: Promise<unknown>, code: string, status: number): Promise<S3ServiceException> {
-  let caught: unknown;
-  await promise.then(() => assert.fail(`expected ${code}`), (e: unknown) => (caught = e));
-  assert.ok(caught instanceof S3ServiceException, String(caught));
-  assert.equal(caught.name, code);
-  assert.equal(caught.$metadata.httpStatusCode, status);
-  return caught;
-}
 
 describe("S3 buckets (SDK v3)", () => {
   let cb: Cloudbox;

@@ -5,22 +5,14 @@ import { Readable } from "node:stream";
 import {
   S3Client, CreateBucketCommand, CreateMultipartUploadCommand, UploadPartCommand, UploadPartCopyCommand, CompleteMultipartUploadCommand,
   AbortMultipartUploadCommand, ListPartsCommand, ListMultipartUploadsCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand,
-  S3ServiceException,
 } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
 import type { Cloudbox } from "../../services/cloudbox.js";
 import { startTestCloudbox, sdkConfig } from "../support/fixture.js";
+import { rejectsWith } from "./support.js";
 
 const MiB = 1024 * 1024;
 
-async function rejectsWith(promise: Promise<unknown>, code: string, status: number): Promise<S3ServiceException> {
-  let caught: unknown;
-  await promise.then(() => assert.fail(`expected ${code}`), (e: unknown) => (caught = e));
-  assert.ok(caught instanceof S3ServiceException, String(caught));
-  assert.equal(caught.name, code);
-  assert.equal(caught.$metadata.httpStatusCode, status);
-  return caught;
-}
 
 /** Deterministic bytes: byte i of the stream is (i * 31 + 7) & 0xff. */
 function pattern(start: number, length: number): Buffer {

@@ -4,20 +4,12 @@ import { request } from "node:http";
 import { Readable } from "node:stream";
 import {
   S3Client, CreateBucketCommand, PutObjectCommand, GetObjectCommand, HeadObjectCommand, DeleteObjectCommand, DeleteObjectsCommand,
-  CopyObjectCommand, S3ServiceException, NoSuchKey,
+  CopyObjectCommand, NoSuchKey,
 } from "@aws-sdk/client-s3";
 import type { Cloudbox } from "../../services/cloudbox.js";
 import { startTestCloudbox, sdkConfig } from "../support/fixture.js";
+import { rejectsWith } from "./support.js";
 
-async function rejectsWith(promise: Promise<unknown>, code: string | undefined, status: number): Promise<S3ServiceException> {
-  let caught: unknown;
-  await promise.then(() => assert.fail(`expected ${code}`), (e: unknown) => (caught = e));
-  assert.ok(caught instanceof S3ServiceException, String(caught));
-  // A 304 carries no body, so the SDK cannot name it: only the status is asserted then.
-  if (code !== undefined) assert.equal(caught.name, code);
-  assert.equal(caught.$metadata.httpStatusCode, status);
-  return caught;
-}
 
 describe("S3 objects (SDK v3, default client settings)", () => {
   let cb: Cloudbox;

@@ -1,6 +1,5 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { createHash, createHmac } from "node:crypto";
 import { Readable } from "node:stream";
 import { SignatureV4 } from "@smithy/signature-v4";
 import { S3Client, GetObjectCommand } from "@aws-sdk/client-s3";
@@ -10,24 +9,11 @@ import { chunkSignatureVerifier, sha256Hex, signingKey, uriEncode, verifySignatu
 import { checkPayloadSha256, declaredPayloadSha256, PayloadSha256Verifier } from "../../sdk-compat/sigv4/payload-hash.js";
 import { AwsChunkedDecoder } from "../../sdk-compat/aws-chunked/chunked-decoder.js";
 import { checksumOf } from "../../sdk-compat/checksums/checksum.js";
+import { NodeSha256 } from "../support/node-sha256.js";
 
 type Code = { code?: string; status?: number; message?: string; fields?: Record<string, unknown> };
 const hasCode = (code: string, status?: number) => (e: unknown) => (e as Code).code === code && (status === undefined || (e as Code).status === status);
 
-/** node:crypto behind the Hash interface the SDK signer wants (tests only). */
-class NodeSha256 {
-  private readonly h;
-  constructor(secret?: unknown) {
-    this.h = secret ? createHmac("sha256", secret as string | Uint8Array) : createHash("sha256");
-  }
-  update(data: string | Uint8Array): void {
-    this.h.update(data);
-  }
-  async digest(): Promise<Uint8Array> {
-    return new Uint8Array(this.h.digest());
-  }
-  reset(): void {}
-}
 
 const CREDENTIALS = { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY" };
 const secretFor = (id: string) => (id === CREDENTIALS.accessKeyId ? CREDENTIALS.secretAccessKey : undefined);

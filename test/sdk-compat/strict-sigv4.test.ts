@@ -1,25 +1,11 @@
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { createHash, createHmac } from "node:crypto";
 import { Readable } from "node:stream";
 import { SignatureV4 } from "@smithy/signature-v4";
 import { Platform } from "../../services/platform.js";
 import { AwsDispatcher, type RawRequest } from "../../services/edge/aws-dispatcher.js";
+import { NodeSha256 } from "../support/node-sha256.js";
 
-/** node:crypto behind the Hash interface the SDK signer wants (tests only). */
-class NodeSha256 {
-  private readonly h;
-  constructor(secret?: unknown) {
-    this.h = secret ? createHmac("sha256", secret as string | Uint8Array) : createHash("sha256");
-  }
-  update(data: string | Uint8Array): void {
-    this.h.update(data);
-  }
-  async digest(): Promise<Uint8Array> {
-    return new Uint8Array(this.h.digest());
-  }
-  reset(): void {}
-}
 
 // The AWS documentation's chunked upload (sigv4-streaming.html): 66,560 bytes of "a".
 const DOC_SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
