@@ -9,7 +9,7 @@ import { attributeSubject, bodySubject, policyMatches } from "./filter-policy.js
 import type { HttpPolicy } from "./delivery-policy.js";
 import { retryDelaySeconds } from "./delivery-policy.js";
 import type { Signer } from "./message-signing.js";
-import { signer } from "./message-signing.js";
+import { readySigner, signer } from "./message-signing.js";
 import type { PublishedMessage, SignedNotification } from "./notification.js";
 import { platformOf } from "./platform-endpoints.js";
 import { confirmationEnvelope, messageFor, notificationEnvelope, signNotification } from "./notification.js";
@@ -84,6 +84,11 @@ export class SnsDeliverer {
       const needsSignature = targets.some((t) => !(t.raw || UNSIGNED_PROTOCOLS.has(t.protocol)));
       if (!needsSignature) {
         this.fanOut(published, targets, undefined);
+        return;
+      }
+      const ready = readySigner();
+      if (ready) {
+        this.fanOut(published, targets, ready);
         return;
       }
       signer().then(

@@ -58,9 +58,19 @@ async function createSigner(): Promise<Signer> {
 
 /** The process-wide signer; the key pair is made on first use (about 100 ms), never at start. */
 export function signer(): Promise<Signer> {
-  shared ??= createSigner().catch((error: unknown) => {
-    shared = undefined;
-    throw error;
-  });
+  shared ??= createSigner().then(
+    (made) => (ready = made),
+    (error: unknown) => {
+      shared = undefined;
+      throw error;
+    },
+  );
   return shared;
+}
+
+let ready: Signer | undefined;
+
+/** The signer once it exists, so deliveries after the first need no promise round trip. */
+export function readySigner(): Signer | undefined {
+  return ready;
 }

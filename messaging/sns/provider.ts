@@ -200,6 +200,7 @@ export function createSnsProvider(env: DomainEnvironment, deps: SnsDeps = {}): S
     },
     reset() {
       deliverer.reset();
+      store.writes.count++; // the tables were emptied beneath the store
       failures = [];
       policies.clear();
       parsedAttributes.clear();

@@ -44,12 +44,47 @@ export function publishHandlers(c: SnsContext) {
     return targets;
   }
 
+  /**
+   * What publishing to a topic needs besides the message, read once and kept until the next SNS
+   * write: a topic's subscriptions and attributes change far less often than it is published to.
+   */
+  interface PublishPlan {
+    writes: number;
+    topic: TopicRow;
+    targets: DeliveryTarget[];
+    contentDedup: boolean;
+    signatureVersion: "1" | "2";
+  }
+  const plans = new Map<string, PublishPlan>();
+  const MAX_PLANS = 1000;
+
+  function planFor(topic: TopicRow): PublishPlan {
+    const cached = plans.get(topic.arn);
+    if (cached && cached.writes === store.writes.count) return cached;
+    if (plans.size >= MAX_PLANS) plans.clear();
+    const plan: PublishPlan = {
+      writes: store.writes.count,
+      topic,
+      targets: deliveryTargets(topic),
+      contentDedup: attributesOf(topic.attributes)["ContentBasedDeduplication"]?.toLowerCase() === "true",
+      signatureVersion: signatureVersion(topic),
+    };
+    plans.set(topic.arn, plan);
+    return plan;
+  }
+
+  /** The topic a Publish names, from the plan cache when nothing was written since it was read. */
+  function publishedTopic(arn: string, ctx: OperationContext): TopicRow {
+    const cached = plans.get(arn);
+    if (cached && cached.writes === store.writes.count && cached.topic.account === ctx.account && cached.topic.region === ctx.region) return cached.topic;
+    return ownTopic(arn, ctx);
+  }
+
   /** Validates, deduplicates (FIFO) and hands one message to delivery; returns its ids. */
   function publishToTopic(topic: TopicRow, input: PublishFields, ctx: OperationContext): { MessageId: string; SequenceNumber?: string } {
     const fifo = topic.fifo === 1;
-    const topicAttrs = attributesOf(topic.attributes);
-    const contentDedup = topicAttrs["ContentBasedDeduplication"]?.toLowerCase() === "true";
-    const valid = validatePublish(input, fifo, contentDedup);
+    const plan = planFor(topic);
+    const valid = validatePublish(input, fifo, plan.contentDedup);
     const messageId = randomUUID();
     const published: PublishedMessage = {
       account: topic.account,
@@ -59,14 +94,14 @@ export function publishHandlers(c: SnsContext) {
       message: valid.message,
       timestamp: clock.now(),
       baseUrl: ctx.baseUrl,
-      signatureVersion: signatureVersion(topic),
+      signatureVersion: plan.signatureVersion,
     };
     if (valid.perProtocol) published.perProtocol = valid.perProtocol;
     if (valid.subject !== undefined) published.subject = valid.subject;
     if (valid.attributes) published.attributes = valid.attributes;
     if (!fifo) {
       if (input.MessageGroupId !== undefined) published.messageGroupId = input.MessageGroupId;
-      deliverer.publish(published, deliveryTargets(topic));
+      deliverer.publish(published, plan.targets);
       return { MessageId: messageId };
     }
     const dedupId = input.MessageDeduplicationId ?? createHash("sha256").update(valid.message, "utf8").digest("hex");
@@ -83,7 +118,7 @@ export function publishHandlers(c: SnsContext) {
     });
     if (!outcome.duplicate) {
       published.sequenceNumber = outcome.SequenceNumber;
-      deliverer.publish(published, deliveryTargets(topic));
+      deliverer.publish(published, plan.targets);
     }
     return { MessageId: outcome.MessageId, SequenceNumber: outcome.SequenceNumber };
   }
@@ -157,8 +192,7 @@ export function publishHandlers(c: SnsContext) {
         if (/:endpoint\//.test(input.TargetArn)) return publishToEndpoint(input.TargetArn, input, ctx);
         throw SnsErrors.invalidParameter("TargetArn");
       }
-      const topic = ownTopic(arn, ctx);
-      return publishToTopic(topic, input, ctx);
+      return publishToTopic(publishedTopic(arn, ctx), input, ctx);
     },
 
     PublishBatch(input: Sns.PublishBatchInput, ctx: OperationContext): Sns.PublishBatchResponse {

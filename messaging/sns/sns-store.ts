@@ -33,6 +33,11 @@ export interface CapturedRow extends CapturedDelivery {
 }
 
 export interface SnsStore {
+  /**
+   * Counts writes made through this store (and resets): a cache of rows read from it is valid
+   * while the count it was built at still stands.
+   */
+  writes: { count: number };
   getTopic: Statement<[string], TopicRow>;
   insertTopic: Statement;
   deleteTopic: Statement;
@@ -73,7 +78,8 @@ export function createSnsStore(db: Database): SnsStore {
     "CREATE TABLE sns_sms_attributes (account TEXT NOT NULL, region TEXT NOT NULL, name TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (account, region, name))",
   ]);
   const sql = db.sql;
-  return {
+  const store: SnsStore = {
+    writes: { count: 0 },
     getTopic: sql.prepare<[string], TopicRow>("SELECT arn, account, region, name, fifo, attributes, tags, seq FROM sns_topics WHERE arn = ?"),
     insertTopic: sql.prepare("INSERT INTO sns_topics (arn, account, region, name, fifo, attributes, tags, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"),
     deleteTopic: sql.prepare("DELETE FROM sns_topics WHERE arn = ?"),
@@ -121,6 +127,27 @@ export function createSnsStore(db: Database): SnsStore {
     setSmsAttribute: sql.prepare(
       "INSERT INTO sns_sms_attributes (account, region, name, value) VALUES (?, ?, ?, ?) ON CONFLICT(account, region, name) DO UPDATE SET value = excluded.value",
     ),
+  };
+  for (const value of Object.values(store)) {
+    if (value !== store.writes && !(value as Statement).readonly) countWrites(value as Statement, store.writes);
+  }
+  return store;
+}
+
+/** Makes every execution of a writing statement bump `writes.count` (RETURNING statements run through get/all). */
+function countWrites(statement: Statement, writes: { count: number }): void {
+  const { run, get, all } = statement;
+  statement.run = (...params: unknown[]) => {
+    writes.count++;
+    return run.apply(statement, params);
+  };
+  statement.get = (...params: unknown[]) => {
+    writes.count++;
+    return get.apply(statement, params);
+  };
+  statement.all = (...params: unknown[]) => {
+    writes.count++;
+    return all.apply(statement, params);
   };
 }
 

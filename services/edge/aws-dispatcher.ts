@@ -25,6 +25,8 @@ export interface DispatchResult extends WireResponse {
 }
 
 const EMPTY = Buffer.alloc(0);
+/** Most AWS calls carry no query string: they share one empty, never-written parameter list. */
+const NO_QUERY = new URLSearchParams();
 
 function unknownOperation(protocol: Protocol, request: WireRequest): ServiceError {
   switch (protocol.name) {
@@ -55,6 +57,29 @@ function checkRequired(protocol: Protocol, resolved: ResolvedOperation, input: R
       }
       throw CommonErrors.missingParameter(protocol.name === "ec2" ? ref.queryName ?? name : ref.locationName ?? name);
     }
+  }
+}
+
+/**
+ * A handler's OperationContext. A class with the signal getter on its prototype: an object literal
+ * with a getter per request is kept alive by V8's scavenger, and everything it references with it.
+ */
+class RequestContext implements OperationContext {
+  constructor(
+    readonly account: string,
+    readonly region: string,
+    readonly requestId: string,
+    readonly operation: string,
+    private readonly raw: RawRequest,
+  ) {}
+
+  get baseUrl(): string {
+    return this.raw.baseUrl;
+  }
+
+  /** Read on demand: the HTTP transport only builds a signal for handlers that wait. */
+  get signal(): AbortSignal {
+    return this.raw.signal;
   }
 }
 
@@ -92,7 +117,7 @@ export class AwsDispatcher {
     const rawPath = q === -1 ? raw.url : raw.url.slice(0, q);
     let path = rawPath;
     const rawQuery = q === -1 ? "" : raw.url.slice(q + 1);
-    const query = new URLSearchParams(rawQuery);
+    const query = rawQuery ? new URLSearchParams(rawQuery) : NO_QUERY;
     const wire: WireRequest = { method: raw.method, path, rawQuery, query, headers: raw.headers, body: EMPTY, stream: raw.body };
     const scope = callerScope(raw.headers, query);
     let service: RegisteredService | undefined;
@@ -142,7 +167,9 @@ export class AwsDispatcher {
         wire.body = await readBody(wire.stream, SMALL_STREAMED_PAYLOAD, raw.bodyless);
         wire.stream = undefined;
       }
-      if (payloadSha256) {
+      // Only S3-style REST services answer XAmzContentSHA256Mismatch; elsewhere the digest only
+      // feeds the signature, which strict SigV4 below checks against the body itself.
+      if (payloadSha256 && (protocol.name === "rest-xml" || protocol.name === "rest-json")) {
         if (!wire.stream) checkPayloadSha256(payloadSha256, wire.body);
         else {
           const verifier = new PayloadSha256Verifier(payloadSha256);
@@ -158,19 +185,12 @@ export class AwsDispatcher {
       checkRequired(protocol, resolved, input);
       const handler = service.provider.handlers[resolved.operation.name];
       if (!handler) throw CommonErrors.notImplemented(resolved.operation.name);
-      const context: OperationContext = {
-        account: accountOf(scope.accessKeyId),
-        region: scope.region ?? DEFAULT_REGION,
-        requestId,
-        operation: resolved.operation.name,
-        baseUrl: raw.baseUrl,
-        // read on demand: the HTTP transport only builds a signal for handlers that wait
-        get signal() {
-          return raw.signal;
-        },
-      };
+      const context = new RequestContext(accountOf(scope.accessKeyId), scope.region ?? DEFAULT_REGION, requestId, resolved.operation.name, raw);
       const output = ((await handler(input, context)) ?? {}) as Record<string, unknown>;
-      return { ...protocol.serializeOutput(resolved.operation, output, requestId), service: service.name, operation: resolved.operation.name };
+      const response: DispatchResult = protocol.serializeOutput(resolved.operation, output, requestId);
+      response.service = service.name;
+      response.operation = resolved.operation.name;
+      return response;
     } catch (thrown) {
       wire.stream?.resume();
       // a decoder that failed has unpiped the request: drain it so the answer can be written
