@@ -11,46 +11,82 @@ import { formatTimestamp, parseTimestamp } from "./scalars.js";
 const jsonKey = (model: ServiceModel, name: string, ref: MemberRef): string =>
   ref.location || model.metadata.protocol === "json" ? name : ref.locationName ?? name;
 
+/** A body member of a structure, resolved once: every request walks the same shapes. */
+interface BodyMember {
+  name: string;
+  key: string;
+  ref: MemberRef;
+  shape: Shape;
+}
+
+// Shapes belong to one model, so the shape alone keys its members.
+const bodyMembersCache = new WeakMap<Shape, BodyMember[]>();
+
+function bodyMembers(model: ServiceModel, shape: Shape): BodyMember[] {
+  let members = bodyMembersCache.get(shape);
+  if (!members) {
+    members = [];
+    for (const [name, ref] of Object.entries(shape.members ?? {})) {
+      if (!ref.location) members.push({ name, key: jsonKey(model, name, ref), ref, shape: shapeOf(model, ref) });
+    }
+    bodyMembersCache.set(shape, members);
+  }
+  return members;
+}
+
 /** Converts a parsed JSON document into a typed value: timestamps to Date, blobs to Buffer. */
-export function fromJson(model: ServiceModel, shape: Shape, value: unknown, path = ""): unknown {
+export function fromJson(model: ServiceModel, shape: Shape, value: unknown): unknown {
+  return decode(model, shape, value, "", "");
+}
+
+/**
+ * `parent` + `segment` is where the value sits, for error messages; it is only joined for
+ * containers (their children need it) and on errors, not for every scalar.
+ */
+function decode(model: ServiceModel, shape: Shape, value: unknown, parent: string, segment: string): unknown {
   if (value === null || value === undefined) return undefined;
   switch (shape.type) {
     case "structure": {
+      const path = parent + segment;
       if (typeof value !== "object" || Array.isArray(value)) throw new ServiceError("SerializationException", `Expected an object at ${path || "the top level"}`);
       const out: Record<string, unknown> = {};
       const source = value as Record<string, unknown>;
-      for (const [name, ref] of Object.entries(shape.members ?? {})) {
-        if (ref.location) continue;
-        const v = source[jsonKey(model, name, ref)];
-        if (v !== undefined && v !== null) out[name] = fromJson(model, shapeOf(model, ref), v, `${path}.${name}`);
+      for (const member of bodyMembers(model, shape)) {
+        const v = source[member.key];
+        if (v !== undefined && v !== null) out[member.name] = decode(model, member.shape, v, path, `.${member.name}`);
       }
       return out;
     }
-    case "list":
+    case "list": {
+      const path = parent + segment;
       if (!Array.isArray(value)) throw new ServiceError("SerializationException", `Expected a list at ${path}`);
-      return value.map((item, i) => fromJson(model, shapeOf(model, shape.member!), item, `${path}[${i}]`));
+      const item = shapeOf(model, shape.member!);
+      return value.map((v, i) => decode(model, item, v, path, `[${i}]`));
+    }
     case "map": {
+      const path = parent + segment;
       if (typeof value !== "object" || Array.isArray(value)) throw new ServiceError("SerializationException", `Expected a map at ${path}`);
+      const valueShape = shapeOf(model, shape.value!);
       const out: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(value as Record<string, unknown>)) out[k] = fromJson(model, shapeOf(model, shape.value!), v, `${path}.${k}`);
+      for (const k in value as Record<string, unknown>) out[k] = decode(model, valueShape, (value as Record<string, unknown>)[k], path, `.${k}`);
       return out;
     }
     case "timestamp":
       return parseTimestamp(value);
     case "blob":
-      if (typeof value !== "string") throw new ServiceError("SerializationException", `Expected a base64 string at ${path}`);
+      if (typeof value !== "string") throw new ServiceError("SerializationException", `Expected a base64 string at ${parent + segment}`);
       return Buffer.from(value, "base64");
     case "integer":
     case "long":
     case "float":
     case "double":
-      if (typeof value !== "number") throw new ServiceError("SerializationException", `Expected a number at ${path}, got ${JSON.stringify(value)}`);
+      if (typeof value !== "number") throw new ServiceError("SerializationException", `Expected a number at ${parent + segment}, got ${JSON.stringify(value)}`);
       return value;
     case "boolean":
-      if (typeof value !== "boolean") throw new ServiceError("SerializationException", `Expected a boolean at ${path}`);
+      if (typeof value !== "boolean") throw new ServiceError("SerializationException", `Expected a boolean at ${parent + segment}`);
       return value;
     default:
-      if (typeof value !== "string") throw new ServiceError("SerializationException", `Expected a string at ${path}`);
+      if (typeof value !== "string") throw new ServiceError("SerializationException", `Expected a string at ${parent + segment}`);
       return value;
   }
 }
@@ -62,19 +98,21 @@ export function toJson(model: ServiceModel, shape: Shape, value: unknown, timest
     case "structure": {
       const out: Record<string, unknown> = {};
       const source = value as Record<string, unknown>;
-      for (const [name, ref] of Object.entries(shape.members ?? {})) {
-        if (ref.location) continue;
-        const v = source[name];
+      for (const member of bodyMembers(model, shape)) {
+        const v = source[member.name];
         if (v === undefined || v === null) continue;
-        out[jsonKey(model, name, ref)] = toJson(model, shapeOf(model, ref), v, ref.timestampFormat);
+        out[member.key] = toJson(model, member.shape, v, member.ref.timestampFormat);
       }
       return out;
     }
-    case "list":
-      return (value as unknown[]).map((item) => toJson(model, shapeOf(model, shape.member!), item));
+    case "list": {
+      const item = shapeOf(model, shape.member!);
+      return (value as unknown[]).map((v) => toJson(model, item, v));
+    }
     case "map": {
+      const valueShape = shapeOf(model, shape.value!);
       const out: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(value as Record<string, unknown>)) out[k] = toJson(model, shapeOf(model, shape.value!), v);
+      for (const k in value as Record<string, unknown>) out[k] = toJson(model, valueShape, (value as Record<string, unknown>)[k]);
       return out;
     }
     case "timestamp":
