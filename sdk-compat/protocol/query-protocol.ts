@@ -6,15 +6,12 @@ import type { WireRequest, WireResponse } from "./wire.js";
 import { formParams, parseQueryInput } from "./query-parser.js";
 import { XmlWriter, escapeXml } from "./xml-writer.js";
 
-const paramsCache = new WeakMap<WireRequest, Map<string, string>>();
-
+/**
+ * The request's form parameters, parsed on first use and kept on the request itself: a WeakMap
+ * keyed by requests made V8's scavenger carry every request through one more collection.
+ */
 export function requestParams(request: WireRequest): Map<string, string> {
-  let params = paramsCache.get(request);
-  if (!params) {
-    params = formParams(request.body, request.query);
-    paramsCache.set(request, params);
-  }
-  return params;
+  return (request.formParams ??= formParams(request.body, request.query));
 }
 
 /**

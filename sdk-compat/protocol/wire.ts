@@ -14,6 +14,8 @@ export interface WireRequest {
   body: Buffer;
   /** The unread body, for operations whose payload is a stream (S3 objects, EBS blocks). */
   stream?: Readable;
+  /** Form parameters (query and ec2 protocols), parsed once on first use. */
+  formParams?: Map<string, string>;
 }
 
 export interface WireResponse {

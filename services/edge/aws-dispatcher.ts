@@ -118,7 +118,7 @@ export class AwsDispatcher {
     let path = rawPath;
     const rawQuery = q === -1 ? "" : raw.url.slice(q + 1);
     const query = rawQuery ? new URLSearchParams(rawQuery) : NO_QUERY;
-    const wire: WireRequest = { method: raw.method, path, rawQuery, query, headers: raw.headers, body: EMPTY, stream: raw.body };
+    const wire: WireRequest = { method: raw.method, path, rawQuery, query, headers: raw.headers, body: EMPTY, stream: raw.body, formParams: undefined };
     const scope = callerScope(raw.headers, query);
     let service: RegisteredService | undefined;
     let protocol: Protocol | undefined;
