@@ -23,7 +23,11 @@ export interface ValidatedPublish {
   size: number;
 }
 
+const PLAIN_ATTRIBUTE_NAME = /^[A-Za-z0-9_-](?:[A-Za-z0-9_-]|\.(?!\.))*$/;
+
 function validateAttributeName(name: string): void {
+  // Most names are plain and short: one test, and the character walk only to word an error.
+  if (name.length <= 256 && !name.endsWith(".") && PLAIN_ATTRIBUTE_NAME.test(name)) return;
   if (Buffer.byteLength(name) > 256) throw SnsErrors.parameterValueInvalid("Length of message attribute name must be less than 256 bytes.");
   if (name.startsWith(".")) throw SnsErrors.parameterValueInvalid("Invalid message attribute name starting with character '.' was found.");
   if (name.endsWith(".")) throw SnsErrors.parameterValueInvalid("Invalid message attribute name ending with character '.' was found.");
