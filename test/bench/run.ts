@@ -89,6 +89,9 @@ function printScenario(scenario: Scenario, rows: Row[]): void {
   }
 }
 
+/** BENCH_TARGETS=cloudbox,bare-node runs only those servers: for iterating on one side, never for a reported figure. */
+const onlyTargets = process.env["BENCH_TARGETS"]?.split(",").map((t) => t.trim());
+
 async function main(): Promise<void> {
   const filters = process.argv.slice(2);
   const scenarios = await loadScenarios(filters);
@@ -100,7 +103,7 @@ async function main(): Promise<void> {
   console.log("Server CPU per operation is the figure that compares servers: the client shares this machine's cores.");
   for (const scenario of scenarios) {
     const rows: Row[] = [];
-    for (const name of scenario.targets) {
+    for (const name of scenario.targets.filter((t) => !onlyTargets || onlyTargets.includes(t))) {
       let server: RunningServer | undefined;
       try {
         if (scenario.standalone) {

@@ -1,0 +1,109 @@
+import { describe, it, before, after } from "node:test";
+import assert from "node:assert/strict";
+import {
+  SNSClient,
+  CreateTopicCommand,
+  SubscribeCommand,
+  PublishCommand,
+  SetSubscriptionAttributesCommand,
+  SetTopicAttributesCommand,
+  UnsubscribeCommand,
+  DeleteTopicCommand,
+} from "@aws-sdk/client-sns";
+import { SQSClient, CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand } from "@aws-sdk/client-sqs";
+import type { Cloudbox } from "../../services/cloudbox.js";
+import { startTestCloudbox, sdkConfig } from "../support/fixture.js";
+
+/**
+ * Publish reuses what it read of a topic and its subscriptions until something changes them:
+ * every change between two publishes must show in the second one's deliveries.
+ */
+describe("SNS: changes between two publishes to the same topic", () => {
+  let cb: Cloudbox;
+  let sns: SNSClient;
+  let sqs: SQSClient;
+  before(async () => {
+    cb = await startTestCloudbox();
+    sns = new SNSClient(sdkConfig(cb));
+    sqs = new SQSClient(sdkConfig(cb));
+  });
+  after(async () => {
+    sns.destroy();
+    sqs.destroy();
+    await cb.stop();
+  });
+
+  async function queue(name: string): Promise<{ url: string; arn: string }> {
+    const url = (await sqs.send(new CreateQueueCommand({ QueueName: name }))).QueueUrl!;
+    const arn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ["QueueArn"] }))).Attributes!["QueueArn"]!;
+    return { url, arn };
+  }
+
+  /** The bodies waiting in a queue after a publish had time to be delivered. */
+  async function bodies(url: string): Promise<string[]> {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const res = await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, WaitTimeSeconds: 0, VisibilityTimeout: 600 }));
+    return (res.Messages ?? []).map((m) => m.Body!);
+  }
+
+  const messageOf = (body: string): string => (JSON.parse(body) as { Message: string }).Message;
+
+  async function publish(topicArn: string, message: string, color?: string): Promise<void> {
+    await sns.send(new PublishCommand({ TopicArn: topicArn, Message: message, MessageAttributes: color ? { color: { DataType: "String", StringValue: color } } : undefined }));
+  }
+
+  it("a filter policy, raw delivery, a new subscriber and an unsubscribe each apply from the next publish on", async () => {
+    const topicArn = (await sns.send(new CreateTopicCommand({ Name: "changing" }))).TopicArn!;
+    const a = await queue("changing-a");
+    const b = await queue("changing-b");
+    const subA = (await sns.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: "sqs", Endpoint: a.arn, ReturnSubscriptionArn: true }))).SubscriptionArn!;
+
+    await publish(topicArn, "first", "blue");
+    assert.deepEqual((await bodies(a.url)).map(messageOf), ["first"]);
+
+    await sns.send(new SetSubscriptionAttributesCommand({ SubscriptionArn: subA, AttributeName: "FilterPolicy", AttributeValue: JSON.stringify({ color: ["red"] }) }));
+    await publish(topicArn, "blue again", "blue");
+    assert.deepEqual(await bodies(a.url), [], "the new filter policy drops a blue message");
+    await publish(topicArn, "red", "red");
+    assert.deepEqual((await bodies(a.url)).map(messageOf), ["red"]);
+
+    await sns.send(new SetSubscriptionAttributesCommand({ SubscriptionArn: subA, AttributeName: "RawMessageDelivery", AttributeValue: "true" }));
+    await publish(topicArn, "raw red", "red");
+    assert.deepEqual(await bodies(a.url), ["raw red"], "raw delivery hands over the bare message");
+
+    await sns.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: "sqs", Endpoint: b.arn }));
+    await publish(topicArn, "for both", "red");
+    assert.deepEqual(await bodies(a.url), ["for both"]);
+    assert.deepEqual((await bodies(b.url)).map(messageOf), ["for both"], "a subscriber added after earlier publishes gets the next one");
+
+    await sns.send(new UnsubscribeCommand({ SubscriptionArn: subA }));
+    await publish(topicArn, "after unsubscribe", "red");
+    assert.deepEqual(await bodies(a.url), [], "an unsubscribed queue gets nothing more");
+    assert.deepEqual((await bodies(b.url)).map(messageOf), ["after unsubscribe"]);
+  });
+
+  it("SignatureVersion set on the topic signs the next notification with SHA256", async () => {
+    const topicArn = (await sns.send(new CreateTopicCommand({ Name: "resigned" }))).TopicArn!;
+    const q = await queue("resigned-q");
+    await sns.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: "sqs", Endpoint: q.arn }));
+    await publish(topicArn, "v1");
+    const [first] = await bodies(q.url);
+    assert.equal((JSON.parse(first!) as { SignatureVersion: string }).SignatureVersion, "1");
+    await sns.send(new SetTopicAttributesCommand({ TopicArn: topicArn, AttributeName: "SignatureVersion", AttributeValue: "2" }));
+    await publish(topicArn, "v2");
+    const [second] = await bodies(q.url);
+    assert.equal((JSON.parse(second!) as { SignatureVersion: string }).SignatureVersion, "2");
+  });
+
+  it("a deleted topic, or one emptied by a reset, answers NotFound to the next publish", async () => {
+    const topicArn = (await sns.send(new CreateTopicCommand({ Name: "short-lived" }))).TopicArn!;
+    await publish(topicArn, "while it exists");
+    await sns.send(new DeleteTopicCommand({ TopicArn: topicArn }));
+    await assert.rejects(publish(topicArn, "after delete"), (e: Error) => e.name === "NotFoundException");
+
+    const again = (await sns.send(new CreateTopicCommand({ Name: "reset-away" }))).TopicArn!;
+    await publish(again, "before reset");
+    await cb.reset();
+    await assert.rejects(publish(again, "after reset"), (e: Error) => e.name === "NotFoundException");
+  });
+});
