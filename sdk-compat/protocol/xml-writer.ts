@@ -1,6 +1,7 @@
 import type { MemberRef, ServiceModel, Shape, TimestampFormat } from "../model/service-model.js";
 import { shapeOf } from "../model/service-model.js";
 import { formatScalar } from "./scalars.js";
+import { ChunkedBody } from "./wire.js";
 
 const ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\r": "&#xD;" };
 
@@ -181,11 +182,13 @@ export class XmlWriter {
     return this.chunks.length ? Buffer.concat([...this.chunks, Buffer.from(this.out, "utf8")]).toString("utf8") : this.out;
   }
 
-  /** The document as a wire body: the string, or its bytes when cached pieces were reused. */
-  toBody(): string | Buffer {
+  /** The document as a wire body: the string, or its pieces when cached ones were reused. */
+  toBody(): string | ChunkedBody {
     if (!this.chunks.length) return this.out;
     if (this.out) this.chunks.push(Buffer.from(this.out, "utf8"));
     this.out = "";
-    return Buffer.concat(this.chunks);
+    let length = 0;
+    for (const chunk of this.chunks) length += chunk.length;
+    return new ChunkedBody(this.chunks, length);
   }
 }
