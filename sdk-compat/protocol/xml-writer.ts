@@ -17,6 +17,11 @@ interface PlannedMember {
   element: string;
   target: Shape;
   timestampFormat: TimestampFormat;
+  /** `<element>` and `</element>`, made once: most members are scalars written as open + text + close. */
+  open: string;
+  close: string;
+  /** How a scalar member is written; "other" goes through write(). */
+  kind: "string" | "plain" | "other";
 }
 
 interface StructurePlan {
@@ -56,7 +61,9 @@ export class XmlWriter {
         if (ref.xmlAttribute) attributes = true;
         if (ref.location || ref.xmlAttribute) continue;
         const target = shapeOf(this.model, ref);
-        members.push({ name, ref, element: ref.locationName ?? name, target, timestampFormat: ref.timestampFormat ?? target.timestampFormat ?? "iso8601" });
+        const element = ref.locationName ?? name;
+        const kind = ref.xmlText ? "other" : target.type === "string" ? "string" : target.type === "boolean" || target.type === "integer" || target.type === "long" ? "plain" : "other";
+        members.push({ name, ref, element, target, timestampFormat: ref.timestampFormat ?? target.timestampFormat ?? "iso8601", open: `<${element}>`, close: `</${element}>`, kind });
       }
       plan = { members, attributes };
       plans.set(shape, plan);
@@ -69,6 +76,15 @@ export class XmlWriter {
     for (const m of this.plan(shape).members) {
       const v = value[m.name];
       if (v === undefined || v === null) continue;
+      // Scalars inline (the bulk of any answer); what write() does for them, without its dispatch.
+      if (m.kind === "string") {
+        this.out += m.open + escapeXml(typeof v === "string" ? v : String(v)) + m.close;
+        continue;
+      }
+      if (m.kind === "plain") {
+        this.out += m.open + String(v) + m.close;
+        continue;
+      }
       if (m.ref.xmlText) {
         this.out += escapeXml(formatScalar(m.target, v, m.timestampFormat));
         continue;
