@@ -20,7 +20,10 @@ export function createVolumeHooks(store: EbsStore): VolumeHooks {
   const views = new WeakMap<Map<string, unknown>, Map<string, AttachedVolume[]>>();
   return {
     createLaunchVolumes(account, region, availabilityZone, instanceId, volumes: LaunchVolumeRequest[]): AttachedVolume[] {
-      return db.transaction(() => {
+      // RunInstances calls this inside its own transaction, which any failure here rolls back
+      // whole: a nested one (a savepoint, two more statements per launch) would add nothing.
+      return db.sql.inTransaction ? create() : db.transaction(create);
+      function create(): AttachedVolume[] {
         // Plain loops, not map(): the arrays made here reach DescribeInstances' and the XML
         // writer's optimized code, which would be sent back to the compiler by a new array class.
         const devices = new Set<string>();
@@ -57,7 +60,7 @@ export function createVolumeHooks(store: EbsStore): VolumeHooks {
           attached.push(attachedVolume(store, row));
         }
         return attached;
-      });
+      }
     },
 
     attachedTo(account, region, instanceId): AttachedVolume[] {
