@@ -119,12 +119,16 @@ interface Presented {
   version: number;
   state: InstanceStateName;
   tagGeneration: number;
+  /** The tag store's change count when the generation was last found unchanged. */
+  tagsSeen: number;
   volumes: AttachedVolume[] | undefined;
   tags: Map<string, string>;
   instance: Instance;
 }
 
-const presentedBy = new WeakMap<Ec2Context, Map<string, Presented>>();
+// By row object: the instance store hands out the same object while the row is unchanged, and a
+// lookup by identity costs less than one by id string (a listing does a thousand of them).
+const presentedBy = new WeakMap<Ec2Context, WeakMap<InstanceRow, Presented>>();
 
 function sameVolumes(a: AttachedVolume[] | undefined, b: AttachedVolume[] | undefined): boolean {
   if (a === b) return true;
@@ -144,13 +148,21 @@ function sameVolumes(a: AttachedVolume[] | undefined, b: AttachedVolume[] | unde
  */
 export function presentCached(c: Ec2Context, row: InstanceRow, state: InstanceStateName, now: number, attached: AttachedVolume[] | undefined): Presented {
   let cache = presentedBy.get(c);
-  if (!cache) presentedBy.set(c, (cache = new Map()));
+  if (!cache) presentedBy.set(c, (cache = new WeakMap()));
+  const changes = c.tags.changes;
+  const hit = cache.get(row);
+  if (hit && hit.version === row.version && hit.state === state && sameVolumes(hit.volumes, attached)) {
+    // No tag written anywhere since the last look: this instance's tags are as they were.
+    if (hit.tagsSeen === changes) return hit;
+    if (hit.tagGeneration === c.tags.generation(row.account, row.region, row.instance_id)) {
+      hit.tagsSeen = changes;
+      return hit;
+    }
+  }
   const generation = c.tags.generation(row.account, row.region, row.instance_id);
-  const hit = cache.get(row.instance_id);
-  if (hit && hit.version === row.version && hit.state === state && hit.tagGeneration === generation && sameVolumes(hit.volumes, attached)) return hit;
   const tags = c.tags.tagsOf(row.account, row.region, row.instance_id);
-  const entry: Presented = { version: row.version, state, tagGeneration: generation, volumes: attached, tags, instance: Object.freeze(presentInstance(c, row, now, tags, attached)) };
-  cache.set(row.instance_id, entry);
+  const entry: Presented = { version: row.version, state, tagGeneration: generation, tagsSeen: changes, volumes: attached, tags, instance: Object.freeze(presentInstance(c, row, now, tags, attached)) };
+  cache.set(row, entry);
   return entry;
 }
 
