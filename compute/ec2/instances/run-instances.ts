@@ -16,7 +16,7 @@ import type { PlacementSession } from "../../hypervisor/hypervisor.js";
 import type { Subnet } from "../../network/network-store.js";
 import { allocatePrivateIp, macAddress, randomPublicIp } from "../../network/addresses.js";
 import { tagsBySpecification } from "../../tags/tag-store.js";
-import type { BootEvent, InstanceRow, NewInstance, RecordedDevice } from "./instance-store.js";
+import type { BootEvent, InstanceRow, RecordedDevice } from "./instance-store.js";
 import { presentInstance } from "./present.js";
 import { currentState, scriptShutsDown } from "./lifecycle.js";
 import { purgeExpired } from "./purge.js";
