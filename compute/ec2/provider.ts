@@ -12,6 +12,7 @@ import { VcpuUsage } from "./instances/vcpu-usage.js";
 import { instanceHandlers } from "./instances/handlers.js";
 import { instanceView } from "./instances/instance-view.js";
 import { forgetPresented } from "./instances/present.js";
+import { forgetListedReservations } from "./instances/describe-instances.js";
 import { TagStore } from "../tags/tag-store.js";
 import { tagHandlers } from "../tags/tag-handlers.js";
 import { NetworkStore } from "../network/network-store.js";
@@ -69,6 +70,7 @@ export function createEc2Provider(env: DomainEnvironment, deps: Ec2Dependencies 
       c.tags.reset();
       c.instances.forgetCached();
       forgetPresented(c);
+      forgetListedReservations(c);
       c.volumes?.reset?.();
     },
     handlers: {

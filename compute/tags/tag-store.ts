@@ -59,8 +59,14 @@ export class TagStore {
     this.generations.set(resourceId, ++this.counter);
   }
 
+  /** Moves with every tag write (and reset): while it has not, no resource's generation has either. */
+  get changes(): number {
+    return this.counter;
+  }
+
   reset(): void {
     this.generations.clear();
+    this.counter++;
   }
 
   constructor(private readonly db: Database) {

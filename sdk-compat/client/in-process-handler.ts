@@ -1,5 +1,6 @@
 import { Readable } from "node:stream";
 import type { RawRequestHandler, WireResponse } from "../protocol/wire.js";
+import { ChunkedBody } from "../protocol/wire.js";
 
 /** The parts of a Smithy HttpRequest the handler reads (structural, so no @smithy import is needed). */
 export interface SmithyHttpRequest {
@@ -86,9 +87,12 @@ export class InProcessHandler {
       // a signal shared by many calls must not collect one listener per call
       if (onAbort) options.abortSignal?.removeEventListener?.("abort", onAbort);
     }
-    const body = response.body instanceof Readable ? response.body : Readable.from(response.body === undefined ? [] : [Buffer.from(response.body)]);
+    const wireBody = response.body;
+    const body = wireBody instanceof Readable ? wireBody : Readable.from(wireBody === undefined ? [] : wireBody instanceof ChunkedBody ? wireBody.chunks : [Buffer.from(wireBody)]);
     const responseHeaders = { ...response.headers };
-    if (!(response.body instanceof Readable) && responseHeaders["content-length"] === undefined) responseHeaders["content-length"] = String(response.body === undefined ? 0 : Buffer.byteLength(response.body));
+    if (!(wireBody instanceof Readable) && responseHeaders["content-length"] === undefined) {
+      responseHeaders["content-length"] = String(wireBody === undefined ? 0 : wireBody instanceof ChunkedBody ? wireBody.length : Buffer.byteLength(wireBody));
+    }
     if (request.method === "HEAD") body.resume();
     return { response: { statusCode: response.status, headers: responseHeaders, body: request.method === "HEAD" ? Readable.from([]) : body } };
   }

@@ -10,6 +10,16 @@ import { parseScalar } from "./scalars.js";
  * is empty. When the serialized name is absent the member name is tried too, because some older
  * clients send that instead (the Java SDK v2 for SQS does).
  */
+interface PlannedMember {
+  name: string;
+  ref: MemberRef;
+  keys: string[];
+}
+
+// Shapes belong to one loaded model, so a plan per shape is a plan per model; ec2 names keys differently.
+const ec2Plans = new WeakMap<Shape, PlannedMember[]>();
+const queryPlans = new WeakMap<Shape, PlannedMember[]>();
+
 export class QueryInputParser {
   private readonly prefixes = new Set<string>();
 
@@ -26,8 +36,8 @@ export class QueryInputParser {
 
   parseStructure(shape: Shape, prefix: string): Record<string, unknown> {
     const out: Record<string, unknown> = {};
-    for (const [name, ref] of Object.entries(shape.members ?? {})) {
-      for (const key of this.candidateKeys(name, ref)) {
+    for (const { name, ref, keys } of this.plan(shape)) {
+      for (const key of keys) {
         const full = prefix ? `${prefix}.${key}` : key;
         if (!this.prefixes.has(full)) continue;
         const value = this.parseValue(ref, full, name);
@@ -36,6 +46,17 @@ export class QueryInputParser {
       }
     }
     return out;
+  }
+
+  /** A structure's members with their candidate keys, worked out once per shape (not per request). */
+  private plan(shape: Shape): PlannedMember[] {
+    const plans = this.ec2 ? ec2Plans : queryPlans;
+    let plan = plans.get(shape);
+    if (!plan) {
+      plan = Object.entries(shape.members ?? {}).map(([name, ref]) => ({ name, ref, keys: this.candidateKeys(name, ref) }));
+      plans.set(shape, plan);
+    }
+    return plan;
   }
 
   private candidateKeys(name: string, ref: MemberRef): string[] {

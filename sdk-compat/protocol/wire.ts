@@ -21,7 +21,20 @@ export interface WireRequest {
 export interface WireResponse {
   status: number;
   headers: Record<string, string>;
-  body?: string | Buffer | Readable;
+  body?: string | Buffer | Readable | ChunkedBody;
+}
+
+/**
+ * A body of byte pieces sent in order and never joined: a large answer made mostly of cached
+ * pieces (DescribeInstances over a thousand instances, ~4 MB) goes out without a copy into one
+ * Buffer. `toString()` gives the text, for callers that want it whole.
+ */
+export class ChunkedBody {
+  constructor(readonly chunks: readonly Buffer[], readonly length: number) {}
+
+  toString(): string {
+    return Buffer.concat(this.chunks, this.length).toString("utf8");
+  }
 }
 
 /** A request as any transport (the HTTP server, the in-process handler) hands it to the dispatcher. */

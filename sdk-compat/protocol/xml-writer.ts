@@ -1,6 +1,7 @@
 import type { MemberRef, ServiceModel, Shape, TimestampFormat } from "../model/service-model.js";
 import { shapeOf } from "../model/service-model.js";
 import { formatScalar } from "./scalars.js";
+import { ChunkedBody } from "./wire.js";
 
 const ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\r": "&#xD;" };
 
@@ -16,6 +17,11 @@ interface PlannedMember {
   element: string;
   target: Shape;
   timestampFormat: TimestampFormat;
+  /** `<element>` and `</element>`, made once: most members are scalars written as open + text + close. */
+  open: string;
+  close: string;
+  /** How a scalar member is written; "other" goes through write(). */
+  kind: "string" | "plain" | "other";
 }
 
 interface StructurePlan {
@@ -55,7 +61,9 @@ export class XmlWriter {
         if (ref.xmlAttribute) attributes = true;
         if (ref.location || ref.xmlAttribute) continue;
         const target = shapeOf(this.model, ref);
-        members.push({ name, ref, element: ref.locationName ?? name, target, timestampFormat: ref.timestampFormat ?? target.timestampFormat ?? "iso8601" });
+        const element = ref.locationName ?? name;
+        const kind = ref.xmlText ? "other" : target.type === "string" ? "string" : target.type === "boolean" || target.type === "integer" || target.type === "long" ? "plain" : "other";
+        members.push({ name, ref, element, target, timestampFormat: ref.timestampFormat ?? target.timestampFormat ?? "iso8601", open: `<${element}>`, close: `</${element}>`, kind });
       }
       plan = { members, attributes };
       plans.set(shape, plan);
@@ -68,6 +76,15 @@ export class XmlWriter {
     for (const m of this.plan(shape).members) {
       const v = value[m.name];
       if (v === undefined || v === null) continue;
+      // Scalars inline (the bulk of any answer); what write() does for them, without its dispatch.
+      if (m.kind === "string") {
+        this.out += m.open + escapeXml(typeof v === "string" ? v : String(v)) + m.close;
+        continue;
+      }
+      if (m.kind === "plain") {
+        this.out += m.open + String(v) + m.close;
+        continue;
+      }
       if (m.ref.xmlText) {
         this.out += escapeXml(formatScalar(m.target, v, m.timestampFormat));
         continue;
@@ -181,11 +198,13 @@ export class XmlWriter {
     return this.chunks.length ? Buffer.concat([...this.chunks, Buffer.from(this.out, "utf8")]).toString("utf8") : this.out;
   }
 
-  /** The document as a wire body: the string, or its bytes when cached pieces were reused. */
-  toBody(): string | Buffer {
+  /** The document as a wire body: the string, or its pieces when cached ones were reused. */
+  toBody(): string | ChunkedBody {
     if (!this.chunks.length) return this.out;
     if (this.out) this.chunks.push(Buffer.from(this.out, "utf8"));
     this.out = "";
-    return Buffer.concat(this.chunks);
+    let length = 0;
+    for (const chunk of this.chunks) length += chunk.length;
+    return new ChunkedBody(this.chunks, length);
   }
 }

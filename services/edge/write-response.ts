@@ -1,6 +1,7 @@
 import type { ServerResponse } from "node:http";
 import { Readable } from "node:stream";
 import type { WireResponse } from "../../sdk-compat/protocol/wire.js";
+import { ChunkedBody } from "../../sdk-compat/protocol/wire.js";
 import { FileRangeStream } from "../../storage/blobs/file-range-stream.js";
 
 /** Headers as one flat [name, value, …] list: a single writeHead costs less than a setHeader each. */
@@ -34,6 +35,13 @@ export function writeResponse(res: ServerResponse, response: WireResponse, metho
     body.on("error", () => res.destroy());
     res.on("close", () => body.destroy());
     body.pipe(res);
+    return;
+  }
+  if (body instanceof ChunkedBody) {
+    res.writeHead(response.status, headerList(response.headers, body.length));
+    // writes in one tick are corked by node and leave as one writev: no joined copy of the body
+    if (method !== "HEAD") for (const chunk of body.chunks) res.write(chunk);
+    res.end();
     return;
   }
   if (body === undefined) {

@@ -3,6 +3,7 @@ import { resourceId } from "../state/ids.js";
 import type { EbsStore } from "./store.js";
 import type { AttachedVolume, LaunchVolumeRequest, VolumeHooks } from "./volume-hooks.js";
 import { insertPlannedVolume, planVolume } from "./volumes.js";
+import type { VolumePlan } from "./volumes.js";
 import type { AttachmentRow } from "./schema.js";
 import { isValidDeviceName } from "./device-names.js";
 import { validateTags } from "./ec2-query.js";
@@ -16,11 +17,19 @@ function attachedVolume(store: EbsStore, row: AttachmentRow): AttachedVolume {
 /** The VolumeHooks EC2 calls at RunInstances, DescribeInstances, ModifyInstanceAttribute and termination. */
 export function createVolumeHooks(store: EbsStore): VolumeHooks {
   const { db } = store.env;
+  const views = new WeakMap<Map<string, unknown>, Map<string, AttachedVolume[]>>();
   return {
     createLaunchVolumes(account, region, availabilityZone, instanceId, volumes: LaunchVolumeRequest[]): AttachedVolume[] {
-      return db.transaction(() => {
+      // RunInstances calls this inside its own transaction, which any failure here rolls back
+      // whole: a nested one (a savepoint, two more statements per launch) would add nothing.
+      return db.sql.inTransaction ? create() : db.transaction(create);
+      function create(): AttachedVolume[] {
+        // Plain loops, not map(): the arrays made here reach DescribeInstances' and the XML
+        // writer's optimized code, which would be sent back to the compiler by a new array class.
         const devices = new Set<string>();
-        const plans = volumes.map((request, index) => {
+        const plans: { plan: VolumePlan; request: LaunchVolumeRequest; isRoot: boolean }[] = [];
+        for (let index = 0; index < volumes.length; index++) {
+          const request = volumes[index]!;
           if (!isValidDeviceName(request.deviceName)) throw new ServiceError("InvalidBlockDeviceMapping", `Invalid device name ${request.deviceName}`);
           if (devices.has(request.deviceName)) throw new ServiceError("InvalidBlockDeviceMapping", `The device '${request.deviceName}' is used in more than one block-device mapping`);
           devices.add(request.deviceName);
@@ -37,19 +46,21 @@ export function createVolumeHooks(store: EbsStore): VolumeHooks {
             account, region, az: availabilityZone, type, iops: request.iops, throughput: request.throughput, encrypted: request.encrypted, kmsKeyId: request.kmsKeyId,
             snapshotId: request.snapshotId, size: request.volumeSize, tags, readyAt: store.now(), snapshotRow,
           });
-          return { plan, request, isRoot };
-        });
+          plans.push({ plan, request, isRoot });
+        }
         const now = store.now();
-        return plans.map(({ plan, request, isRoot }) => {
+        const attached: AttachedVolume[] = [];
+        for (const { plan, request, isRoot } of plans) {
           insertPlannedVolume(store, plan);
           const row = {
             volume_id: plan.row.volume_id, instance_id: instanceId, account, region, device: request.deviceName, attach_time: now, attached_at: now,
-            delete_on_termination: request.deleteOnTermination ? 1 : 0, is_root: isRoot ? 1 : 0,
+            delete_on_termination: request.deleteOnTermination ? 1 : 0, is_root: isRoot ? 1 : 0, detach_at: null, detached_at: null,
           };
           store.insertAttachment(row);
-          return attachedVolume(store, { ...row, detach_at: null, detached_at: null });
-        });
-      });
+          attached.push(attachedVolume(store, row));
+        }
+        return attached;
+      }
     },
 
     attachedTo(account, region, instanceId): AttachedVolume[] {
@@ -57,8 +68,13 @@ export function createVolumeHooks(store: EbsStore): VolumeHooks {
     },
 
     attachedToInstances(account, region, instanceIds): Map<string, AttachedVolume[]> {
+      const byInstance = store.attachmentsByInstance(account, region, instanceIds);
+      const known = views.get(byInstance);
+      if (known) return known;
       const out = new Map<string, AttachedVolume[]>();
-      for (const [instanceId, rows] of store.attachmentsByInstance(account, region, instanceIds)) out.set(instanceId, rows.map((row) => attachedVolume(store, row)));
+      for (const [instanceId, rows] of byInstance) out.set(instanceId, rows.map((row) => attachedVolume(store, row)));
+      // The store hands out the same map only while no state in it has changed: so may we.
+      if (!instanceIds) views.set(byInstance, out);
       return out;
     },
 

@@ -34,6 +34,12 @@ export class EbsStore {
    */
   private attachmentGeneration = 0;
   private readonly scopeAttachments = new Map<string, { generation: number; readAt: number; rows: AttachmentRow[] }>();
+  /**
+   * A scope's attachments by instance, shared while the generation holds and no attachment of it
+   * changes state with time (attaching → attached, detaching → detached): until then every call
+   * would build the same map, which DescribeInstances over a thousand instances asks for each time.
+   */
+  private readonly scopeByInstance = new Map<string, { generation: number; from: number; until: number; byInstance: Map<string, AttachmentRow[]> }>();
 
   constructor(readonly env: DomainEnvironment) {
     registerEbsSchema(env.db);
@@ -197,17 +203,29 @@ export class EbsStore {
   /**
    * Live attachments by instance, for the listed instances or every instance of an account and
    * region: one query for a whole DescribeInstances. Each list is in attachmentsOfInstance's order.
+   * The map of a whole scope may be shared between calls (the same object while nothing it holds
+   * has changed, states included): callers never mutate it.
    */
   attachmentsByInstance(account: string, region: string, instanceIds?: readonly string[]): Map<string, AttachmentRow[]> {
+    const now = this.now();
+    const key = `${account}|${region}`;
+    const generation = this.attachmentGeneration;
+    if (!instanceIds) {
+      const hit = this.scopeByInstance.get(key);
+      if (hit && hit.generation === generation && now >= hit.from && now < hit.until) return hit.byInstance;
+    }
     const rows = instanceIds
-      ? (this.s.attachmentsOfInstances!.all(account, region, JSON.stringify(instanceIds), this.now()) as AttachmentRow[])
+      ? (this.s.attachmentsOfInstances!.all(account, region, JSON.stringify(instanceIds), now) as AttachmentRow[])
       : this.attachmentsOfScope(account, region);
     const out = new Map<string, AttachmentRow[]>();
+    let until = Infinity;
     for (const row of rows) {
       const list = out.get(row.instance_id);
       if (list) list.push(row);
       else out.set(row.instance_id, [row]);
+      until = Math.min(until, nextStateChange(row, now));
     }
+    if (!instanceIds && !this.env.db.sql.inTransaction) this.scopeByInstance.set(key, { generation, from: now, until, byInstance: out });
     return out;
   }
 
@@ -225,6 +243,7 @@ export class EbsStore {
   /** After the database was emptied (a platform reset). */
   forgetCached(): void {
     this.scopeAttachments.clear();
+    this.scopeByInstance.clear();
     this.attachmentGeneration++;
   }
 
@@ -408,4 +427,13 @@ export function ebsStoreFor(env: DomainEnvironment): EbsStore {
     stores.set(env.db, store);
   }
   return store;
+}
+
+/** The first moment after `now` at which an attachment's derived state (or its being listed at all) changes. */
+function nextStateChange(row: AttachmentRow, now: number): number {
+  let next = Infinity;
+  if (row.attached_at > now) next = row.attached_at;
+  if (row.detach_at !== null && row.detach_at > now) next = Math.min(next, row.detach_at);
+  if (row.detached_at !== null && row.detached_at > now) next = Math.min(next, row.detached_at);
+  return next;
 }

@@ -42,7 +42,7 @@ export interface VolumeHooks {
   /**
    * The volumes attached to each of the listed instances (every instance of the account and region
    * when no ids are given), read at once for a Describe over many instances. Instances without
-   * volumes are absent from the map.
+   * volumes are absent from the map. The map may be shared between calls: callers never mutate it.
    */
   attachedToInstances(account: string, region: string, instanceIds?: readonly string[]): Map<string, AttachedVolume[]>;
   /** Forgets what EBS keeps in memory, after the database was emptied (a platform reset). */

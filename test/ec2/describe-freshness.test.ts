@@ -18,15 +18,19 @@ describe("EC2 DescribeInstances shows every change at once", () => {
     ec2 = new EC2Client(sdkConfig(cb));
     const image = (await ec2.send(new DescribeImagesCommand({ Filters: [{ Name: "name", Values: ["al2023-ami-*-x86_64"] }] }))).Images![0]!.ImageId!;
     id = (await ec2.send(new RunInstancesCommand({ ImageId: image, InstanceType: "t3.micro", MinCount: 1, MaxCount: 1 }))).Instances![0]!.InstanceId!;
+    // Enough neighbours that a listing reads attachments for the whole region (its cached path).
+    await ec2.send(new RunInstancesCommand({ ImageId: image, InstanceType: "t3.nano", MinCount: 60, MaxCount: 60 }));
   });
   after(async () => {
     ec2.destroy();
     await cb.stop();
   });
 
+  // Twice: the second listing is the one served from what the first left behind.
   const shown = async (): Promise<Instance> => {
-    const all = await ec2.send(new DescribeInstancesCommand({}));
-    return all.Reservations!.flatMap((r) => r.Instances!).find((i) => i.InstanceId === id)!;
+    const [first, again] = [await ec2.send(new DescribeInstancesCommand({})), await ec2.send(new DescribeInstancesCommand({}))];
+    assert.deepEqual(again.Reservations, first.Reservations);
+    return again.Reservations!.flatMap((r) => r.Instances!).find((i) => i.InstanceId === id)!;
   };
 
   it("time, tags, attributes, state changes and attachments", async () => {
@@ -45,7 +49,9 @@ describe("EC2 DescribeInstances shows every change at once", () => {
     const volume = await ec2.send(new CreateVolumeCommand({ AvailabilityZone: before.Placement!.AvailabilityZone!, Size: 2 }));
     cb.clock.advance!(5000);
     await ec2.send(new AttachVolumeCommand({ VolumeId: volume.VolumeId!, InstanceId: id, Device: "/dev/sdf" }));
+    assert.equal((await shown()).BlockDeviceMappings!.find((b) => b.DeviceName === "/dev/sdf")!.Ebs!.Status, "attaching");
     cb.clock.advance!(5000);
+    assert.equal((await shown()).BlockDeviceMappings!.find((b) => b.DeviceName === "/dev/sdf")!.Ebs!.Status, "attached");
     const devices = (await shown()).BlockDeviceMappings!.map((b) => [b.DeviceName, b.Ebs!.VolumeId]);
     assert.deepEqual(devices, [[before.RootDeviceName, before.BlockDeviceMappings![0]!.Ebs!.VolumeId], ["/dev/sdf", volume.VolumeId]]);
     await ec2.send(new StopInstancesCommand({ InstanceIds: [id] }));

@@ -144,6 +144,41 @@ function volumesFor(c: Ec2Context, ctx: OperationContext, rows: InstanceRow[], a
   return (id) => attached.get(id) ?? [];
 }
 
+/**
+ * The reservations of the last unfiltered listing of each account and region, frozen. A
+ * reservation whose instances are the very same (frozen, unchanged) objects as last time is
+ * handed out again, so the XML writer reuses its serialization whole: a listing of a thousand
+ * unchanged instances writes ten pieces instead of a thousand.
+ */
+const listedReservations = new WeakMap<Ec2Context, Map<string, Map<string, Reservation>>>();
+
+function sameInstances(a: readonly unknown[], b: readonly unknown[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function reuseReservations(c: Ec2Context, ctx: OperationContext, reservations: Reservation[]): Reservation[] {
+  let byScope = listedReservations.get(c);
+  if (!byScope) listedReservations.set(c, (byScope = new Map()));
+  const key = `${ctx.account}|${ctx.region}`;
+  const previous = byScope.get(key);
+  const next = new Map<string, Reservation>();
+  const out: Reservation[] = [];
+  for (const r of reservations) {
+    const known = previous?.get(r.ReservationId!);
+    const shown = known && sameInstances(known.Instances!, r.Instances!) ? known : Object.freeze({ ...r, Groups: Object.freeze([]) as never, Instances: Object.freeze(r.Instances!) as never });
+    next.set(r.ReservationId!, shown);
+    out.push(shown);
+  }
+  byScope.set(key, next);
+  return out;
+}
+
+export function forgetListedReservations(c: Ec2Context): void {
+  listedReservations.delete(c);
+}
+
 export function describeInstances(c: Ec2Context, input: DescribeInstancesRequest, ctx: OperationContext): DescribeInstancesResult {
   const now = c.env.clock.now();
   const limit = pageSize(input.MaxResults, 5, 1000, !!input.InstanceIds?.length, "instancesSet");
@@ -176,5 +211,7 @@ export function describeInstances(c: Ec2Context, input: DescribeInstancesRequest
     count++;
     lastSeq = row.seq;
   }
-  return { Reservations: reservations, NextToken: nextToken };
+  // Only whole listings are remembered: a filtered or paged one would evict them for nothing.
+  const whole = !input.InstanceIds?.length && !input.Filters?.length && limit === undefined && after === undefined;
+  return { Reservations: whole ? reuseReservations(c, ctx, reservations) : reservations, NextToken: nextToken };
 }

@@ -1,4 +1,4 @@
-import type { Instance, InstanceBlockDeviceMapping } from "@aws-sdk/client-ec2";
+import type { Instance, InstanceBlockDeviceMapping, InstanceNetworkInterface } from "@aws-sdk/client-ec2";
 import { findImage } from "../../images/catalogue.js";
 import { privateDnsName, publicDnsName } from "../../network/addresses.js";
 import { toTagList } from "../../tags/tag-store.js";
@@ -17,16 +17,34 @@ export function parseGroups(row: InstanceRow): { GroupId: string; GroupName: str
   return JSON.parse(row.groups) as { GroupId: string; GroupName: string }[];
 }
 
+// Arrays here are built with push, not map(): map()'s result has another hidden class when it ran
+// optimized, and each switch sends the code that reads these arrays back to the compiler.
 function blockDevices(c: Ec2Context, row: InstanceRow, state: InstanceStateName, attached: AttachedVolume[] | undefined): InstanceBlockDeviceMapping[] {
-  if (state === "terminated") return [];
+  const out: InstanceBlockDeviceMapping[] = [];
+  if (state === "terminated") return out;
   if (c.volumes) {
-    return (attached ?? c.volumes.attachedTo(row.account, row.region, row.instance_id)).map((v) => ({
-      DeviceName: v.deviceName, Ebs: { VolumeId: v.volumeId, Status: v.status, AttachTime: v.attachTime, DeleteOnTermination: v.deleteOnTermination },
-    }));
+    for (const v of attached ?? c.volumes.attachedTo(row.account, row.region, row.instance_id)) {
+      out.push({ DeviceName: v.deviceName, Ebs: { VolumeId: v.volumeId, Status: v.status, AttachTime: v.attachTime, DeleteOnTermination: v.deleteOnTermination } });
+    }
+    return out;
   }
-  return (JSON.parse(row.block_devices) as RecordedDevice[]).map((d) => ({
-    DeviceName: d.deviceName, Ebs: { VolumeId: d.volumeId, Status: "attached", AttachTime: new Date(d.attachTime), DeleteOnTermination: d.deleteOnTermination },
-  }));
+  for (const d of JSON.parse(row.block_devices) as RecordedDevice[]) {
+    out.push({ DeviceName: d.deviceName, Ebs: { VolumeId: d.volumeId, Status: "attached", AttachTime: new Date(d.attachTime), DeleteOnTermination: d.deleteOnTermination } });
+  }
+  return out;
+}
+
+/** The primary interface, a function of its own to keep presentInstance small enough to optimize cheaply. */
+function networkInterfaces(row: InstanceRow, groups: { GroupId: string; GroupName: string }[], publicIp: string | undefined, privateDns: string): InstanceNetworkInterface[] {
+  const association = () => (publicIp ? { PublicIp: publicIp, PublicDnsName: publicDnsName(publicIp, row.region), IpOwnerId: "amazon" } : undefined);
+  return [{
+    NetworkInterfaceId: row.eni_id, SubnetId: row.subnet_id, VpcId: row.vpc_id, Description: "", OwnerId: row.account, Status: "in-use",
+    MacAddress: row.mac, PrivateIpAddress: row.private_ip, PrivateDnsName: privateDns, SourceDestCheck: row.source_dest_check === 1, Groups: groups,
+    Attachment: { AttachmentId: `eni-attach-${row.eni_id.slice(4)}`, DeviceIndex: 0, Status: "attached", AttachTime: new Date(row.launch_time), DeleteOnTermination: true, NetworkCardIndex: 0 },
+    Association: association(),
+    PrivateIpAddresses: [{ Primary: true, PrivateIpAddress: row.private_ip, PrivateDnsName: privateDns, Association: association() }],
+    Ipv6Addresses: [], InterfaceType: "interface",
+  }];
 }
 
 /** An instance row as DescribeInstances / RunInstances answer it, its state derived at `now`. */
@@ -73,14 +91,7 @@ export function presentInstance(c: Ec2Context, row: InstanceRow, now: number, ta
     SourceDestCheck: row.source_dest_check === 1,
     // DescribeInstances says "xen" for Nitro guests too (reference A.7).
     Hypervisor: "xen",
-    NetworkInterfaces: terminated ? [] : [{
-      NetworkInterfaceId: row.eni_id, SubnetId: row.subnet_id, VpcId: row.vpc_id, Description: "", OwnerId: row.account, Status: "in-use",
-      MacAddress: row.mac, PrivateIpAddress: row.private_ip, PrivateDnsName: privateDns, SourceDestCheck: row.source_dest_check === 1, Groups: groups,
-      Attachment: { AttachmentId: `eni-attach-${row.eni_id.slice(4)}`, DeviceIndex: 0, Status: "attached", AttachTime: new Date(row.launch_time), DeleteOnTermination: true, NetworkCardIndex: 0 },
-      Association: publicIp ? { PublicIp: publicIp, PublicDnsName: publicDnsName(publicIp, row.region), IpOwnerId: "amazon" } : undefined,
-      PrivateIpAddresses: [{ Primary: true, PrivateIpAddress: row.private_ip, PrivateDnsName: privateDns, Association: publicIp ? { PublicIp: publicIp, PublicDnsName: publicDnsName(publicIp, row.region), IpOwnerId: "amazon" } : undefined }],
-      Ipv6Addresses: [], InterfaceType: "interface",
-    }],
+    NetworkInterfaces: terminated ? [] : networkInterfaces(row, groups, publicIp, privateDns),
     EbsOptimized: row.ebs_optimized === 1,
     EnaSupport: row.ena_support === 1,
     CpuOptions: cpuOptions(row.instance_type, row.vcpus),
@@ -108,12 +119,16 @@ interface Presented {
   version: number;
   state: InstanceStateName;
   tagGeneration: number;
+  /** The tag store's change count when the generation was last found unchanged. */
+  tagsSeen: number;
   volumes: AttachedVolume[] | undefined;
   tags: Map<string, string>;
   instance: Instance;
 }
 
-const presentedBy = new WeakMap<Ec2Context, Map<string, Presented>>();
+// By row object: the instance store hands out the same object while the row is unchanged, and a
+// lookup by identity costs less than one by id string (a listing does a thousand of them).
+const presentedBy = new WeakMap<Ec2Context, WeakMap<InstanceRow, Presented>>();
 
 function sameVolumes(a: AttachedVolume[] | undefined, b: AttachedVolume[] | undefined): boolean {
   if (a === b) return true;
@@ -133,13 +148,21 @@ function sameVolumes(a: AttachedVolume[] | undefined, b: AttachedVolume[] | unde
  */
 export function presentCached(c: Ec2Context, row: InstanceRow, state: InstanceStateName, now: number, attached: AttachedVolume[] | undefined): Presented {
   let cache = presentedBy.get(c);
-  if (!cache) presentedBy.set(c, (cache = new Map()));
+  if (!cache) presentedBy.set(c, (cache = new WeakMap()));
+  const changes = c.tags.changes;
+  const hit = cache.get(row);
+  if (hit && hit.version === row.version && hit.state === state && sameVolumes(hit.volumes, attached)) {
+    // No tag written anywhere since the last look: this instance's tags are as they were.
+    if (hit.tagsSeen === changes) return hit;
+    if (hit.tagGeneration === c.tags.generation(row.account, row.region, row.instance_id)) {
+      hit.tagsSeen = changes;
+      return hit;
+    }
+  }
   const generation = c.tags.generation(row.account, row.region, row.instance_id);
-  const hit = cache.get(row.instance_id);
-  if (hit && hit.version === row.version && hit.state === state && hit.tagGeneration === generation && sameVolumes(hit.volumes, attached)) return hit;
   const tags = c.tags.tagsOf(row.account, row.region, row.instance_id);
-  const entry: Presented = { version: row.version, state, tagGeneration: generation, volumes: attached, tags, instance: Object.freeze(presentInstance(c, row, now, tags, attached)) };
-  cache.set(row.instance_id, entry);
+  const entry: Presented = { version: row.version, state, tagGeneration: generation, tagsSeen: changes, volumes: attached, tags, instance: Object.freeze(presentInstance(c, row, now, tags, attached)) };
+  cache.set(row, entry);
   return entry;
 }
 
