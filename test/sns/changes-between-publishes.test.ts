@@ -39,14 +39,23 @@ describe("SNS: changes between two publishes to the same topic", () => {
     return { url, arn };
   }
 
-  /** The bodies waiting in a queue after a publish had time to be delivered. */
-  async function bodies(url: string): Promise<string[]> {
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    const res = await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, WaitTimeSeconds: 0, VisibilityTimeout: 600 }));
-    return (res.Messages ?? []).map((m) => m.Body!);
-  }
+  /** The message text of a body: the envelope's Message, or the body itself when delivered raw. */
+  const messageOf = (body: string): string => (body.startsWith("{") ? (JSON.parse(body) as { Message: string }).Message : body);
 
-  const messageOf = (body: string): string => (JSON.parse(body) as { Message: string }).Message;
+  /**
+   * Receives until a message whose text is `last` arrives (deliveries of one topic go out in
+   * publish order, so anything an earlier publish delivered is in by then) and returns the bodies.
+   */
+  async function until(url: string, last: string): Promise<string[]> {
+    const out: string[] = [];
+    const deadline = Date.now() + 5000;
+    while (!out.some((b) => messageOf(b) === last)) {
+      assert.ok(Date.now() < deadline, `"${last}" never arrived; got ${JSON.stringify(out)}`);
+      const res = await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, WaitTimeSeconds: 1, VisibilityTimeout: 600 }));
+      out.push(...(res.Messages ?? []).map((m) => m.Body!));
+    }
+    return out;
+  }
 
   async function publish(topicArn: string, message: string, color?: string): Promise<void> {
     await sns.send(new PublishCommand({ TopicArn: topicArn, Message: message, MessageAttributes: color ? { color: { DataType: "String", StringValue: color } } : undefined }));
@@ -59,27 +68,27 @@ describe("SNS: changes between two publishes to the same topic", () => {
     const subA = (await sns.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: "sqs", Endpoint: a.arn, ReturnSubscriptionArn: true }))).SubscriptionArn!;
 
     await publish(topicArn, "first", "blue");
-    assert.deepEqual((await bodies(a.url)).map(messageOf), ["first"]);
+    assert.deepEqual((await until(a.url, "first")).map(messageOf), ["first"]);
 
     await sns.send(new SetSubscriptionAttributesCommand({ SubscriptionArn: subA, AttributeName: "FilterPolicy", AttributeValue: JSON.stringify({ color: ["red"] }) }));
     await publish(topicArn, "blue again", "blue");
-    assert.deepEqual(await bodies(a.url), [], "the new filter policy drops a blue message");
     await publish(topicArn, "red", "red");
-    assert.deepEqual((await bodies(a.url)).map(messageOf), ["red"]);
+    assert.deepEqual((await until(a.url, "red")).map(messageOf), ["red"], "the new filter policy drops the blue message");
 
     await sns.send(new SetSubscriptionAttributesCommand({ SubscriptionArn: subA, AttributeName: "RawMessageDelivery", AttributeValue: "true" }));
     await publish(topicArn, "raw red", "red");
-    assert.deepEqual(await bodies(a.url), ["raw red"], "raw delivery hands over the bare message");
+    assert.deepEqual(await until(a.url, "raw red"), ["raw red"], "raw delivery hands over the bare message");
 
     await sns.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: "sqs", Endpoint: b.arn }));
     await publish(topicArn, "for both", "red");
-    assert.deepEqual(await bodies(a.url), ["for both"]);
-    assert.deepEqual((await bodies(b.url)).map(messageOf), ["for both"], "a subscriber added after earlier publishes gets the next one");
+    assert.deepEqual(await until(a.url, "for both"), ["for both"]);
+    assert.deepEqual((await until(b.url, "for both")).map(messageOf), ["for both"], "a subscriber added after earlier publishes gets the next one");
 
     await sns.send(new UnsubscribeCommand({ SubscriptionArn: subA }));
     await publish(topicArn, "after unsubscribe", "red");
-    assert.deepEqual(await bodies(a.url), [], "an unsubscribed queue gets nothing more");
-    assert.deepEqual((await bodies(b.url)).map(messageOf), ["after unsubscribe"]);
+    assert.deepEqual((await until(b.url, "after unsubscribe")).map(messageOf), ["after unsubscribe"]);
+    const left = await sqs.send(new ReceiveMessageCommand({ QueueUrl: a.url, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }));
+    assert.equal(left.Messages, undefined, "an unsubscribed queue gets nothing more");
   });
 
   it("SignatureVersion set on the topic signs the next notification with SHA256", async () => {
@@ -87,11 +96,11 @@ describe("SNS: changes between two publishes to the same topic", () => {
     const q = await queue("resigned-q");
     await sns.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: "sqs", Endpoint: q.arn }));
     await publish(topicArn, "v1");
-    const [first] = await bodies(q.url);
+    const [first] = await until(q.url, "v1");
     assert.equal((JSON.parse(first!) as { SignatureVersion: string }).SignatureVersion, "1");
     await sns.send(new SetTopicAttributesCommand({ TopicArn: topicArn, AttributeName: "SignatureVersion", AttributeValue: "2" }));
     await publish(topicArn, "v2");
-    const [second] = await bodies(q.url);
+    const [second] = await until(q.url, "v2");
     assert.equal((JSON.parse(second!) as { SignatureVersion: string }).SignatureVersion, "2");
   });
 
