@@ -18,6 +18,8 @@ const SYSTEM_ATTRIBUTE_NAMES = new Set([
   "MessageDeduplicationId", "MessageGroupId", "AWSTraceHeader", "DeadLetterQueueSourceArn",
 ]);
 
+const NO_NAMES: ReadonlySet<string> = new Set();
+
 /** Message operations: send, receive with visibility locks and long polling, delete, change visibility. */
 export function messageHandlers(sqs: SqsContext) {
   const { db, clock, queues, messages, longPoll, tasks } = sqs;
@@ -36,7 +38,7 @@ export function messageHandlers(sqs: SqsContext) {
     };
   }
 
-  function systemAttributes(queue: Queue, row: MessageRow, wanted: Set<string>): Record<string, string> | undefined {
+  function systemAttributes(queue: Queue, row: MessageRow, wanted: ReadonlySet<string>): Record<string, string> | undefined {
     if (wanted.size === 0) return undefined;
     const all = wanted.has("All");
     const out: Record<string, string> = {};
@@ -68,7 +70,7 @@ export function messageHandlers(sqs: SqsContext) {
 
   function receiveNow(queue: Queue, max: number, visibilityTimeout: number, input: Sqs.ReceiveMessageRequest): Sqs.Message[] {
     const deadLetter = queue.redrive ? queues.byArn(queue.redrive.deadLetterTargetArn) : undefined;
-    const wanted = new Set<string>([...(input.AttributeNames ?? []), ...(input.MessageSystemAttributeNames ?? [])]);
+    const wanted = input.AttributeNames || input.MessageSystemAttributeNames ? new Set<string>([...(input.AttributeNames ?? []), ...(input.MessageSystemAttributeNames ?? [])]) : NO_NAMES;
     const received = db.transaction(() => messages.receive(queue, max, visibilityTimeout, clock.now(), deadLetter, input.ReceiveRequestAttemptId, wanted.size > 0));
     if (deadLetter && longPoll.hasWaiters(deadLetter.id)) longPoll.notify(deadLetter.id, 10);
     if (received.length === 0) return [];
@@ -106,6 +108,27 @@ export function messageHandlers(sqs: SqsContext) {
     if (longPoll.hasWaiters(queue.id)) {
       if (timeout === 0) longPoll.notify(queue.id);
       else longPoll.wakeAt(queue.id, visibleAt);
+    }
+  }
+
+  function checkAttributeName(name: string): void {
+    if (!SYSTEM_ATTRIBUTE_NAMES.has(name) && !ALL_ATTRIBUTE_NAMES.has(name)) throw SqsErrors.invalidAttributeName(name);
+  }
+
+  /** A long poll: waits until a send, a visibility change or the clock makes messages receivable, or the wait ends. */
+  async function receiveAfterWait(first: Queue, max: number, wait: number, input: Sqs.ReceiveMessageRequest, ctx: OperationContext): Promise<Sqs.ReceiveMessageResult> {
+    let queue = first;
+    const deadline = clock.now() + wait * 1000;
+    for (;;) {
+      const next = messages.nextVisibleAt(queue, clock.now());
+      const waiting = longPoll.wait(queue.id, deadline, ctx.signal);
+      if (next !== undefined && next < deadline) longPoll.wakeAt(queue.id, next);
+      const reason = await waiting;
+      const current = queues.getById(queue.id);
+      if (!current || reason === "abort") return {};
+      queue = current;
+      const found = receiveNow(queue, max, input.VisibilityTimeout ?? queue.visibilityTimeout, input);
+      if (found.length || reason === "timeout" || clock.now() >= deadline) return { Messages: found.length ? found : undefined };
     }
   }
 
@@ -157,31 +180,20 @@ export function messageHandlers(sqs: SqsContext) {
         return { Successful, Failed };
       },
 
-      async ReceiveMessage(input: Sqs.ReceiveMessageRequest, ctx: OperationContext): Promise<Sqs.ReceiveMessageResult> {
-        let queue = resolve(input.QueueUrl, ctx);
+      /** Answers at once when messages are there (or nobody wants to wait); only a wait goes async. */
+      ReceiveMessage(input: Sqs.ReceiveMessageRequest, ctx: OperationContext): Sqs.ReceiveMessageResult | Promise<Sqs.ReceiveMessageResult> {
+        const queue = resolve(input.QueueUrl, ctx);
         checkRange("MaxNumberOfMessages", input.MaxNumberOfMessages, 1, 10, "Must be between 1 and 10, if provided.");
         checkRange("VisibilityTimeout", input.VisibilityTimeout, 0, 43_200, "Must be between 0 and 43200, if provided.");
         checkRange("WaitTimeSeconds", input.WaitTimeSeconds, 0, 20, "Must be >= 0 and <= 20, if provided.");
-        for (const name of [...(input.AttributeNames ?? []), ...(input.MessageSystemAttributeNames ?? [])]) {
-          if (!SYSTEM_ATTRIBUTE_NAMES.has(name) && !ALL_ATTRIBUTE_NAMES.has(name)) throw SqsErrors.invalidAttributeName(name);
-        }
+        if (input.AttributeNames) for (const name of input.AttributeNames) checkAttributeName(name);
+        if (input.MessageSystemAttributeNames) for (const name of input.MessageSystemAttributeNames) checkAttributeName(name);
         const max = input.MaxNumberOfMessages ?? 1;
         const wait = input.WaitTimeSeconds ?? queue.waitSeconds;
         tasks.progress(clock.now());
-        let found = receiveNow(queue, max, input.VisibilityTimeout ?? queue.visibilityTimeout, input);
+        const found = receiveNow(queue, max, input.VisibilityTimeout ?? queue.visibilityTimeout, input);
         if (found.length || wait === 0) return { Messages: found.length ? found : undefined };
-        const deadline = clock.now() + wait * 1000;
-        for (;;) {
-          const next = messages.nextVisibleAt(queue, clock.now());
-          const waiting = longPoll.wait(queue.id, deadline, ctx.signal);
-          if (next !== undefined && next < deadline) longPoll.wakeAt(queue.id, next);
-          const reason = await waiting;
-          const current = queues.getById(queue.id);
-          if (!current || reason === "abort") return {};
-          queue = current;
-          found = receiveNow(queue, max, input.VisibilityTimeout ?? queue.visibilityTimeout, input);
-          if (found.length || reason === "timeout" || clock.now() >= deadline) return { Messages: found.length ? found : undefined };
-        }
+        return receiveAfterWait(queue, max, wait, input, ctx);
       },
 
       DeleteMessage(input: Sqs.DeleteMessageRequest, ctx: OperationContext): Record<string, never> {

@@ -186,7 +186,9 @@ export class AwsDispatcher {
       const handler = service.provider.handlers[resolved.operation.name];
       if (!handler) throw CommonErrors.notImplemented(resolved.operation.name);
       const context = new RequestContext(accountOf(scope.accessKeyId), scope.region ?? DEFAULT_REGION, requestId, resolved.operation.name, raw);
-      const output = ((await handler(input, context)) ?? {}) as Record<string, unknown>;
+      // Most handlers answer synchronously: awaiting a plain value would still cost a microtask turn.
+      const answered = handler(input, context);
+      const output = ((answered instanceof Promise ? await answered : answered) ?? {}) as Record<string, unknown>;
       const response: DispatchResult = protocol.serializeOutput(resolved.operation, output, requestId);
       response.service = service.name;
       response.operation = resolved.operation.name;
