@@ -202,7 +202,8 @@ export class InstanceStore {
     const sql = db.sql;
     const holds = "host_id IS NOT NULL AND (host_release_at IS NULL OR host_release_at > ?)";
     this.s = {
-      insert: sql.prepare(`INSERT INTO ec2_instances (${COLUMNS.join(", ")}) VALUES (${COLUMNS.map((c) => `@${c}`).join(", ")})`),
+      // positional, not @named: better-sqlite3 looks each named parameter up on the object (~4 µs for 60)
+      insert: sql.prepare(`INSERT INTO ec2_instances (${COLUMNS.join(", ")}) VALUES (${COLUMNS.map(() => "?").join(", ")})`),
       byId: sql.prepare("SELECT * FROM ec2_instances WHERE instance_id = ?"),
       all: sql.prepare("SELECT * FROM ec2_instances WHERE account = ? AND region = ? ORDER BY seq"),
       byToken: sql.prepare("SELECT * FROM ec2_instances WHERE account = ? AND region = ? AND client_token = ? ORDER BY seq"),
@@ -230,7 +231,9 @@ export class InstanceStore {
 
   insert(row: NewInstance): void {
     this.generation++;
-    this.s["insert"]!.run(row);
+    const values: unknown[] = [];
+    for (const column of COLUMNS) values.push(row[column]);
+    this.s["insert"]!.run(values);
   }
 
   byId(instanceId: string): InstanceRow | undefined {
