@@ -132,7 +132,7 @@ export class AwsDispatcher {
         verified = verifySignatureV4({ method: raw.method, path: rawPath, rawQuery, headers: raw.headers }, secretFor);
       }
       const chunked = isAwsChunked(raw.headers);
-      const payloadSha256 = this.options.verifyPayloadSha256 === false || chunked ? undefined : declaredPayloadSha256(raw.headers);
+      const verifyPayload = this.options.verifyPayloadSha256 !== false && !chunked;
       if (chunked) {
         // aws-chunked framing goes before anything parses the request: handlers see the payload,
         // the decoded Content-Length and, via payloadTrailers(input.Body), the trailing checksums.
@@ -169,7 +169,8 @@ export class AwsDispatcher {
       }
       // Only S3-style REST services answer XAmzContentSHA256Mismatch; elsewhere the digest only
       // feeds the signature, which strict SigV4 below checks against the body itself.
-      if (payloadSha256 && (protocol.name === "rest-xml" || protocol.name === "rest-json")) {
+      const payloadSha256 = verifyPayload && (protocol.name === "rest-xml" || protocol.name === "rest-json") ? declaredPayloadSha256(raw.headers) : undefined;
+      if (payloadSha256) {
         if (!wire.stream) checkPayloadSha256(payloadSha256, wire.body);
         else {
           const verifier = new PayloadSha256Verifier(payloadSha256);
