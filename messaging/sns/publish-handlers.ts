@@ -58,9 +58,11 @@ export function publishHandlers(c: SnsContext) {
   const plans = new Map<string, PublishPlan>();
   const MAX_PLANS = 1000;
 
-  function planFor(topic: TopicRow): PublishPlan {
-    const cached = plans.get(topic.arn);
-    if (cached && cached.writes === store.writes.count) return cached;
+  /** The plan of the topic a publish names (NotFound when it is not the caller's), read again after any SNS write. */
+  function planFor(arn: string | undefined, ctx: OperationContext): PublishPlan {
+    const cached = arn === undefined ? undefined : plans.get(arn);
+    if (cached && cached.writes === store.writes.count && cached.topic.account === ctx.account && cached.topic.region === ctx.region) return cached;
+    const topic = ownTopic(arn, ctx);
     if (plans.size >= MAX_PLANS) plans.clear();
     const plan: PublishPlan = {
       writes: store.writes.count,
@@ -73,17 +75,10 @@ export function publishHandlers(c: SnsContext) {
     return plan;
   }
 
-  /** The topic a Publish names, from the plan cache when nothing was written since it was read. */
-  function publishedTopic(arn: string, ctx: OperationContext): TopicRow {
-    const cached = plans.get(arn);
-    if (cached && cached.writes === store.writes.count && cached.topic.account === ctx.account && cached.topic.region === ctx.region) return cached.topic;
-    return ownTopic(arn, ctx);
-  }
-
   /** Validates, deduplicates (FIFO) and hands one message to delivery; returns its ids. */
-  function publishToTopic(topic: TopicRow, input: PublishFields, ctx: OperationContext): { MessageId: string; SequenceNumber?: string } {
+  function publishToTopic(plan: PublishPlan, input: PublishFields, ctx: OperationContext): { MessageId: string; SequenceNumber?: string } {
+    const topic = plan.topic;
     const fifo = topic.fifo === 1;
-    const plan = planFor(topic);
     const valid = validatePublish(input, fifo, plan.contentDedup);
     const messageId = randomUUID();
     const published: PublishedMessage = {
@@ -192,12 +187,12 @@ export function publishHandlers(c: SnsContext) {
         if (/:endpoint\//.test(input.TargetArn)) return publishToEndpoint(input.TargetArn, input, ctx);
         throw SnsErrors.invalidParameter("TargetArn");
       }
-      return publishToTopic(publishedTopic(arn, ctx), input, ctx);
+      return publishToTopic(planFor(arn, ctx), input, ctx);
     },
 
     PublishBatch(input: Sns.PublishBatchInput, ctx: OperationContext): Sns.PublishBatchResponse {
       const entries = input.PublishBatchRequestEntries ?? [];
-      const topic = ownTopic(input.TopicArn, ctx);
+      const plan = planFor(input.TopicArn, ctx);
       if (entries.length === 0) throw SnsErrors.emptyBatch();
       if (entries.length > 10) throw SnsErrors.tooManyEntries();
       const ids = new Set<string>();
@@ -215,7 +210,7 @@ export function publishHandlers(c: SnsContext) {
       const out: Sns.PublishBatchResponse = { Successful: [], Failed: [] };
       for (const entry of entries) {
         try {
-          const result = publishToTopic(topic, entry, ctx);
+          const result = publishToTopic(plan, entry, ctx);
           out.Successful!.push({ Id: entry.Id, ...result });
         } catch (error) {
           const e = error as { code?: string; message?: string; fault?: string };

@@ -10,9 +10,10 @@ import {
   UnsubscribeCommand,
   DeleteTopicCommand,
 } from "@aws-sdk/client-sns";
-import { SQSClient, CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand } from "@aws-sdk/client-sqs";
+import { SQSClient, ReceiveMessageCommand } from "@aws-sdk/client-sqs";
 import type { Cloudbox } from "../../services/cloudbox.js";
 import { startTestCloudbox, sdkConfig } from "../support/fixture.js";
+import { queueWithArn } from "../support/sqs-queue.js";
 
 /**
  * Publish reuses what it read of a topic and its subscriptions until something changes them:
@@ -33,11 +34,7 @@ describe("SNS: changes between two publishes to the same topic", () => {
     await cb.stop();
   });
 
-  async function queue(name: string): Promise<{ url: string; arn: string }> {
-    const url = (await sqs.send(new CreateQueueCommand({ QueueName: name }))).QueueUrl!;
-    const arn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ["QueueArn"] }))).Attributes!["QueueArn"]!;
-    return { url, arn };
-  }
+  const queue = (name: string, attributes: Record<string, string> = {}) => queueWithArn(sqs, name, attributes);
 
   /** The message text of a body: the envelope's Message, or the body itself when delivered raw. */
   const messageOf = (body: string): string => (body.startsWith("{") ? (JSON.parse(body) as { Message: string }).Message : body);

@@ -2,10 +2,11 @@ import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { SNSClient, CreateTopicCommand, SubscribeCommand, PublishCommand, PublishBatchCommand } from "@aws-sdk/client-sns";
 import type { MessageAttributeValue } from "@aws-sdk/client-sns";
-import { SQSClient, CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, DeleteQueueCommand } from "@aws-sdk/client-sqs";
+import { SQSClient, ReceiveMessageCommand, DeleteQueueCommand } from "@aws-sdk/client-sqs";
 import type { Message } from "@aws-sdk/client-sqs";
 import type { Cloudbox } from "../../services/cloudbox.js";
 import { startTestCloudbox, sdkConfig } from "../support/fixture.js";
+import { queueWithArn } from "../support/sqs-queue.js";
 
 describe("SNS → SQS fan-out", () => {
   let cb: Cloudbox;
@@ -22,11 +23,7 @@ describe("SNS → SQS fan-out", () => {
     await cb.stop();
   });
 
-  async function queue(name: string, attributes: Record<string, string> = {}): Promise<{ url: string; arn: string }> {
-    const url = (await sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: attributes }))).QueueUrl!;
-    const arn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ["QueueArn"] }))).Attributes!["QueueArn"]!;
-    return { url, arn };
-  }
+  const queue = (name: string, attributes: Record<string, string> = {}) => queueWithArn(sqs, name, attributes);
 
   /** Reads until `expected` messages arrived (or a short deadline passes), then checks nothing else is coming. */
   async function drain(url: string, expected: number): Promise<Message[]> {

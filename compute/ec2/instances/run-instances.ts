@@ -298,7 +298,7 @@ function launchInstance(c: Ec2Context, l: Launch, index: number, slot: Slot, pri
     ebs_optimized: input.EbsOptimized ? 1 : 0, source_dest_check: 1, ena_support: image.enaSupport ? 1 : 0, monitoring: input.Monitoring?.Enabled ? "pending" : "disabled",
     tenancy: input.Placement?.Tenancy ?? "default", placement_group: null, block_devices: JSON.stringify(devices), boots: JSON.stringify(boots),
   };
-  // The store binds columns by name, so seq and version (the table's to assign) are ignored here.
+  // The store writes only its insert columns: seq and version are the table's to assign.
   c.instances.insert(row);
   if (l.instanceTags.length) c.tags.set(account, region, instanceId, "instance", l.instanceTags);
   // Without EBS the recorded volumes are tagged here; with EBS the volumes carry their tags themselves.
