@@ -8,6 +8,7 @@ import type { OperationContext, ServiceProvider } from "../../sdk-compat/protoco
 import { ServiceError } from "../../sdk-compat/errors/service-error.js";
 import type { DomainEnvironment } from "../state/environment.js";
 import { resourceId } from "../state/ids.js";
+import { requestFingerprint } from "../state/request-fingerprint.js";
 import type { EbsStore } from "./store.js";
 import { BLOCK_SIZE, BLOCKS_PER_GIB, ebsStoreFor } from "./store.js";
 import type { BlockRow, SnapshotRow } from "./schema.js";
@@ -93,8 +94,8 @@ export function createEbsDirectProvider(env: DomainEnvironment): ServiceProvider
         if (!Number.isInteger(size) || size < 1 || size > MAX_VOLUME_GIB) throw validation("INVALID_VOLUME_SIZE", `The volume size must be between 1 and ${MAX_VOLUME_GIB} GiB.`);
         const timeout = input.Timeout ?? 60;
         if (timeout < 10 || timeout > 4320) throw validation("INVALID_PARAMETER_VALUE", "Timeout must be between 10 and 4320 minutes.");
-        const { ClientToken: token, ...rest } = input;
-        const hash = createHash("sha256").update(JSON.stringify(rest)).digest("hex");
+        const token = input.ClientToken;
+        const hash = requestFingerprint(input);
         return db.transaction(() => {
           if (token) {
             const existing = store.snapshotByToken(ctx.account, ctx.region, token);

@@ -9,6 +9,8 @@ import type { Tag } from "@aws-sdk/client-ec2";
 import { quotasFrom, timingsFrom } from "./timing.js";
 
 export const BLOCK_SIZE = 524_288;
+/** Snapshots whose rows are kept between writes; past it the cache starts over (a bound, not an LRU). */
+const SNAPSHOT_CACHE_LIMIT = 1024;
 export const BLOCKS_PER_GIB = 2048;
 
 export type VolumeState = "creating" | "available" | "in-use" | "deleting" | "deleted";
@@ -40,6 +42,14 @@ export class EbsStore {
    * would build the same map, which DescribeInstances over a thousand instances asks for each time.
    */
   private readonly scopeByInstance = new Map<string, { generation: number; from: number; until: number; byInstance: Map<string, AttachmentRow[]> }>();
+  /**
+   * Snapshot rows and block lists as last read, valid while no snapshot write (and no rollback)
+   * happened since: every launch from an image reads its root snapshot and that snapshot's blocks,
+   * and these rows only change through the writes below. Cached values are frozen and shared.
+   */
+  private snapshotWrites = 0;
+  private readonly snapshotCache = new Map<string, { writes: number; rollbacks: number; row: SnapshotRow | undefined }>();
+  private readonly snapshotBlockCache = new Map<string, { writes: number; rollbacks: number; blocks: readonly BlockRow[] }>();
 
   constructor(readonly env: DomainEnvironment) {
     registerEbsSchema(env.db);
@@ -49,7 +59,7 @@ export class EbsStore {
     const p = (sql: string) => env.db.sql.prepare(sql);
     this.s = {
       insertVolume: p(`INSERT INTO ebs_volumes (volume_id, account, region, az, size, volume_type, iops, throughput, encrypted, kms_key_id, snapshot_id, multi_attach, created_at, ready_at, deleted_at, client_token, request_hash, lineage)
-        VALUES (@volume_id, @account, @region, @az, @size, @volume_type, @iops, @throughput, @encrypted, @kms_key_id, @snapshot_id, @multi_attach, @created_at, @ready_at, @deleted_at, @client_token, @request_hash, @lineage)`),
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
       getVolume: p("SELECT * FROM ebs_volumes WHERE volume_id = ? AND account = ? AND region = ?"),
       listVolumes: p("SELECT * FROM ebs_volumes WHERE account = ? AND region = ? AND (deleted_at IS NULL OR deleted_at > ?) ORDER BY volume_id"),
       volumeByToken: p("SELECT * FROM ebs_volumes WHERE account = ? AND region = ? AND client_token = ?"),
@@ -57,7 +67,7 @@ export class EbsStore {
       markVolumeDeleted: p("UPDATE ebs_volumes SET deleted_at = ? WHERE volume_id = ?"),
       usageByType: p("SELECT size, iops FROM ebs_usage WHERE account = ? AND region = ? AND volume_type = ?"),
       insertAttachment: p(`INSERT INTO ebs_attachments (volume_id, instance_id, account, region, device, attach_time, attached_at, detach_at, detached_at, delete_on_termination, is_root)
-        VALUES (@volume_id, @instance_id, @account, @region, @device, @attach_time, @attached_at, NULL, NULL, @delete_on_termination, @is_root)`),
+        VALUES (?, ?, ?, ?, ?, ?, ?, NULL, NULL, ?, ?)`),
       attachmentsOfVolume: p("SELECT * FROM ebs_attachments WHERE volume_id = ? AND (detached_at IS NULL OR detached_at > ?) ORDER BY attach_time"),
       attachmentsOfInstance: p("SELECT * FROM ebs_attachments WHERE account = ? AND region = ? AND instance_id = ? AND (detached_at IS NULL OR detached_at > ?) ORDER BY attach_time, is_root DESC, rowid"),
       attachmentsOfInstances: p("SELECT * FROM ebs_attachments WHERE account = ? AND region = ? AND instance_id IN (SELECT value FROM json_each(?)) AND (detached_at IS NULL OR detached_at > ?) ORDER BY attach_time, is_root DESC, rowid"),
@@ -108,7 +118,11 @@ export class EbsStore {
   // ---- volumes
 
   insertVolume(row: VolumeRow, tags: Tag[] = []): void {
-    this.s.insertVolume!.run(row);
+    // Positional: binding named parameters looks each one up by name, a cost every launch pays.
+    this.s.insertVolume!.run(
+      row.volume_id, row.account, row.region, row.az, row.size, row.volume_type, row.iops, row.throughput, row.encrypted, row.kms_key_id,
+      row.snapshot_id, row.multi_attach, row.created_at, row.ready_at, row.deleted_at, row.client_token, row.request_hash, row.lineage,
+    );
     if (tags.length) this.tags.set(row.account, row.region, row.volume_id, "volume", tags);
   }
 
@@ -177,7 +191,7 @@ export class EbsStore {
 
   insertAttachment(row: Omit<AttachmentRow, "detach_at" | "detached_at">): void {
     this.attachmentGeneration++;
-    this.s.insertAttachment!.run(row);
+    this.s.insertAttachment!.run(row.volume_id, row.instance_id, row.account, row.region, row.device, row.attach_time, row.attached_at, row.delete_on_termination, row.is_root);
   }
 
   /** Attachments not yet detached (attaching, attached, detaching). */
@@ -242,6 +256,7 @@ export class EbsStore {
 
   /** After the database was emptied (a platform reset). */
   forgetCached(): void {
+    this.snapshotsChanged();
     this.scopeAttachments.clear();
     this.scopeByInstance.clear();
     this.attachmentGeneration++;
@@ -313,6 +328,7 @@ export class EbsStore {
 
   copyVolumeBlocksToSnapshot(volumeId: string, snapshotId: string): void {
     for (const block of this.volumeBlocks(volumeId)) {
+      this.snapshotsChanged();
       this.s.insertSnapshotBlock!.run(snapshotId, block.block_index, block.blob_id, block.checksum, 0);
       this.env.blobs.retain(block.blob_id);
     }
@@ -320,6 +336,7 @@ export class EbsStore {
 
   copySnapshotBlocks(fromSnapshotId: string, toSnapshotId: string): void {
     for (const block of this.snapshotBlocks(fromSnapshotId)) {
+      this.snapshotsChanged();
       this.s.insertSnapshotBlock!.run(toSnapshotId, block.block_index, block.blob_id, block.checksum, 0);
       this.env.blobs.retain(block.blob_id);
     }
@@ -333,12 +350,24 @@ export class EbsStore {
   // ---- snapshots
 
   insertSnapshot(row: Omit<SnapshotRow, "failed" | "storage_tier" | "permissions">, tags: Tag[] = []): void {
+    this.snapshotsChanged();
     this.s.insertSnapshot!.run(row);
     if (tags.length) this.tags.set(row.account, row.region, row.snapshot_id, "snapshot", tags);
   }
 
   snapshot(region: string, snapshotId: string): SnapshotRow | undefined {
-    return this.s.getSnapshot!.get(snapshotId, region) as SnapshotRow | undefined;
+    const key = `${region}|${snapshotId}`;
+    const rollbacks = this.env.db.rollbacks;
+    const hit = this.snapshotCache.get(key);
+    if (hit && hit.writes === this.snapshotWrites && hit.rollbacks === rollbacks) return hit.row;
+    const row = this.s.getSnapshot!.get(snapshotId, region) as SnapshotRow | undefined;
+    if (this.snapshotCache.size >= SNAPSHOT_CACHE_LIMIT) this.snapshotCache.clear();
+    this.snapshotCache.set(key, { writes: this.snapshotWrites, rollbacks, row: row && Object.freeze(row) });
+    return row;
+  }
+
+  private snapshotsChanged(): void {
+    this.snapshotWrites++;
   }
 
   snapshotsOfRegion(region: string): SnapshotRow[] {
@@ -373,14 +402,17 @@ export class EbsStore {
   }
 
   markSnapshotComplete(snapshotId: string, atMs: number): void {
+    this.snapshotsChanged();
     this.s.completeSnapshot!.run(atMs, snapshotId);
   }
 
   failSnapshot(snapshotId: string): void {
+    this.snapshotsChanged();
     this.s.failSnapshot!.run(snapshotId);
   }
 
   setPermissions(snapshotId: string, permissions: string[]): void {
+    this.snapshotsChanged();
     this.s.setPermissions!.run(JSON.stringify(permissions), snapshotId);
   }
 
@@ -388,12 +420,20 @@ export class EbsStore {
     const snapshotId = row.snapshot_id;
     this.tags.deleteAll(row.account, row.region, snapshotId);
     for (const block of this.snapshotBlocks(snapshotId)) this.env.blobs.release(block.blob_id);
+    this.snapshotsChanged();
     this.s.deleteSnapshotBlocks!.run(snapshotId);
     this.s.deleteSnapshot!.run(snapshotId);
   }
 
-  snapshotBlocks(snapshotId: string): BlockRow[] {
-    return this.s.snapshotBlocks!.all(snapshotId) as BlockRow[];
+  snapshotBlocks(snapshotId: string): readonly BlockRow[] {
+    const rollbacks = this.env.db.rollbacks;
+    const hit = this.snapshotBlockCache.get(snapshotId);
+    if (hit && hit.writes === this.snapshotWrites && hit.rollbacks === rollbacks) return hit.blocks;
+    const blocks = this.s.snapshotBlocks!.all(snapshotId) as BlockRow[];
+    for (const block of blocks) Object.freeze(block);
+    if (this.snapshotBlockCache.size >= SNAPSHOT_CACHE_LIMIT) this.snapshotBlockCache.clear();
+    this.snapshotBlockCache.set(snapshotId, { writes: this.snapshotWrites, rollbacks, blocks: Object.freeze(blocks) });
+    return blocks;
   }
 
   snapshotBlocksFrom(snapshotId: string, fromIndex: number, limit: number): BlockRow[] {
@@ -407,6 +447,7 @@ export class EbsStore {
   /** Stores a block written through PutSnapshotBlock, freeing the blob it replaces. */
   writeSnapshotBlock(snapshotId: string, index: number, blobId: string, checksum: string): void {
     const old = this.snapshotBlock(snapshotId, index);
+    this.snapshotsChanged();
     this.s.replaceSnapshotBlock!.run(snapshotId, index, blobId, checksum);
     this.env.blobs.retain(blobId);
     if (old) this.env.blobs.release(old.blob_id);

@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import type {
   CreateVolumeRequest, DeleteVolumeRequest, DescribeVolumesModificationsRequest, DescribeVolumesModificationsResult,
   DescribeVolumesRequest, DescribeVolumesResult, DescribeVolumeStatusRequest, DescribeVolumeStatusResult, ModifyVolumeRequest, ModifyVolumeResult,
@@ -7,6 +6,7 @@ import type {
 import type { OperationContext } from "../../sdk-compat/protocol/operation-handler.js";
 import { ServiceError } from "../../sdk-compat/errors/service-error.js";
 import { resourceId } from "../state/ids.js";
+import { requestFingerprint } from "../state/request-fingerprint.js";
 import { availabilityZonesOf } from "../../compute/ec2/regions.js";
 import type { EbsStore } from "./store.js";
 import type { SnapshotRow, VolumeRow } from "./schema.js";
@@ -116,11 +116,6 @@ function findVolumeOrThrow(store: EbsStore, ctx: OperationContext, volumeId: str
   return row;
 }
 
-function requestHash(input: object): string {
-  const { ClientToken: _t, DryRun: _d, ...rest } = input as Record<string, unknown>;
-  return createHash("sha256").update(JSON.stringify(rest)).digest("hex");
-}
-
 const VOLUME_FILTERS: Record<string, (v: Volume) => unknown[]> = {
   "attachment.attach-time": (v) => v.Attachments?.map((a) => a.AttachTime) ?? [],
   "attachment.delete-on-termination": (v) => v.Attachments?.map((a) => a.DeleteOnTermination) ?? [],
@@ -153,7 +148,7 @@ export function volumeHandlers(store: EbsStore) {
       }
       if (az === undefined) throw new ServiceError("MissingParameter", "The request must contain the parameter AvailabilityZone");
       if (!zones.some((z) => z.name === az)) throw new ServiceError("InvalidZone.NotFound", `The zone '${az}' does not exist.`);
-      const hash = requestHash(input);
+      const hash = requestFingerprint(input);
       return db.transaction(() => {
         if (input.ClientToken) {
           const existing = store.volumeByToken(ctx.account, ctx.region, input.ClientToken);

@@ -11,6 +11,11 @@ export class Database {
   // One transaction wrapper for every call: better-sqlite3 builds four wrapped variants per
   // transaction(fn), about 5 µs, which the hot paths (SQS batches, receives) paid on every request.
   private readonly runInTransaction: (fn: () => unknown) => unknown;
+  /**
+   * Transactions that threw (and so rolled back). A cache that counts its table's writes may have
+   * read, inside a transaction, a row that a rollback then undid: it also compares this count.
+   */
+  rollbacks = 0;
 
   constructor(file: string | ":memory:", options: { durable?: boolean } = {}) {
     this.sql = new BetterSqlite3(file);
@@ -32,7 +37,12 @@ export class Database {
   }
 
   transaction<T>(fn: () => T): T {
-    return this.runInTransaction(fn) as T;
+    try {
+      return this.runInTransaction(fn) as T;
+    } catch (error) {
+      this.rollbacks++;
+      throw error;
+    }
   }
 
   /** Empties every table, keeping the schema. */

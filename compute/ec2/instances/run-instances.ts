@@ -1,8 +1,8 @@
-import { createHash } from "node:crypto";
 import type { Instance, Reservation, RunInstancesRequest, Tag } from "@aws-sdk/client-ec2";
 import type { OperationContext } from "../../../sdk-compat/protocol/operation-handler.js";
 import { ServiceError } from "../../../sdk-compat/errors/service-error.js";
 import { resourceId } from "../../../storage/state/ids.js";
+import { requestFingerprint } from "../../../storage/state/request-fingerprint.js";
 import type { AttachedVolume, LaunchVolumeRequest } from "../../../storage/ebs/volume-hooks.js";
 import type { Ec2Context } from "../context.js";
 import { Ec2Errors, assertIdShape, dryRunGate } from "../errors.js";
@@ -88,13 +88,6 @@ function launchVolumes(image: MachineImage, input: RunInstancesRequest): LaunchV
   return out;
 }
 
-/** What makes two RunInstances calls "the same request" for ClientToken purposes. */
-function requestHash(input: RunInstancesRequest): string {
-  const { ClientToken: _t, DryRun: _d, ...rest } = input;
-  const canonical = JSON.stringify(rest, (_k, v: unknown) => (v && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b))) : v));
-  return createHash("sha1").update(canonical).digest("hex");
-}
-
 export function runInstances(c: Ec2Context, input: RunInstancesRequest, ctx: OperationContext): Reservation {
   const { account, region } = ctx;
   if (input.MinCount === undefined) throw Ec2Errors.missing("MinCount");
@@ -134,7 +127,7 @@ export function runInstances(c: Ec2Context, input: RunInstancesRequest, ctx: Ope
   if (token !== undefined && token.length > 64) throw Ec2Errors.invalidValue("The client token must be at most 64 ASCII characters.");
   const scope = subnet?.availabilityZone ?? wantedZone ?? "region";
   // Only a ClientToken request is ever compared with another one.
-  const hash = token ? requestHash(input) : null;
+  const hash = token ? requestFingerprint(input) : null;
   const now = c.env.clock.now();
 
   let committed: { session: PlacementSession; vcpus: number } | undefined;
