@@ -13,6 +13,11 @@ export function parseTimestamp(value: unknown): Date {
 
 const toDate = (value: unknown): Date => (value instanceof Date ? value : parseTimestamp(value));
 
+// The timestamps of one answer are mostly one instant (a launch's launch, attach and
+// state-transition times): the last ISO text is reused for the same millisecond.
+let lastIsoMs = NaN;
+let lastIso = "";
+
 export function formatTimestamp(value: unknown, format: TimestampFormat): string | number {
   const date = toDate(value);
   switch (format) {
@@ -20,8 +25,14 @@ export function formatTimestamp(value: unknown, format: TimestampFormat): string
       return date.getTime() / 1000;
     case "rfc822":
       return date.toUTCString();
-    case "iso8601":
-      return date.toISOString();
+    case "iso8601": {
+      const ms = date.getTime();
+      if (ms !== lastIsoMs) {
+        lastIso = date.toISOString();
+        lastIsoMs = ms;
+      }
+      return lastIso;
+    }
   }
 }
 

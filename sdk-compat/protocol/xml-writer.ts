@@ -28,6 +28,31 @@ interface StructurePlan {
   members: PlannedMember[];
   /** Whether the element carries attributes (a namespace or xmlAttribute members). */
   attributes: boolean;
+  /** members() for this shape as straight-line code, made on the shape's second use. */
+  write?: CompiledMembers;
+  uses: number;
+}
+
+type CompiledMembers = (writer: XmlWriter, value: Record<string, unknown>, plan: PlannedMember[], escape: (text: string) => string) => void;
+
+/**
+ * members() unrolled for one shape: each member read by its literal name and its tags inlined as
+ * literals. One loop over every shape's members reads each value by a computed key (a megamorphic
+ * lookup per member) and re-reads the member's plan; a function per shape reads `value.InstanceId`
+ * at a site that only ever sees instances. The generated text holds only JSON-quoted literals from
+ * the service model, never request data.
+ */
+function compileMembers(members: PlannedMember[]): CompiledMembers {
+  const lines = ["let v;"];
+  members.forEach((m, i) => {
+    const read = `v = value[${JSON.stringify(m.name)}]; if (v !== undefined && v !== null) `;
+    const open = JSON.stringify(m.open);
+    const close = JSON.stringify(m.close);
+    if (m.kind === "string") lines.push(`${read}writer.out += ${open} + escape(typeof v === "string" ? v : String(v)) + ${close};`);
+    else if (m.kind === "plain") lines.push(`${read}writer.out += ${open} + String(v) + ${close};`);
+    else lines.push(`${read}writer.writeMember(plan[${i}], v);`);
+  });
+  return new Function("writer", "value", "plan", "escape", lines.join("\n")) as CompiledMembers;
 }
 
 const plans = new WeakMap<Shape, StructurePlan>();
@@ -41,7 +66,8 @@ const frozenXml = new WeakMap<object, { element: string; shape: Shape; xml: stri
 
 /** Writes typed values as XML elements, driven by the shape (query, ec2 and rest-xml outputs). */
 export class XmlWriter {
-  private out = "";
+  /** The text being written; public only for the members() code compiled per shape. */
+  out = "";
   /** Text written so far, as encoded pieces: cached XML goes out as its bytes, never re-encoded. */
   private readonly chunks: Buffer[] = [];
   private capturing = 0;
@@ -65,7 +91,7 @@ export class XmlWriter {
         const kind = ref.xmlText ? "other" : target.type === "string" ? "string" : target.type === "boolean" || target.type === "integer" || target.type === "long" ? "plain" : "other";
         members.push({ name, ref, element, target, timestampFormat: ref.timestampFormat ?? target.timestampFormat ?? "iso8601", open: `<${element}>`, close: `</${element}>`, kind });
       }
-      plan = { members, attributes };
+      plan = { members, attributes, uses: 0 };
       plans.set(shape, plan);
     }
     return plan;
@@ -73,7 +99,14 @@ export class XmlWriter {
 
   /** Writes the members of a structure (not its own element). Members bound to HTTP are skipped. */
   members(shape: Shape, value: Record<string, unknown>): void {
-    for (const m of this.plan(shape).members) {
+    const plan = this.plan(shape);
+    if (plan.write) {
+      plan.write(this, value, plan.members, escapeXml);
+      return;
+    }
+    // A shape written once (most error and one-off answers) is not worth compiling.
+    if (++plan.uses > 1) plan.write = compileMembers(plan.members);
+    for (const m of plan.members) {
       const v = value[m.name];
       if (v === undefined || v === null) continue;
       // Scalars inline (the bulk of any answer); what write() does for them, without its dispatch.
@@ -85,12 +118,17 @@ export class XmlWriter {
         this.out += m.open + String(v) + m.close;
         continue;
       }
-      if (m.ref.xmlText) {
-        this.out += escapeXml(formatScalar(m.target, v, m.timestampFormat));
-        continue;
-      }
-      this.write(m.ref, m.target, m.element, v, m.timestampFormat);
+      this.writeMember(m, v);
     }
+  }
+
+  /** A member that is not a plain scalar: text content, a timestamp, a blob, a structure, a list or a map. */
+  writeMember(m: PlannedMember, v: unknown): void {
+    if (m.ref.xmlText) {
+      this.out += escapeXml(formatScalar(m.target, v, m.timestampFormat));
+      return;
+    }
+    this.write(m.ref, m.target, m.element, v, m.timestampFormat);
   }
 
   member(ref: MemberRef, element: string, value: unknown): void {
