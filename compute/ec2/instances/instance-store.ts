@@ -43,6 +43,10 @@ export const MIGRATIONS = [
    CREATE INDEX ec2_instances_by_quota ON ec2_instances (account, region, quota_bucket, host_id, host_release_at, vcpus);
    DROP INDEX ec2_instances_by_expiry;
    CREATE INDEX ec2_instances_by_expiry ON ec2_instances (account, region, terminated_at);`,
+  // Only instances that are terminating or terminated have an expiry: a launch (terminated_at
+  // NULL) no longer pays an insert into this index.
+  `DROP INDEX ec2_instances_by_expiry;
+   CREATE INDEX ec2_instances_by_expiry ON ec2_instances (account, region, terminated_at) WHERE terminated_at IS NOT NULL;`,
 ];
 
 /** A block device as recorded on the instance (what DescribeInstances reports when EBS is not wired in). */
