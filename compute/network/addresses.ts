@@ -1,4 +1,5 @@
 import { randomInt } from "node:crypto";
+import { randomHex } from "../../storage/state/ids.js";
 
 export const ipToInt = (ip: string): number => ip.split(".").reduce((n, part) => n * 256 + Number(part), 0);
 export const intToIp = (n: number): string => [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join(".");
@@ -67,6 +68,8 @@ export function publicDnsName(ip: string, region: string): string {
   return `ec2-${ip.replace(/\./g, "-")}.${region === "us-east-1" ? "compute-1.amazonaws.com" : `${region}.compute.amazonaws.com`}`;
 }
 
+/** A locally administered unicast MAC, as EC2's ENIs have (`0e:` and five random octets). */
 export function macAddress(): string {
-  return ["0e", ...Array.from({ length: 5 }, () => randomInt(256).toString(16).padStart(2, "0"))].join(":");
+  const hex = randomHex(5);
+  return `0e:${hex.slice(0, 2)}:${hex.slice(2, 4)}:${hex.slice(4, 6)}:${hex.slice(6, 8)}:${hex.slice(8, 10)}`;
 }

@@ -4,7 +4,7 @@ import { randomFillSync, randomUUID } from "node:crypto";
 const pool = Buffer.alloc(4096);
 let offset = pool.length;
 
-function randomHex(bytes: number): string {
+export function randomHex(bytes: number): string {
   if (offset + bytes > pool.length) {
     randomFillSync(pool);
     offset = 0;

@@ -38,6 +38,7 @@ describe("EC2 RunInstances / DescribeInstances (SDK v3)", () => {
       assert.equal(i.Hypervisor, "xen");
       assert.equal(i.RootDeviceName, "/dev/xvda");
       assert.equal(i.BlockDeviceMappings![0]!.DeviceName, "/dev/xvda");
+      assert.match(i.NetworkInterfaces![0]!.MacAddress!, /^0e(:[0-9a-f]{2}){5}$/);
       assert.equal(i.SecurityGroups![0]!.GroupName, "default");
       assert.equal(i.Placement!.AvailabilityZone, "us-east-1a");
     }
