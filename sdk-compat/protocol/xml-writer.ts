@@ -28,9 +28,8 @@ interface StructurePlan {
   members: PlannedMember[];
   /** Whether the element carries attributes (a namespace or xmlAttribute members). */
   attributes: boolean;
-  /** members() for this shape as straight-line code, made on the shape's second use. */
+  /** members() for this shape as straight-line code, made on the shape's first use. */
   write?: CompiledMembers;
-  uses: number;
 }
 
 type CompiledMembers = (writer: XmlWriter, value: Record<string, unknown>, plan: PlannedMember[], escape: (text: string) => string) => void;
@@ -91,7 +90,7 @@ export class XmlWriter {
         const kind = ref.xmlText ? "other" : target.type === "string" ? "string" : target.type === "boolean" || target.type === "integer" || target.type === "long" ? "plain" : "other";
         members.push({ name, ref, element, target, timestampFormat: ref.timestampFormat ?? target.timestampFormat ?? "iso8601", open: `<${element}>`, close: `</${element}>`, kind });
       }
-      plan = { members, attributes, uses: 0 };
+      plan = { members, attributes };
       plans.set(shape, plan);
     }
     return plan;
@@ -100,26 +99,7 @@ export class XmlWriter {
   /** Writes the members of a structure (not its own element). Members bound to HTTP are skipped. */
   members(shape: Shape, value: Record<string, unknown>): void {
     const plan = this.plan(shape);
-    if (plan.write) {
-      plan.write(this, value, plan.members, escapeXml);
-      return;
-    }
-    // A shape written once (most error and one-off answers) is not worth compiling.
-    if (++plan.uses > 1) plan.write = compileMembers(plan.members);
-    for (const m of plan.members) {
-      const v = value[m.name];
-      if (v === undefined || v === null) continue;
-      // Scalars inline (the bulk of any answer); what write() does for them, without its dispatch.
-      if (m.kind === "string") {
-        this.out += m.open + escapeXml(typeof v === "string" ? v : String(v)) + m.close;
-        continue;
-      }
-      if (m.kind === "plain") {
-        this.out += m.open + String(v) + m.close;
-        continue;
-      }
-      this.writeMember(m, v);
-    }
+    (plan.write ??= compileMembers(plan.members))(this, value, plan.members, escapeXml);
   }
 
   /** A member that is not a plain scalar: text content, a timestamp, a blob, a structure, a list or a map. */

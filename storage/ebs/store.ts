@@ -9,9 +9,15 @@ import type { Tag } from "@aws-sdk/client-ec2";
 import { quotasFrom, timingsFrom } from "./timing.js";
 
 export const BLOCK_SIZE = 524_288;
+export const BLOCKS_PER_GIB = 2048;
 /** Snapshots whose rows are kept between writes; past it the cache starts over (a bound, not an LRU). */
 const SNAPSHOT_CACHE_LIMIT = 1024;
-export const BLOCKS_PER_GIB = 2048;
+
+interface SnapshotCacheEntry<T> {
+  writes: number;
+  rollbacks: number;
+  value: T;
+}
 
 export type VolumeState = "creating" | "available" | "in-use" | "deleting" | "deleted";
 export type AttachmentState = "attaching" | "attached" | "detaching" | "detached";
@@ -48,8 +54,8 @@ export class EbsStore {
    * and these rows only change through the writes below. Cached values are frozen and shared.
    */
   private snapshotWrites = 0;
-  private readonly snapshotCache = new Map<string, { writes: number; rollbacks: number; row: SnapshotRow | undefined }>();
-  private readonly snapshotBlockCache = new Map<string, { writes: number; rollbacks: number; blocks: readonly BlockRow[] }>();
+  private readonly snapshotCache = new Map<string, SnapshotCacheEntry<SnapshotRow | undefined>>();
+  private readonly snapshotBlockCache = new Map<string, SnapshotCacheEntry<readonly BlockRow[]>>();
 
   constructor(readonly env: DomainEnvironment) {
     registerEbsSchema(env.db);
@@ -327,16 +333,16 @@ export class EbsStore {
   }
 
   copyVolumeBlocksToSnapshot(volumeId: string, snapshotId: string): void {
+    this.snapshotsChanged();
     for (const block of this.volumeBlocks(volumeId)) {
-      this.snapshotsChanged();
       this.s.insertSnapshotBlock!.run(snapshotId, block.block_index, block.blob_id, block.checksum, 0);
       this.env.blobs.retain(block.blob_id);
     }
   }
 
   copySnapshotBlocks(fromSnapshotId: string, toSnapshotId: string): void {
+    this.snapshotsChanged();
     for (const block of this.snapshotBlocks(fromSnapshotId)) {
-      this.snapshotsChanged();
       this.s.insertSnapshotBlock!.run(toSnapshotId, block.block_index, block.blob_id, block.checksum, 0);
       this.env.blobs.retain(block.blob_id);
     }
@@ -356,18 +362,25 @@ export class EbsStore {
   }
 
   snapshot(region: string, snapshotId: string): SnapshotRow | undefined {
-    const key = `${region}|${snapshotId}`;
-    const rollbacks = this.env.db.rollbacks;
-    const hit = this.snapshotCache.get(key);
-    if (hit && hit.writes === this.snapshotWrites && hit.rollbacks === rollbacks) return hit.row;
-    const row = this.s.getSnapshot!.get(snapshotId, region) as SnapshotRow | undefined;
-    if (this.snapshotCache.size >= SNAPSHOT_CACHE_LIMIT) this.snapshotCache.clear();
-    this.snapshotCache.set(key, { writes: this.snapshotWrites, rollbacks, row: row && Object.freeze(row) });
-    return row;
+    return this.sinceLastSnapshotWrite(this.snapshotCache, `${region}|${snapshotId}`, () => {
+      const row = this.s.getSnapshot!.get(snapshotId, region) as SnapshotRow | undefined;
+      return row && Object.freeze(row);
+    });
   }
 
   private snapshotsChanged(): void {
     this.snapshotWrites++;
+  }
+
+  /** A cached read while no snapshot write and no rollback happened since it was made; else read again. */
+  private sinceLastSnapshotWrite<T>(cache: Map<string, SnapshotCacheEntry<T>>, key: string, read: () => T): T {
+    const rollbacks = this.env.db.rollbacks;
+    const hit = cache.get(key);
+    if (hit && hit.writes === this.snapshotWrites && hit.rollbacks === rollbacks) return hit.value;
+    const value = read();
+    if (cache.size >= SNAPSHOT_CACHE_LIMIT) cache.clear();
+    cache.set(key, { writes: this.snapshotWrites, rollbacks, value });
+    return value;
   }
 
   snapshotsOfRegion(region: string): SnapshotRow[] {
@@ -426,14 +439,11 @@ export class EbsStore {
   }
 
   snapshotBlocks(snapshotId: string): readonly BlockRow[] {
-    const rollbacks = this.env.db.rollbacks;
-    const hit = this.snapshotBlockCache.get(snapshotId);
-    if (hit && hit.writes === this.snapshotWrites && hit.rollbacks === rollbacks) return hit.blocks;
-    const blocks = this.s.snapshotBlocks!.all(snapshotId) as BlockRow[];
-    for (const block of blocks) Object.freeze(block);
-    if (this.snapshotBlockCache.size >= SNAPSHOT_CACHE_LIMIT) this.snapshotBlockCache.clear();
-    this.snapshotBlockCache.set(snapshotId, { writes: this.snapshotWrites, rollbacks, blocks: Object.freeze(blocks) });
-    return blocks;
+    return this.sinceLastSnapshotWrite(this.snapshotBlockCache, snapshotId, () => {
+      const blocks = this.s.snapshotBlocks!.all(snapshotId) as BlockRow[];
+      for (const block of blocks) Object.freeze(block);
+      return Object.freeze(blocks);
+    });
   }
 
   snapshotBlocksFrom(snapshotId: string, fromIndex: number, limit: number): BlockRow[] {
