@@ -19,6 +19,8 @@ interface SnapshotCacheEntry<T> {
   value: T;
 }
 
+export type EncryptionDefaults = Readonly<{ enabled: boolean; kmsKeyId: string | null }>;
+
 export type VolumeState = "creating" | "available" | "in-use" | "deleting" | "deleted";
 export type AttachmentState = "attaching" | "attached" | "detaching" | "detached";
 export type SnapshotState = "pending" | "completed" | "error";
@@ -56,6 +58,8 @@ export class EbsStore {
   private snapshotWrites = 0;
   private readonly snapshotCache = new Map<string, SnapshotCacheEntry<SnapshotRow | undefined>>();
   private readonly snapshotBlockCache = new Map<string, SnapshotCacheEntry<readonly BlockRow[]>>();
+  /** Encryption-by-default settings per account and region, valid while no rollback happened since they were read. */
+  private readonly settingsCache = new Map<string, { rollbacks: number; value: EncryptionDefaults }>();
 
   constructor(readonly env: DomainEnvironment) {
     registerEbsSchema(env.db);
@@ -180,16 +184,24 @@ export class EbsStore {
 
   // ---- account settings (encryption by default)
 
-  encryptionDefaults(account: string, region: string): { enabled: boolean; kmsKeyId: string | null } {
+  /** Every volume a launch creates asks for these; they change only through the two setters below. */
+  encryptionDefaults(account: string, region: string): EncryptionDefaults {
+    const key = `${account}|${region}`;
+    const cached = this.settingsCache.get(key);
+    if (cached && cached.rollbacks === this.env.db.rollbacks) return cached.value;
     const row = this.s.accountSettings!.get(account, region) as { encryption_by_default: number; default_kms_key_id: string | null } | undefined;
-    return { enabled: row?.encryption_by_default === 1, kmsKeyId: row?.default_kms_key_id ?? null };
+    const value: EncryptionDefaults = Object.freeze({ enabled: row?.encryption_by_default === 1, kmsKeyId: row?.default_kms_key_id ?? null });
+    this.settingsCache.set(key, { rollbacks: this.env.db.rollbacks, value });
+    return value;
   }
 
   setEncryptionByDefault(account: string, region: string, enabled: boolean): void {
+    this.settingsCache.clear();
     this.s.setEncryptionByDefault!.run(account, region, enabled ? 1 : 0);
   }
 
   setDefaultKmsKey(account: string, region: string, kmsKeyId: string | null): void {
+    this.settingsCache.clear();
     this.s.setDefaultKmsKey!.run(account, region, kmsKeyId);
   }
 
@@ -263,6 +275,7 @@ export class EbsStore {
   /** After the database was emptied (a platform reset). */
   forgetCached(): void {
     this.snapshotsChanged();
+    this.settingsCache.clear();
     this.scopeAttachments.clear();
     this.scopeByInstance.clear();
     this.attachmentGeneration++;

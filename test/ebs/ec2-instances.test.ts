@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import {
   EC2Client, DescribeImagesCommand, RunInstancesCommand, DescribeInstancesCommand, TerminateInstancesCommand, StopInstancesCommand, CreateVolumeCommand,
   AttachVolumeCommand, DetachVolumeCommand, DescribeVolumesCommand, DescribeSnapshotsCommand, CreateSnapshotsCommand, CreateTagsCommand, DescribeTagsCommand, ModifyInstanceAttributeCommand,
+  EnableEbsEncryptionByDefaultCommand, DisableEbsEncryptionByDefaultCommand, ModifyEbsDefaultKmsKeyIdCommand, ResetEbsDefaultKmsKeyIdCommand,
 } from "@aws-sdk/client-ec2";
 import type { Cloudbox } from "../../services/cloudbox.js";
 import { startTestCloudbox, sdkConfig, boto3 } from "../support/fixture.js";
@@ -53,6 +54,32 @@ describe("EBS with EC2 instances", () => {
     await assert.rejects(ec2.send(new RunInstancesCommand({
       ImageId: imageId, InstanceType: "m5.large", MinCount: 1, MaxCount: 1, BlockDeviceMappings: [{ DeviceName: "/dev/sdf", Ebs: { SnapshotId: "snap-0123456789abcdef0" } }],
     })), { name: "InvalidSnapshot.NotFound" });
+  });
+
+  it("encryption by default reaches launch volumes, and each change of it applies from the next launch on", async () => {
+    const rootOf = async () => {
+      const instance = await launch();
+      const volumes = (await ec2.send(new DescribeVolumesCommand({ Filters: [{ Name: "attachment.instance-id", Values: [instance.InstanceId!] }] }))).Volumes!;
+      return volumes[0]!;
+    };
+    assert.equal((await rootOf()).Encrypted, false);
+    await ec2.send(new EnableEbsEncryptionByDefaultCommand({}));
+    const encrypted = await rootOf();
+    assert.equal(encrypted.Encrypted, true);
+    assert.match(encrypted.KmsKeyId!, /^arn:aws:kms:us-east-1:000000000000:key\//);
+    const key = "arn:aws:kms:us-east-1:000000000000:key/11111111-2222-3333-4444-555555555555";
+    await ec2.send(new ModifyEbsDefaultKmsKeyIdCommand({ KmsKeyId: key }));
+    assert.equal((await rootOf()).KmsKeyId, key);
+    await ec2.send(new ResetEbsDefaultKmsKeyIdCommand({}));
+    assert.notEqual((await rootOf()).KmsKeyId, key);
+    await ec2.send(new DisableEbsEncryptionByDefaultCommand({}));
+    assert.equal((await rootOf()).Encrypted, false);
+    // A reset forgets the setting with everything else.
+    await ec2.send(new EnableEbsEncryptionByDefaultCommand({}));
+    assert.equal((await rootOf()).Encrypted, true);
+    await cb.reset();
+    imageId = (await ec2.send(new DescribeImagesCommand({ Owners: ["amazon"], Filters: [{ Name: "name", Values: ["al2023-ami-*-x86_64"] }] }))).Images![0]!.ImageId!;
+    assert.equal((await rootOf()).Encrypted, false);
   });
 
   it("attach/detach a volume on a running instance; the instance's BlockDeviceMappings follow", async () => {
