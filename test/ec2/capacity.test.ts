@@ -203,4 +203,20 @@ describe("EC2 private address allocation", () => {
     assert.equal(full.name, "InsufficientFreeAddressesInSubnet");
     assert.equal((await ec2.send(new DescribeSubnetsCommand({ SubnetIds: [subnet.SubnetId!] }))).Subnets![0]!.AvailableIpAddressCount, 0);
   });
+
+  it("addresses of terminated instances are given out again, by request or at random; one in use is refused", async () => {
+    const subnet = (await ec2.send(new DescribeSubnetsCommand({ Filters: [{ Name: "availability-zone", Values: ["us-east-1b"] }] }))).Subnets![0]!;
+    const launch = (extra: object) => ec2.send(new RunInstancesCommand({ ImageId: image, InstanceType: "t2.nano", MinCount: 1, MaxCount: 11, SubnetId: subnet.SubnetId, ...extra }));
+    const first = (await launch({})).Instances!;
+    assert.equal(first.length, 11);
+    const inUse = await failure(launch({ MaxCount: 1, PrivateIpAddress: first[0]!.PrivateIpAddress }));
+    assert.equal(inUse.name, "InvalidIPAddress.InUse");
+    await ec2.send(new TerminateInstancesCommand({ InstanceIds: first.map((i) => i.InstanceId!) }));
+    cb.clock.advance!(60_000);
+    const again = (await launch({ MaxCount: 1, PrivateIpAddress: first[0]!.PrivateIpAddress })).Instances!;
+    assert.equal(again[0]!.PrivateIpAddress, first[0]!.PrivateIpAddress);
+    const rest = (await launch({})).Instances!;
+    assert.equal(rest.length, 10, "every other address is free again");
+    assert.deepEqual(new Set([...again, ...rest].map((i) => i.PrivateIpAddress)), new Set(first.map((i) => i.PrivateIpAddress)));
+  });
 });

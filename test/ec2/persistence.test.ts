@@ -14,7 +14,8 @@ describe("EC2 state survives a restart with a data directory", () => {
     try {
       let ec2 = new EC2Client(sdkConfig(cb));
       const image = (await ec2.send(new DescribeImagesCommand({ Filters: [{ Name: "name", Values: ["al2023-ami-*-x86_64"] }] }))).Images![0]!.ImageId!;
-      const launched = (await ec2.send(new RunInstancesCommand({ ImageId: image, InstanceType: "m5.large", MinCount: 1, MaxCount: 1, TagSpecifications: [{ ResourceType: "instance", Tags: [{ Key: "Name", Value: "kept" }] }] }))).Instances![0]!;
+      const request = { ImageId: image, InstanceType: "m5.large" as const, MinCount: 1, MaxCount: 1, ClientToken: "kept-token", TagSpecifications: [{ ResourceType: "instance" as const, Tags: [{ Key: "Name", Value: "kept" }] }] };
+      const launched = (await ec2.send(new RunInstancesCommand(request))).Instances![0]!;
       await ec2.send(new CreateKeyPairCommand({ KeyName: "kept-key" }));
       const hostsBefore = ((await (await fetch(`${cb.endpoint}/_cloudbox/ec2/hosts?used=true`)).json()) as { hosts: HostReport[] }).hosts;
       ec2.destroy();
@@ -29,6 +30,10 @@ describe("EC2 state survives a restart with a data directory", () => {
       const hostsAfter = ((await (await fetch(`${cb.endpoint}/_cloudbox/ec2/hosts?used=true`)).json()) as { hosts: HostReport[] }).hosts;
       assert.equal(hostsAfter[0]!.hostId, hostsBefore[0]!.hostId, "host ids are stable and occupancy comes back from the rows");
       assert.equal((await ec2.send(new DescribeKeyPairsCommand({ KeyNames: ["kept-key"] }))).KeyPairs!.length, 1);
+      // The client token is known after the restart: a retry answers the original reservation.
+      const retried = (await ec2.send(new RunInstancesCommand(request))).Instances!;
+      assert.deepEqual(retried.map((i) => i.InstanceId), [launched.InstanceId]);
+      assert.equal((await ec2.send(new DescribeInstancesCommand({}))).Reservations!.length, 1);
       ec2.destroy();
     } finally {
       await cb.stop();

@@ -1,6 +1,7 @@
 import type BetterSqlite3 from "better-sqlite3";
 import type { Database } from "../../../storage/state/database.js";
 import type { InstanceStateName } from "./lifecycle.js";
+import { ClaimedValues } from "../../../storage/state/claimed-values.js";
 
 /** Migrations are only ever appended: a data directory made by an earlier cloudbox upgrades in place. */
 export const MIGRATIONS = [
@@ -47,6 +48,9 @@ export const MIGRATIONS = [
   // NULL) no longer pays an insert into this index.
   `DROP INDEX ec2_instances_by_expiry;
    CREATE INDEX ec2_instances_by_expiry ON ec2_instances (account, region, terminated_at) WHERE terminated_at IS NOT NULL;`,
+  // Public addresses in use are kept in memory (InstanceStore.claimPublicIp): a launch no longer
+  // pays an insert into this index nor a probe of it.
+  `DROP INDEX ec2_instances_by_public_ip;`,
 ];
 
 /** A block device as recorded on the instance (what DescribeInstances reports when EBS is not wired in). */
@@ -221,6 +225,12 @@ export class InstanceStore {
    */
   private generation = 0;
   private readonly lists = new Map<string, { generation: number; rows: InstanceRow[] }>();
+  /** Public addresses held by the rows of each region, and those claimed since. */
+  private readonly publicIps: ClaimedValues;
+  /** Private addresses every row of each subnet holds or held, and those claimed or written since. */
+  private readonly privateIps: ClaimedValues;
+  /** Client tokens held by the rows of each account and region, and those claimed since. */
+  private readonly tokens: ClaimedValues;
 
   constructor(private readonly db: Database) {
     db.registerSchema("ec2-instances", MIGRATIONS);
@@ -232,15 +242,16 @@ export class InstanceStore {
       byId: sql.prepare("SELECT * FROM ec2_instances WHERE instance_id = ?"),
       all: sql.prepare("SELECT * FROM ec2_instances WHERE account = ? AND region = ? ORDER BY seq"),
       byToken: sql.prepare("SELECT * FROM ec2_instances WHERE account = ? AND region = ? AND client_token = ? ORDER BY seq"),
-      tokenUsed: sql.prepare("SELECT 1 FROM ec2_instances WHERE account = ? AND region = ? AND client_token = ? LIMIT 1").pluck(),
+      tokensOf: sql.prepare("SELECT client_token FROM ec2_instances WHERE account = ? AND region = ? AND client_token IS NOT NULL").pluck(),
       hostUsage: sql.prepare(`SELECT host_id, socket, SUM(host_threads) AS threads, SUM(memory_mib) AS mem, SUM(gpus) AS gpus, COUNT(*) AS guests FROM ec2_instances WHERE region = ? AND az = ? AND host_family = ? AND ${holds} GROUP BY host_id, socket`),
       onHosts: sql.prepare(`SELECT instance_id, account, instance_type, vcpus, memory_mib, host_threads, socket, host_id, az, host_family, state, settles_at, guest_shutdown_at, guest_shutdown_ends_at, shutdown_behavior FROM ec2_instances WHERE region = ? AND ${holds}`),
       vcpusInUse: sql.prepare(`SELECT COALESCE(SUM(vcpus), 0) FROM ec2_instances WHERE account = ? AND region = ? AND quota_bucket = ? AND ${holds}`).pluck(),
       nextHostRelease: sql.prepare("SELECT MIN(host_release_at) FROM ec2_instances WHERE region = ? AND az = ? AND host_family = ? AND host_id IS NOT NULL AND host_release_at > ?").pluck(),
       nextAccountRelease: sql.prepare("SELECT MIN(host_release_at) FROM ec2_instances WHERE account = ? AND region = ? AND quota_bucket = ? AND host_id IS NOT NULL AND host_release_at > ?").pluck(),
       ipUsed: sql.prepare("SELECT 1 FROM ec2_instances WHERE subnet_id = ? AND private_ip = ? AND (terminated_at IS NULL OR terminated_at > ?)").pluck(),
+      privateIps: sql.prepare("SELECT private_ip FROM ec2_instances WHERE subnet_id = ?").pluck(),
       ipsUsed: sql.prepare("SELECT private_ip FROM ec2_instances WHERE subnet_id = ? AND (terminated_at IS NULL OR terminated_at > ?)").pluck(),
-      publicIpUsed: sql.prepare("SELECT 1 FROM ec2_instances WHERE region = ? AND public_ip = ?").pluck(),
+      publicIps: sql.prepare("SELECT public_ip FROM ec2_instances WHERE region = ? AND public_ip IS NOT NULL").pluck(),
       expired: sql.prepare("SELECT instance_id FROM ec2_instances WHERE account = ? AND region = ? AND terminated_at <= ?").pluck(),
       delete: sql.prepare("DELETE FROM ec2_instances WHERE instance_id = ?"),
       setState: sql.prepare(
@@ -253,11 +264,19 @@ export class InstanceStore {
       versions: sql.prepare("SELECT instance_id, version FROM ec2_instances WHERE account = ? AND region = ? ORDER BY seq").raw(),
       versionOf: sql.prepare("SELECT version FROM ec2_instances WHERE instance_id = ?").pluck(),
     };
+    const publicIps = this.s["publicIps"]!;
+    this.publicIps = new ClaimedValues((region) => publicIps.all(region) as string[]);
+    const privateIps = this.s["privateIps"]!;
+    this.privateIps = new ClaimedValues((subnetId) => privateIps.all(subnetId) as string[]);
+    const tokensOf = this.s["tokensOf"]!;
+    this.tokens = new ClaimedValues((scope) => tokensOf.all(...scope.split("\n")) as string[]);
   }
 
   insert(row: NewInstance): void {
     this.generation++;
     this.s["insert"]!.run(insertValues(row));
+    // Addresses found by scanning a full subnet were not claimed one by one.
+    this.privateIps.note(row.subnet_id, row.private_ip);
   }
 
   byId(instanceId: string): InstanceRow | undefined {
@@ -304,13 +323,19 @@ export class InstanceStore {
   forgetCached(): void {
     this.rows.clear();
     this.lists.clear();
+    this.publicIps.clear();
+    this.privateIps.clear();
+    this.tokens.clear();
     this.generation++;
   }
 
-  byToken(account: string, region: string, token: string): InstanceRow[] {
-    // The SDKs send a fresh token with every RunInstances: nearly every lookup finds nothing, and
-    // an index probe says so for a fraction of what the wide, sorted query costs.
-    if (this.s["tokenUsed"]!.get(account, region, token) === undefined) return [];
+  /**
+   * The rows launched with this client token, for a launch about to write rows with it. The SDKs
+   * send a fresh token with every RunInstances: nearly every call finds the token unclaimed, which
+   * answers without a query.
+   */
+  rowsOfLaunchToken(account: string, region: string, token: string): InstanceRow[] {
+    if (this.tokens.claim(`${account}\n${region}`, token)) return [];
     return this.s["byToken"]!.all(account, region, token) as InstanceRow[];
   }
 
@@ -335,16 +360,23 @@ export class InstanceStore {
     return this.s["nextAccountRelease"]!.get(account, region, bucket, now) as number | null;
   }
 
-  privateIpUsed(subnetId: string, ip: string, now: number): boolean {
-    return this.s["ipUsed"]!.get(subnetId, ip, now) !== undefined;
+  /**
+   * Takes a private address of a subnet for a row about to be written: false when an instance that
+   * is not terminated holds it. An address no row ever held (the usual case) needs no query.
+   */
+  claimPrivateIp(subnetId: string, ip: string, now: number): boolean {
+    if (this.privateIps.claim(subnetId, ip)) return true;
+    // Held once, or claimed by a launch that failed: free again unless its instance still holds it.
+    return this.s["ipUsed"]!.get(subnetId, ip, now) === undefined;
   }
 
   privateIpsUsed(subnetId: string, now: number): string[] {
     return this.s["ipsUsed"]!.all(subnetId, now) as string[];
   }
 
-  publicIpUsed(region: string, ip: string): boolean {
-    return this.s["publicIpUsed"]!.get(region, ip) !== undefined;
+  /** Takes a public address for a row about to be written; false when a row of the region holds it. */
+  claimPublicIp(region: string, ip: string): boolean {
+    return this.publicIps.claim(region, ip);
   }
 
   /** Terminated instances whose visibility window is over. */

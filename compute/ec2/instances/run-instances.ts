@@ -134,7 +134,7 @@ export function runInstances(c: Ec2Context, input: RunInstancesRequest, ctx: Ope
   const reservation = c.env.db.transaction(() => {
     if (token) {
       const previous: InstanceRow[] = [];
-      for (const r of c.instances.byToken(account, region, token)) if (r.token_scope === scope) previous.push(r);
+      for (const r of c.instances.rowsOfLaunchToken(account, region, token)) if (r.token_scope === scope) previous.push(r);
       if (previous.length) {
         if (previous[0]!.request_hash !== hash) throw new ServiceError("IdempotentParameterMismatch", "Arguments on this idempotent request are inconsistent with arguments used in previous request(s).");
         if (previous.every((r) => currentState(r, now) === "terminated")) throw new ServiceError("IdempotentInstanceTerminated", "The client token you have provided is associated with a resource that is already deleted. Please use a different client token.");
@@ -179,11 +179,11 @@ export function runInstances(c: Ec2Context, input: RunInstancesRequest, ctx: Ope
     if (input.PrivateIpAddress !== undefined || nic?.PrivateIpAddress !== undefined) {
       const ip = (input.PrivateIpAddress ?? nic?.PrivateIpAddress)!;
       if (hosts.length > 1) throw Ec2Errors.combination("Multiple instances cannot be launched with the same private IP address.");
-      if (c.instances.privateIpUsed(launchSubnet.subnetId, ip, now)) throw new ServiceError("InvalidIPAddress.InUse", `Address ${ip} is in use.`);
+      if (!c.instances.claimPrivateIp(launchSubnet.subnetId, ip, now)) throw new ServiceError("InvalidIPAddress.InUse", `Address ${ip} is in use.`);
       addresses.push(ip);
     } else {
       for (let i = 0; i < hosts.length; i++) {
-        const ip = allocatePrivateIp(launchSubnet.cidr, (a) => c.instances.privateIpUsed(launchSubnet.subnetId, a, now), () => c.instances.privateIpsUsed(launchSubnet.subnetId, now), taken);
+        const ip = allocatePrivateIp(launchSubnet.cidr, (a) => !c.instances.claimPrivateIp(launchSubnet.subnetId, a, now), () => c.instances.privateIpsUsed(launchSubnet.subnetId, now), taken);
         if (!ip) break;
         taken.add(ip);
         addresses.push(ip);
@@ -321,7 +321,7 @@ function placeable(c: Ec2Context, region: string, az: string, type: TypeSpec, co
 function publicIp(c: Ec2Context, region: string): string {
   for (;;) {
     const ip = randomPublicIp();
-    if (!c.instances.publicIpUsed(region, ip)) return ip;
+    if (c.instances.claimPublicIp(region, ip)) return ip;
   }
 }
 
