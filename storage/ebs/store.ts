@@ -19,6 +19,10 @@ interface SnapshotCacheEntry<T> {
   value: T;
 }
 
+export type VolumeUsage = { size: number; iops: number };
+
+const usageKey = (account: string, region: string, type: string) => `${account}\n${region}\n${type}`;
+
 export type EncryptionDefaults = Readonly<{ enabled: boolean; kmsKeyId: string | null }>;
 
 export type VolumeState = "creating" | "available" | "in-use" | "deleting" | "deleted";
@@ -58,6 +62,13 @@ export class EbsStore {
   private snapshotWrites = 0;
   private readonly snapshotCache = new Map<string, SnapshotCacheEntry<SnapshotRow | undefined>>();
   private readonly snapshotBlockCache = new Map<string, SnapshotCacheEntry<readonly BlockRow[]>>();
+  /**
+   * Storage and IOPS in use per account, region and type, as last read: valid while the volume
+   * writes since are only inserts this cache added itself (what the usage trigger adds too) and
+   * no rollback happened. Every launch checks the quotas of each volume it creates.
+   */
+  private volumeWrites = 0;
+  private readonly usageCache = new Map<string, VolumeUsage & { writes: number; rollbacks: number }>();
   /** Encryption-by-default settings per account and region, valid while no rollback happened since they were read. */
   private readonly settingsCache = new Map<string, { rollbacks: number; value: EncryptionDefaults }>();
 
@@ -128,11 +139,20 @@ export class EbsStore {
   // ---- volumes
 
   insertVolume(row: VolumeRow, tags: Tag[] = []): void {
+    const usage = this.usageCache.get(usageKey(row.account, row.region, row.volume_type));
+    const wasCurrent = usage !== undefined && this.usageIsCurrent(usage);
+    this.volumeWrites++;
     // Positional: binding named parameters looks each one up by name, a cost every launch pays.
     this.s.insertVolume!.run(
       row.volume_id, row.account, row.region, row.az, row.size, row.volume_type, row.iops, row.throughput, row.encrypted, row.kms_key_id,
       row.snapshot_id, row.multi_attach, row.created_at, row.ready_at, row.deleted_at, row.client_token, row.request_hash, row.lineage,
     );
+    // The usage trigger has just added this volume: the cached sum follows it.
+    if (wasCurrent && row.deleted_at === null) {
+      usage.size += row.size;
+      usage.iops += row.iops ?? 0;
+      usage.writes = this.volumeWrites;
+    }
     if (tags.length) this.tags.set(row.account, row.region, row.volume_id, "volume", tags);
   }
 
@@ -152,11 +172,22 @@ export class EbsStore {
   }
 
   updateVolumeSpec(row: Pick<VolumeRow, "volume_id" | "size" | "volume_type" | "iops" | "throughput" | "multi_attach">): void {
+    this.volumeWrites++;
     this.s.updateVolumeSpec!.run(row);
   }
 
-  usage(account: string, region: string, type: string): { size: number; iops: number } {
-    return (this.s.usageByType!.get(account, region, type) as { size: number; iops: number } | undefined) ?? { size: 0, iops: 0 };
+  usage(account: string, region: string, type: string): VolumeUsage {
+    const key = usageKey(account, region, type);
+    const cached = this.usageCache.get(key);
+    if (cached && this.usageIsCurrent(cached)) return cached;
+    const row = this.s.usageByType!.get(account, region, type) as VolumeUsage | undefined;
+    const read = { size: row?.size ?? 0, iops: row?.iops ?? 0, writes: this.volumeWrites, rollbacks: this.env.db.rollbacks };
+    this.usageCache.set(key, read);
+    return read;
+  }
+
+  private usageIsCurrent(usage: { writes: number; rollbacks: number }): boolean {
+    return usage.writes === this.volumeWrites && usage.rollbacks === this.env.db.rollbacks;
   }
 
   private isGone(row: VolumeRow): boolean {
@@ -173,6 +204,7 @@ export class EbsStore {
   /** Deletes a volume: its metadata shows `deleting` for a while, its blocks are freed now. */
   deleteVolume(row: VolumeRow): void {
     const volumeId = row.volume_id;
+    this.volumeWrites++;
     this.s.markVolumeDeleted!.run(this.now(), volumeId);
     this.tags.deleteAll(row.account, row.region, volumeId);
     this.releaseVolumeBlocks(volumeId);
@@ -276,6 +308,8 @@ export class EbsStore {
   forgetCached(): void {
     this.snapshotsChanged();
     this.settingsCache.clear();
+    this.usageCache.clear();
+    this.volumeWrites++;
     this.scopeAttachments.clear();
     this.scopeByInstance.clear();
     this.attachmentGeneration++;

@@ -204,6 +204,28 @@ describe("EBS volumes through the EC2 API", () => {
     west.destroy();
   });
 
+  it("quotas: each create, delete and resize counts from the next call on, with no refused call in between", async () => {
+    const north = new EC2Client(sdkConfig(cb, "eu-north-1"));
+    const create = (Size: number) => north.send(new CreateVolumeCommand({ AvailabilityZone: "eu-north-1a", Size, VolumeType: "sc1" }));
+    const remove = async (VolumeId: string | undefined) => {
+      cb.clock.advance!(3_000);
+      await north.send(new DeleteVolumeCommand({ VolumeId }));
+    };
+    const a = await create(150);
+    const b = await create(150);
+    await remove(a.VolumeId);
+    // 150 of 300 GiB in use: another 150 fits exactly.
+    const c = await create(150);
+    await remove(c.VolumeId);
+    await remove(b.VolumeId);
+    const d = await create(125);
+    cb.clock.advance!(3_000);
+    await north.send(new ModifyVolumeCommand({ VolumeId: d.VolumeId, Size: 200 }));
+    // 200 in use after the resize: 125 more would make 325.
+    await rejectsWith(create(125), "VolumeLimitExceeded");
+    north.destroy();
+  });
+
   it("quotas: deleting a volume gives its storage back, growing one takes more", async () => {
     const west = new EC2Client(sdkConfig(cb, "eu-central-1"));
     const { VolumeId } = await west.send(new CreateVolumeCommand({ AvailabilityZone: "eu-central-1a", Size: 200, VolumeType: "sc1" }));
