@@ -28,19 +28,24 @@ export function isUsableAddress(cidr: Cidr, ip: number): boolean {
   return ip >= cidr.base + 4 && ip <= cidr.base + cidr.size - 2;
 }
 
-/**
- * Picks a free private address: a few random probes (cheap point lookups while the subnet is
- * sparse, and addresses look like AWS's), then a scan of the used set when the subnet fills up.
- */
 /** Subnet blocks as parsed, by their text: a launch allocates from one of a handful of subnets. */
 const parsedCidrs = new Map<string, Cidr>();
 
-export function allocatePrivateIp(cidrText: string, isUsed: (ip: string) => boolean, used: () => Iterable<string>, taken: Set<string>): string | undefined {
+function cachedCidr(cidrText: string): Cidr {
   let cidr = parsedCidrs.get(cidrText);
   if (!cidr) {
     if (parsedCidrs.size >= 4096) parsedCidrs.clear();
     parsedCidrs.set(cidrText, (cidr = parseCidr(cidrText)));
   }
+  return cidr;
+}
+
+/**
+ * Picks a free private address: a few random probes (cheap point lookups while the subnet is
+ * sparse, and addresses look like AWS's), then a scan of the used set when the subnet fills up.
+ */
+export function allocatePrivateIp(cidrText: string, isUsed: (ip: string) => boolean, used: () => Iterable<string>, taken: Set<string>): string | undefined {
+  const cidr = cachedCidr(cidrText);
   const first = cidr.base + 4;
   const count = cidr.size - RESERVED_PER_SUBNET;
   for (let i = 0; i < 8; i++) {

@@ -10,18 +10,17 @@ import { quotasFrom, timingsFrom } from "./timing.js";
 
 export const BLOCK_SIZE = 524_288;
 export const BLOCKS_PER_GIB = 2048;
-/** Snapshots whose rows are kept between writes; past it the cache starts over (a bound, not an LRU). */
-const SNAPSHOT_CACHE_LIMIT = 1024;
+/** Entries a read cache keeps between writes; past it the cache starts over (a bound, not an LRU). */
+const READ_CACHE_LIMIT = 1024;
 
-interface SnapshotCacheEntry<T> {
+/** A read, and the write count and rollback count it was made at. */
+interface CacheEntry<T> {
   writes: number;
   rollbacks: number;
   value: T;
 }
 
 export type VolumeUsage = { size: number; iops: number };
-
-const usageKey = (account: string, region: string, type: string) => `${account}\n${region}\n${type}`;
 
 export type EncryptionDefaults = Readonly<{ enabled: boolean; kmsKeyId: string | null }>;
 
@@ -60,17 +59,18 @@ export class EbsStore {
    * and these rows only change through the writes below. Cached values are frozen and shared.
    */
   private snapshotWrites = 0;
-  private readonly snapshotCache = new Map<string, SnapshotCacheEntry<SnapshotRow | undefined>>();
-  private readonly snapshotBlockCache = new Map<string, SnapshotCacheEntry<readonly BlockRow[]>>();
+  private readonly snapshotCache = new Map<string, CacheEntry<SnapshotRow | undefined>>();
+  private readonly snapshotBlockCache = new Map<string, CacheEntry<readonly BlockRow[]>>();
   /**
-   * Storage and IOPS in use per account, region and type, as last read: valid while the volume
-   * writes since are only inserts this cache added itself (what the usage trigger adds too) and
-   * no rollback happened. Every launch checks the quotas of each volume it creates.
+   * Storage and IOPS in use per account, region and type, kept the same way across volume writes;
+   * a volume's own insert adds to its type's entry, as the usage trigger does to the table. Every
+   * launch checks the quotas of each volume it creates.
    */
   private volumeWrites = 0;
-  private readonly usageCache = new Map<string, VolumeUsage & { writes: number; rollbacks: number }>();
-  /** Encryption-by-default settings per account and region, valid while no rollback happened since they were read. */
-  private readonly settingsCache = new Map<string, { rollbacks: number; value: EncryptionDefaults }>();
+  private readonly usageCache = new Map<string, CacheEntry<VolumeUsage>>();
+  /** Encryption-by-default settings per account and region, kept the same way across the two setters. */
+  private settingsWrites = 0;
+  private readonly settingsCache = new Map<string, CacheEntry<EncryptionDefaults>>();
 
   constructor(readonly env: DomainEnvironment) {
     registerEbsSchema(env.db);
@@ -139,8 +139,8 @@ export class EbsStore {
   // ---- volumes
 
   insertVolume(row: VolumeRow, tags: Tag[] = []): void {
-    const usage = this.usageCache.get(usageKey(row.account, row.region, row.volume_type));
-    const wasCurrent = usage !== undefined && this.usageIsCurrent(usage);
+    const usage = this.usageCache.get(`${row.account}|${row.region}|${row.volume_type}`);
+    const wasCurrent = usage !== undefined && this.isCurrent(usage, this.volumeWrites);
     this.volumeWrites++;
     // Positional: binding named parameters looks each one up by name, a cost every launch pays.
     this.s.insertVolume!.run(
@@ -149,8 +149,7 @@ export class EbsStore {
     );
     // The usage trigger has just added this volume: the cached sum follows it.
     if (wasCurrent && row.deleted_at === null) {
-      usage.size += row.size;
-      usage.iops += row.iops ?? 0;
+      usage.value = { size: usage.value.size + row.size, iops: usage.value.iops + (row.iops ?? 0) };
       usage.writes = this.volumeWrites;
     }
     if (tags.length) this.tags.set(row.account, row.region, row.volume_id, "volume", tags);
@@ -177,17 +176,10 @@ export class EbsStore {
   }
 
   usage(account: string, region: string, type: string): VolumeUsage {
-    const key = usageKey(account, region, type);
-    const cached = this.usageCache.get(key);
-    if (cached && this.usageIsCurrent(cached)) return cached;
-    const row = this.s.usageByType!.get(account, region, type) as VolumeUsage | undefined;
-    const read = { size: row?.size ?? 0, iops: row?.iops ?? 0, writes: this.volumeWrites, rollbacks: this.env.db.rollbacks };
-    this.usageCache.set(key, read);
-    return read;
-  }
-
-  private usageIsCurrent(usage: { writes: number; rollbacks: number }): boolean {
-    return usage.writes === this.volumeWrites && usage.rollbacks === this.env.db.rollbacks;
+    return this.cachedRead(this.usageCache, `${account}|${region}|${type}`, this.volumeWrites, () => {
+      const row = this.s.usageByType!.get(account, region, type) as VolumeUsage | undefined;
+      return { size: row?.size ?? 0, iops: row?.iops ?? 0 };
+    });
   }
 
   private isGone(row: VolumeRow): boolean {
@@ -218,22 +210,19 @@ export class EbsStore {
 
   /** Every volume a launch creates asks for these; they change only through the two setters below. */
   encryptionDefaults(account: string, region: string): EncryptionDefaults {
-    const key = `${account}|${region}`;
-    const cached = this.settingsCache.get(key);
-    if (cached && cached.rollbacks === this.env.db.rollbacks) return cached.value;
-    const row = this.s.accountSettings!.get(account, region) as { encryption_by_default: number; default_kms_key_id: string | null } | undefined;
-    const value: EncryptionDefaults = Object.freeze({ enabled: row?.encryption_by_default === 1, kmsKeyId: row?.default_kms_key_id ?? null });
-    this.settingsCache.set(key, { rollbacks: this.env.db.rollbacks, value });
-    return value;
+    return this.cachedRead(this.settingsCache, `${account}|${region}`, this.settingsWrites, () => {
+      const row = this.s.accountSettings!.get(account, region) as { encryption_by_default: number; default_kms_key_id: string | null } | undefined;
+      return Object.freeze({ enabled: row?.encryption_by_default === 1, kmsKeyId: row?.default_kms_key_id ?? null });
+    });
   }
 
   setEncryptionByDefault(account: string, region: string, enabled: boolean): void {
-    this.settingsCache.clear();
+    this.settingsWrites++;
     this.s.setEncryptionByDefault!.run(account, region, enabled ? 1 : 0);
   }
 
   setDefaultKmsKey(account: string, region: string, kmsKeyId: string | null): void {
-    this.settingsCache.clear();
+    this.settingsWrites++;
     this.s.setDefaultKmsKey!.run(account, region, kmsKeyId);
   }
 
@@ -307,8 +296,7 @@ export class EbsStore {
   /** After the database was emptied (a platform reset). */
   forgetCached(): void {
     this.snapshotsChanged();
-    this.settingsCache.clear();
-    this.usageCache.clear();
+    this.settingsWrites++;
     this.volumeWrites++;
     this.scopeAttachments.clear();
     this.scopeByInstance.clear();
@@ -409,7 +397,7 @@ export class EbsStore {
   }
 
   snapshot(region: string, snapshotId: string): SnapshotRow | undefined {
-    return this.sinceLastSnapshotWrite(this.snapshotCache, `${region}|${snapshotId}`, () => {
+    return this.cachedRead(this.snapshotCache, `${region}|${snapshotId}`, this.snapshotWrites, () => {
       const row = this.s.getSnapshot!.get(snapshotId, region) as SnapshotRow | undefined;
       return row && Object.freeze(row);
     });
@@ -419,15 +407,18 @@ export class EbsStore {
     this.snapshotWrites++;
   }
 
-  /** A cached read while no snapshot write and no rollback happened since it was made; else read again. */
-  private sinceLastSnapshotWrite<T>(cache: Map<string, SnapshotCacheEntry<T>>, key: string, read: () => T): T {
-    const rollbacks = this.env.db.rollbacks;
+  /** A cached read while no write of its kind (`writes`, the kind's counter) and no rollback happened since it was made; else read again. */
+  private cachedRead<T>(cache: Map<string, CacheEntry<T>>, key: string, writes: number, read: () => T): T {
     const hit = cache.get(key);
-    if (hit && hit.writes === this.snapshotWrites && hit.rollbacks === rollbacks) return hit.value;
+    if (hit && this.isCurrent(hit, writes)) return hit.value;
     const value = read();
-    if (cache.size >= SNAPSHOT_CACHE_LIMIT) cache.clear();
-    cache.set(key, { writes: this.snapshotWrites, rollbacks, value });
+    if (cache.size >= READ_CACHE_LIMIT) cache.clear();
+    cache.set(key, { writes, rollbacks: this.env.db.rollbacks, value });
     return value;
+  }
+
+  private isCurrent(entry: CacheEntry<unknown>, writes: number): boolean {
+    return entry.writes === writes && entry.rollbacks === this.env.db.rollbacks;
   }
 
   snapshotsOfRegion(region: string): SnapshotRow[] {
@@ -486,7 +477,7 @@ export class EbsStore {
   }
 
   snapshotBlocks(snapshotId: string): readonly BlockRow[] {
-    return this.sinceLastSnapshotWrite(this.snapshotBlockCache, snapshotId, () => {
+    return this.cachedRead(this.snapshotBlockCache, snapshotId, this.snapshotWrites, () => {
       const blocks = this.s.snapshotBlocks!.all(snapshotId) as BlockRow[];
       for (const block of blocks) Object.freeze(block);
       return Object.freeze(blocks);
