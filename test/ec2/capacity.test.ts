@@ -220,3 +220,41 @@ describe("EC2 private address allocation", () => {
     assert.deepEqual(new Set([...again, ...rest].map((i) => i.PrivateIpAddress)), new Set(first.map((i) => i.PrivateIpAddress)));
   });
 });
+
+describe("EC2 capacity: a launch refused after writing an instance holds nothing", () => {
+  let cb: Cloudbox;
+  let ec2: EC2Client;
+  let image: string;
+  before(async () => {
+    cb = await startTestCloudbox({ clock: "virtual", settings: { ec2: { fleet: { zones: { "us-east-1a": { m5: 1 } } }, ebsQuotas: { storageGiB: { sc1: 300 } } } } });
+    ec2 = new EC2Client(sdkConfig(cb));
+    image = await imageNamed(ec2, "al2023-ami-*-x86_64");
+  });
+  after(async () => {
+    ec2.destroy();
+    await cb.stop();
+  });
+
+  it("its host share, vCPUs and address are free again, and so is its client token", async () => {
+    const freeAddresses = async () => (await ec2.send(new DescribeSubnetsCommand({ Filters: [{ Name: "availability-zone", Values: ["us-east-1a"] }] }))).Subnets![0]!.AvailableIpAddressCount;
+    const placement = { AvailabilityZone: "us-east-1a" };
+    const small = (await ec2.send(new RunInstancesCommand({ ImageId: image, InstanceType: "m5.large", MinCount: 1, MaxCount: 1, Placement: placement }))).Instances![0]!;
+    const before = (await freeAddresses())!;
+    // Each instance gets a 200 GiB sc1 volume: the first fits the 300 GiB quota, the second does
+    // not, so the call fails after the first instance's row was written, and rolls it back.
+    const withData = { ImageId: image, InstanceType: "m5.4xlarge" as const, MinCount: 2, MaxCount: 2, Placement: placement, ClientToken: "rolled-back" };
+    const refused = await failure(ec2.send(new RunInstancesCommand({ ...withData, BlockDeviceMappings: [{ DeviceName: "/dev/sdf", Ebs: { VolumeSize: 200, VolumeType: "sc1" } }] })));
+    assert.equal(refused.name, "VolumeLimitExceeded");
+    assert.equal(await freeAddresses(), before);
+    // The same token with other arguments is a new launch, not a mismatch with the refused one.
+    const retried = await ec2.send(new RunInstancesCommand(withData));
+    assert.equal(retried.Instances!.length, 2);
+    assert.equal(await freeAddresses(), before - 2);
+    // Once everything else is gone, the host is wholly free: nothing of the refused call holds it.
+    await ec2.send(new TerminateInstancesCommand({ InstanceIds: [small.InstanceId!, ...retried.Instances!.map((i) => i.InstanceId!)] }));
+    cb.clock.advance!(60_000);
+    const whole = await ec2.send(new RunInstancesCommand({ ImageId: image, InstanceType: "m5.24xlarge", MinCount: 1, MaxCount: 1, Placement: placement }));
+    assert.equal(whole.Instances!.length, 1);
+    assert.equal((await hosts(cb, "az=us-east-1a&family=m5"))[0]!.freeVCpus, 0);
+  });
+});

@@ -2,6 +2,8 @@ import type BetterSqlite3 from "better-sqlite3";
 import type { Database } from "../../../storage/state/database.js";
 import type { InstanceStateName } from "./lifecycle.js";
 import { ClaimedValues } from "../../../storage/state/claimed-values.js";
+import { HOLDING_COLUMNS, Holdings, isHoldingColumn } from "./holdings.js";
+import type { Holding, HostUsage } from "./holdings.js";
 
 /** Migrations are only ever appended: a data directory made by an earlier cloudbox upgrades in place. */
 export const MIGRATIONS = [
@@ -51,6 +53,12 @@ export const MIGRATIONS = [
   // Public addresses in use are kept in memory (InstanceStore.claimPublicIp): a launch no longer
   // pays an insert into this index nor a probe of it.
   `DROP INDEX ec2_instances_by_public_ip;`,
+  // What instances hold (hosts, vCPUs, private addresses, client tokens) is kept in memory
+  // (Holdings): a launch no longer pays an insert into these four indexes.
+  `DROP INDEX ec2_instances_by_host;
+   DROP INDEX ec2_instances_by_quota;
+   DROP INDEX ec2_instances_by_address;
+   DROP INDEX ec2_instances_by_token;`,
 ];
 
 /** A block device as recorded on the instance (what DescribeInstances reports when EBS is not wired in). */
@@ -201,19 +209,10 @@ if (insertValues(Object.fromEntries(COLUMNS.map((c) => [c, c])) as unknown as Ne
 /** Columns ModifyInstanceAttribute may change. */
 export type MutableColumn = "quota_bucket" | "boots" | "guest_shutdown_ends_at" | "host_release_at" | "terminated_at" | "instance_type" | "vcpus" | "memory_mib" | "host_threads" | "gpus" | "host_family" | "hypervisor" | "user_data" | "groups" | "disable_api_termination" | "disable_api_stop" | "shutdown_behavior" | "ebs_optimized" | "source_dest_check" | "ena_support" | "kernel_id" | "ramdisk_id" | "block_devices" | "monitoring";
 
-export interface HostUsage {
-  host_id: string;
-  socket: number;
-  threads: number;
-  mem: number;
-  gpus: number;
-  guests: number;
-}
-
 /**
  * The instance table and every statement on it, prepared once. A host's occupancy is never
  * stored: it is the sum over instances whose host_id names it and whose host_release_at (set when
- * a stop or termination settles) has not passed.
+ * a stop or termination settles) has not passed, read from the rows' holdings kept in memory.
  */
 export class InstanceStore {
   private readonly s: Record<string, BetterSqlite3.Statement>;
@@ -227,10 +226,8 @@ export class InstanceStore {
   private readonly lists = new Map<string, { generation: number; rows: InstanceRow[] }>();
   /** Public addresses held by the rows of each region, and those claimed since. */
   private readonly publicIps: ClaimedValues;
-  /** Private addresses every row of each subnet holds or held, and those claimed or written since. */
-  private readonly privateIps: ClaimedValues;
-  /** Client tokens held by the rows of each account and region, and those claimed since. */
-  private readonly tokens: ClaimedValues;
+  /** The hosts, vCPUs and private addresses each row holds, mirrored in memory. */
+  private readonly holdings: Holdings;
 
   constructor(private readonly db: Database) {
     db.registerSchema("ec2-instances", MIGRATIONS);
@@ -241,16 +238,8 @@ export class InstanceStore {
       insert: sql.prepare(`INSERT INTO ec2_instances (${COLUMNS.join(", ")}) VALUES (${COLUMNS.map(() => "?").join(", ")})`),
       byId: sql.prepare("SELECT * FROM ec2_instances WHERE instance_id = ?"),
       all: sql.prepare("SELECT * FROM ec2_instances WHERE account = ? AND region = ? ORDER BY seq"),
-      byToken: sql.prepare("SELECT * FROM ec2_instances WHERE account = ? AND region = ? AND client_token = ? ORDER BY seq"),
-      tokensOf: sql.prepare("SELECT client_token FROM ec2_instances WHERE account = ? AND region = ? AND client_token IS NOT NULL").pluck(),
-      hostUsage: sql.prepare(`SELECT host_id, socket, SUM(host_threads) AS threads, SUM(memory_mib) AS mem, SUM(gpus) AS gpus, COUNT(*) AS guests FROM ec2_instances WHERE region = ? AND az = ? AND host_family = ? AND ${holds} GROUP BY host_id, socket`),
+      holdings: sql.prepare(`SELECT ${HOLDING_COLUMNS.join(", ")} FROM ec2_instances ORDER BY seq`),
       onHosts: sql.prepare(`SELECT instance_id, account, instance_type, vcpus, memory_mib, host_threads, socket, host_id, az, host_family, state, settles_at, guest_shutdown_at, guest_shutdown_ends_at, shutdown_behavior FROM ec2_instances WHERE region = ? AND ${holds}`),
-      vcpusInUse: sql.prepare(`SELECT COALESCE(SUM(vcpus), 0) FROM ec2_instances WHERE account = ? AND region = ? AND quota_bucket = ? AND ${holds}`).pluck(),
-      nextHostRelease: sql.prepare("SELECT MIN(host_release_at) FROM ec2_instances WHERE region = ? AND az = ? AND host_family = ? AND host_id IS NOT NULL AND host_release_at > ?").pluck(),
-      nextAccountRelease: sql.prepare("SELECT MIN(host_release_at) FROM ec2_instances WHERE account = ? AND region = ? AND quota_bucket = ? AND host_id IS NOT NULL AND host_release_at > ?").pluck(),
-      ipUsed: sql.prepare("SELECT 1 FROM ec2_instances WHERE subnet_id = ? AND private_ip = ? AND (terminated_at IS NULL OR terminated_at > ?)").pluck(),
-      privateIps: sql.prepare("SELECT private_ip FROM ec2_instances WHERE subnet_id = ?").pluck(),
-      ipsUsed: sql.prepare("SELECT private_ip FROM ec2_instances WHERE subnet_id = ? AND (terminated_at IS NULL OR terminated_at > ?)").pluck(),
       publicIps: sql.prepare("SELECT public_ip FROM ec2_instances WHERE region = ? AND public_ip IS NOT NULL").pluck(),
       expired: sql.prepare("SELECT instance_id FROM ec2_instances WHERE account = ? AND region = ? AND terminated_at <= ?").pluck(),
       delete: sql.prepare("DELETE FROM ec2_instances WHERE instance_id = ?"),
@@ -266,17 +255,14 @@ export class InstanceStore {
     };
     const publicIps = this.s["publicIps"]!;
     this.publicIps = new ClaimedValues((region) => publicIps.all(region) as string[]);
-    const privateIps = this.s["privateIps"]!;
-    this.privateIps = new ClaimedValues((subnetId) => privateIps.all(subnetId) as string[]);
-    const tokensOf = this.s["tokensOf"]!;
-    this.tokens = new ClaimedValues((scope) => tokensOf.all(...scope.split("\n")) as string[]);
+    const holdings = this.s["holdings"]!;
+    this.holdings = new Holdings(db, () => holdings.all() as Holding[]);
   }
 
   insert(row: NewInstance): void {
     this.generation++;
     this.s["insert"]!.run(insertValues(row));
-    // Addresses found by scanning a full subnet were not claimed one by one.
-    this.privateIps.note(row.subnet_id, row.private_ip);
+    this.holdings.inserted(row);
   }
 
   byId(instanceId: string): InstanceRow | undefined {
@@ -324,23 +310,25 @@ export class InstanceStore {
     this.rows.clear();
     this.lists.clear();
     this.publicIps.clear();
-    this.privateIps.clear();
-    this.tokens.clear();
+    this.holdings.clear();
     this.generation++;
   }
 
   /**
-   * The rows launched with this client token, for a launch about to write rows with it. The SDKs
-   * send a fresh token with every RunInstances: nearly every call finds the token unclaimed, which
-   * answers without a query.
+   * The rows launched with this client token, in launch order. The SDKs send a fresh token with
+   * every RunInstances: nearly every call finds none, which answers without a query.
    */
   rowsOfLaunchToken(account: string, region: string, token: string): InstanceRow[] {
-    if (this.tokens.claim(`${account}\n${region}`, token)) return [];
-    return this.s["byToken"]!.all(account, region, token) as InstanceRow[];
+    const rows: InstanceRow[] = [];
+    for (const id of this.holdings.launchedWith(account, region, token)) {
+      const row = this.byId(id);
+      if (row) rows.push(row);
+    }
+    return rows;
   }
 
   hostUsage(region: string, az: string, family: string, now: number): HostUsage[] {
-    return this.s["hostUsage"]!.all(region, az, family, now) as HostUsage[];
+    return this.holdings.hostUsage(region, az, family, now);
   }
 
   onHosts(region: string, now: number): Pick<InstanceRow, "instance_id" | "account" | "instance_type" | "vcpus" | "memory_mib" | "host_threads" | "socket" | "host_id" | "az" | "host_family" | "state" | "settles_at" | "guest_shutdown_at" | "guest_shutdown_ends_at" | "shutdown_behavior">[] {
@@ -348,30 +336,25 @@ export class InstanceStore {
   }
 
   vcpusInUse(account: string, region: string, bucket: string, now: number): number {
-    return this.s["vcpusInUse"]!.get(account, region, bucket, now) as number;
+    return this.holdings.vcpusInUse(account, region, bucket, now);
   }
 
   /** When the next host held by these rows is released (a stop or termination settling), if any. */
   nextHostRelease(region: string, az: string, family: string, now: number): number | null {
-    return this.s["nextHostRelease"]!.get(region, az, family, now) as number | null;
+    return this.holdings.nextHostRelease(region, az, family, now);
   }
 
   nextAccountRelease(account: string, region: string, bucket: string, now: number): number | null {
-    return this.s["nextAccountRelease"]!.get(account, region, bucket, now) as number | null;
+    return this.holdings.nextAccountRelease(account, region, bucket, now);
   }
 
-  /**
-   * Takes a private address of a subnet for a row about to be written: false when an instance that
-   * is not terminated holds it. An address no row ever held (the usual case) needs no query.
-   */
-  claimPrivateIp(subnetId: string, ip: string, now: number): boolean {
-    if (this.privateIps.claim(subnetId, ip)) return true;
-    // Held once, or claimed by a launch that failed: free again unless its instance still holds it.
-    return this.s["ipUsed"]!.get(subnetId, ip, now) === undefined;
+  /** Whether an instance that is not terminated holds this private address of the subnet. */
+  privateIpHeld(subnetId: string, ip: string, now: number): boolean {
+    return this.holdings.addressHeld(subnetId, ip, now);
   }
 
   privateIpsUsed(subnetId: string, now: number): string[] {
-    return this.s["ipsUsed"]!.all(subnetId, now) as string[];
+    return this.holdings.addressesHeld(subnetId, now);
   }
 
   /** Takes a public address for a row about to be written; false when a row of the region holds it. */
@@ -388,16 +371,19 @@ export class InstanceStore {
     this.generation++;
     this.rows.delete(instanceId);
     this.s["delete"]!.run(instanceId);
+    this.holdings.deleted(instanceId);
   }
 
   setState(change: Pick<InstanceRow, "instance_id" | "terminated_at" | "state" | "state_at" | "settles_at" | "host_release_at" | "transition_reason" | "state_reason_code" | "state_reason_message" | "boots">): void {
     this.generation++;
     this.s["setState"]!.run(change);
+    this.holdings.changed(change.instance_id, { terminated_at: change.terminated_at, host_release_at: change.host_release_at });
   }
 
   start(change: Pick<InstanceRow, "instance_id" | "state_at" | "settles_at" | "host_id" | "socket" | "previous_host_id" | "public_ip" | "boots">): void {
     this.generation++;
     this.s["start"]!.run(change);
+    this.holdings.changed(change.instance_id, { host_id: change.host_id, socket: change.socket, host_release_at: null, terminated_at: null });
   }
 
   setBoots(instanceId: string, boots: string): void {
@@ -410,5 +396,6 @@ export class InstanceStore {
     let statement = this.updates.get(column);
     if (!statement) this.updates.set(column, (statement = this.db.sql.prepare(`UPDATE ec2_instances SET version = version + 1, ${column} = ? WHERE instance_id = ?`)));
     statement.run(value, instanceId);
+    if (isHoldingColumn(column)) this.holdings.changed(instanceId, { [column]: value });
   }
 }

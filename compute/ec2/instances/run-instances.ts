@@ -179,11 +179,11 @@ export function runInstances(c: Ec2Context, input: RunInstancesRequest, ctx: Ope
     if (input.PrivateIpAddress !== undefined || nic?.PrivateIpAddress !== undefined) {
       const ip = (input.PrivateIpAddress ?? nic?.PrivateIpAddress)!;
       if (hosts.length > 1) throw Ec2Errors.combination("Multiple instances cannot be launched with the same private IP address.");
-      if (!c.instances.claimPrivateIp(launchSubnet.subnetId, ip, now)) throw new ServiceError("InvalidIPAddress.InUse", `Address ${ip} is in use.`);
+      if (c.instances.privateIpHeld(launchSubnet.subnetId, ip, now)) throw new ServiceError("InvalidIPAddress.InUse", `Address ${ip} is in use.`);
       addresses.push(ip);
     } else {
       for (let i = 0; i < hosts.length; i++) {
-        const ip = allocatePrivateIp(launchSubnet.cidr, (a) => !c.instances.claimPrivateIp(launchSubnet.subnetId, a, now), () => c.instances.privateIpsUsed(launchSubnet.subnetId, now), taken);
+        const ip = allocatePrivateIp(launchSubnet.cidr, (a) => c.instances.privateIpHeld(launchSubnet.subnetId, a, now), () => c.instances.privateIpsUsed(launchSubnet.subnetId, now), taken);
         if (!ip) break;
         taken.add(ip);
         addresses.push(ip);
