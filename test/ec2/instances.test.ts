@@ -34,13 +34,26 @@ describe("EC2 RunInstances / DescribeInstances (SDK v3)", () => {
       assert.match(i.InstanceId!, /^i-[0-9a-f]{17}$/);
       assert.deepEqual(i.State, { Code: 0, Name: "pending" });
       assert.match(i.PrivateIpAddress!, /^172\.31\./);
-      assert.ok(i.PublicIpAddress);
       assert.equal(i.Hypervisor, "xen");
       assert.equal(i.RootDeviceName, "/dev/xvda");
-      assert.equal(i.BlockDeviceMappings![0]!.DeviceName, "/dev/xvda");
       assert.match(i.NetworkInterfaces![0]!.MacAddress!, /^0e(:[0-9a-f]{2}){5}$/);
       assert.equal(i.SecurityGroups![0]!.GroupName, "default");
       assert.equal(i.Placement!.AvailabilityZone, "us-east-1a");
+      // RunInstances answers as EC2 does at that moment: no public address and no block devices
+      // yet, the network interface attaching.
+      assert.deepEqual([i.PublicIpAddress, i.PublicDnsName, i.BlockDeviceMappings], [undefined, "", []]);
+      assert.equal(i.NetworkInterfaces![0]!.Attachment!.Status, "attaching");
+      assert.equal(i.NetworkInterfaces![0]!.Association, undefined);
+      assert.deepEqual(i.StateReason, { Code: "pending", Message: "pending" });
+      assert.equal(i.MetadataOptions!.State, "pending");
+    }
+    const pending = await ec2.send(new DescribeInstancesCommand({ InstanceIds: r.Instances!.map((i) => i.InstanceId!) }));
+    for (const i of pending.Reservations![0]!.Instances!) {
+      assert.equal(i.State!.Name, "pending");
+      assert.match(i.PublicIpAddress!, /^\d+\.\d+\.\d+\.\d+$/);
+      assert.equal(i.PublicDnsName, `ec2-${i.PublicIpAddress!.replaceAll(".", "-")}.compute-1.amazonaws.com`);
+      assert.deepEqual(i.BlockDeviceMappings!.map((m) => m.DeviceName), ["/dev/xvda"]);
+      assert.equal(i.NetworkInterfaces![0]!.Attachment!.Status, "attached");
     }
     cb.clock.advance!(1500);
     const d = await ec2.send(new DescribeInstancesCommand({ InstanceIds: r.Instances!.map((i) => i.InstanceId!) }));

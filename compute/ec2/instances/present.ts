@@ -35,23 +35,28 @@ function blockDevices(c: Ec2Context, row: InstanceRow, state: InstanceStateName,
 }
 
 /** The primary interface, a function of its own to keep presentInstance small enough to optimize cheaply. */
-function networkInterfaces(row: InstanceRow, groups: { GroupId: string; GroupName: string }[], publicIp: string | undefined, privateDns: string): InstanceNetworkInterface[] {
+function networkInterfaces(row: InstanceRow, groups: { GroupId: string; GroupName: string }[], publicIp: string | undefined, privateDns: string, atLaunch: boolean): InstanceNetworkInterface[] {
   const association = () => (publicIp ? { PublicIp: publicIp, PublicDnsName: publicDnsName(publicIp, row.region), IpOwnerId: "amazon" } : undefined);
   return [{
     NetworkInterfaceId: row.eni_id, SubnetId: row.subnet_id, VpcId: row.vpc_id, Description: "", OwnerId: row.account, Status: "in-use",
     MacAddress: row.mac, PrivateIpAddress: row.private_ip, PrivateDnsName: privateDns, SourceDestCheck: row.source_dest_check === 1, Groups: groups,
-    Attachment: { AttachmentId: `eni-attach-${row.eni_id.slice(4)}`, DeviceIndex: 0, Status: "attached", AttachTime: new Date(row.launch_time), DeleteOnTermination: true, NetworkCardIndex: 0 },
+    Attachment: { AttachmentId: `eni-attach-${row.eni_id.slice(4)}`, DeviceIndex: 0, Status: atLaunch ? "attaching" : "attached", AttachTime: new Date(row.launch_time), DeleteOnTermination: true, NetworkCardIndex: 0 },
     Association: association(),
     PrivateIpAddresses: [{ Primary: true, PrivateIpAddress: row.private_ip, PrivateDnsName: privateDns, Association: association() }],
     Ipv6Addresses: [], InterfaceType: "interface",
   }];
 }
 
-/** An instance row as DescribeInstances / RunInstances answer it, its state derived at `now`. */
-export function presentInstance(c: Ec2Context, row: InstanceRow, now: number, tags: Map<string, string> | undefined, attached?: AttachedVolume[]): Instance {
+/**
+ * An instance row as DescribeInstances / RunInstances answer it, its state derived at `now`.
+ * `atLaunch` is RunInstances' own answer, which shows the instance as EC2 has it at that moment:
+ * its network interface still attaching, no public address yet and no block devices yet (the
+ * volumes exist and show up in DescribeInstances once attached), as in EC2's documented outputs.
+ */
+export function presentInstance(c: Ec2Context, row: InstanceRow, now: number, tags: Map<string, string> | undefined, attached?: AttachedVolume[], atLaunch = false): Instance {
   const state = currentState(row, now);
   const terminated = state === "terminated";
-  const publicIp = holdsPublicIp(state) ? (row.public_ip ?? undefined) : undefined;
+  const publicIp = holdsPublicIp(state) && !atLaunch ? (row.public_ip ?? undefined) : undefined;
   const groups = parseGroups(row);
   const image = findImage(row.region, row.image_id);
   const zoneId = availabilityZonesOf(row.region).find((z) => z.name === row.az)?.id;
@@ -77,13 +82,13 @@ export function presentInstance(c: Ec2Context, row: InstanceRow, now: number, ta
     VpcId: terminated ? undefined : row.vpc_id,
     PrivateIpAddress: terminated ? undefined : row.private_ip,
     PublicIpAddress: publicIp,
-    StateReason: guestShutDown(row, now)
+    StateReason: atLaunch ? { Code: "pending", Message: "pending" } : guestShutDown(row, now)
       ? { Code: "Client.InstanceInitiatedShutdown", Message: "Client.InstanceInitiatedShutdown: Instance initiated shutdown" }
       : row.state_reason_code ? { Code: row.state_reason_code, Message: row.state_reason_message ?? row.state_reason_code } : undefined,
     Architecture: row.architecture as "x86_64",
     RootDeviceType: row.root_device_type as "ebs",
     RootDeviceName: row.root_device_name,
-    BlockDeviceMappings: blockDevices(c, row, state, attached),
+    BlockDeviceMappings: atLaunch ? [] : blockDevices(c, row, state, attached),
     VirtualizationType: row.virtualization_type as "hvm",
     ClientToken: row.client_token ?? "",
     Tags: toTagList(tags),
@@ -91,13 +96,13 @@ export function presentInstance(c: Ec2Context, row: InstanceRow, now: number, ta
     SourceDestCheck: row.source_dest_check === 1,
     // DescribeInstances says "xen" for Nitro guests too (reference A.7).
     Hypervisor: "xen",
-    NetworkInterfaces: terminated ? [] : networkInterfaces(row, groups, publicIp, privateDns),
+    NetworkInterfaces: terminated ? [] : networkInterfaces(row, groups, publicIp, privateDns, atLaunch),
     EbsOptimized: row.ebs_optimized === 1,
     EnaSupport: row.ena_support === 1,
     CpuOptions: cpuOptions(row.instance_type, row.vcpus),
     CapacityReservationSpecification: { CapacityReservationPreference: "open" },
     HibernationOptions: { Configured: false },
-    MetadataOptions: { State: "applied", HttpTokens: "required", HttpPutResponseHopLimit: 2, HttpEndpoint: "enabled", HttpProtocolIpv6: "disabled", InstanceMetadataTags: "disabled" },
+    MetadataOptions: { State: atLaunch ? "pending" : "applied", HttpTokens: "required", HttpPutResponseHopLimit: 2, HttpEndpoint: "enabled", HttpProtocolIpv6: "disabled", InstanceMetadataTags: "disabled" },
     EnclaveOptions: { Enabled: false },
     PlatformDetails: image?.platformDetails ?? "Linux/UNIX",
     UsageOperation: image?.usageOperation ?? "RunInstances",

@@ -199,13 +199,8 @@ export function runInstances(c: Ec2Context, input: RunInstancesRequest, ctx: Ope
       groups: JSON.stringify(groups), instanceTags: tagsByType.get("instance") ?? [],
     };
     const rows: InstanceRow[] = [];
-    // What the answer shows is what was just written: no need to read tags or attachments back.
-    const attachedById = new Map<string, AttachedVolume[]>();
-    for (let i = 0; i < count; i++) {
-      const launched = launchInstance(c, launch, i, hosts[i]!, addresses[i]!);
-      rows.push(launched.row);
-      if (launched.attached) attachedById.set(launched.row.instance_id, launched.attached);
-    }
+    for (let i = 0; i < count; i++) rows.push(launchInstance(c, launch, i, hosts[i]!, addresses[i]!));
+    // What the answer shows is what was just written: no need to read the tags back.
     const launchTags = new Map<string, string>();
     for (const t of launch.instanceTags) launchTags.set(t.Key!, t.Value ?? "");
     // Fewer addresses than hosts: the session holds guests that were not launched.
@@ -217,7 +212,7 @@ export function runInstances(c: Ec2Context, input: RunInstancesRequest, ctx: Ope
       c.hypervisor.invalidate(region, az, type.family);
       c.usage.invalidate(account, region);
     }
-    return reservationOf(c, rows, now, () => launchTags, (id) => attachedById.get(id));
+    return reservationOf(c, rows, now, () => launchTags, () => undefined, true);
   });
   if (committed) {
     c.hypervisor.commit(committed.session);
@@ -254,7 +249,7 @@ interface Launch {
  * of its own, with plain loops: the launch is the hottest write path, and one huge function that
  * inlines everything costs the optimizing compiler a hundred milliseconds each time it is redone.
  */
-function launchInstance(c: Ec2Context, l: Launch, index: number, slot: Slot, privateIp: string): { row: InstanceRow; attached: AttachedVolume[] | undefined } {
+function launchInstance(c: Ec2Context, l: Launch, index: number, slot: Slot, privateIp: string): InstanceRow {
   const { host, socket } = slot;
   const { account, region, input, now, shutdown, image, type } = l;
   const instanceId = resourceId("i");
@@ -263,7 +258,6 @@ function launchInstance(c: Ec2Context, l: Launch, index: number, slot: Slot, pri
   const guest = guestShutdown(c, input.UserData, shutdown, settlesAt);
   if (guest) boots.push({ at: guest.at, kind: shutdown === "terminate" ? "terminate" : "stop", hostId: host.hostId });
   const devices: RecordedDevice[] = [];
-  let attached: AttachedVolume[] | undefined;
   if (c.volumes) {
     const volumeTags = l.tagsByType.get("volume");
     let requests = l.volumes;
@@ -271,7 +265,7 @@ function launchInstance(c: Ec2Context, l: Launch, index: number, slot: Slot, pri
       requests = [];
       for (const v of l.volumes) requests.push({ ...v, tags: volumeTags });
     }
-    attached = c.volumes.createLaunchVolumes(account, region, l.az, instanceId, requests);
+    const attached = c.volumes.createLaunchVolumes(account, region, l.az, instanceId, requests);
     for (const v of attached) devices.push({ deviceName: v.deviceName, volumeId: v.volumeId, attachTime: v.attachTime.getTime(), deleteOnTermination: v.deleteOnTermination });
   } else {
     for (const v of l.volumes) devices.push({ deviceName: v.deviceName, volumeId: resourceId("vol"), attachTime: now, deleteOnTermination: v.deleteOnTermination, volumeSize: v.volumeSize, volumeType: v.volumeType, snapshotId: v.snapshotId });
@@ -297,7 +291,7 @@ function launchInstance(c: Ec2Context, l: Launch, index: number, slot: Slot, pri
   // Without EBS the recorded volumes are tagged here; with EBS the volumes carry their tags themselves.
   if (!c.volumes) tagResources(c, account, region, "volume", devices.map((d) => d.volumeId!).filter(Boolean), l.tagsByType.get("volume"));
   tagResources(c, account, region, "network-interface", [row.eni_id], l.tagsByType.get("network-interface"));
-  return { row, attached };
+  return row;
 }
 
 /** When a user-data script powers the guest off after its first boot, and when that shutdown is over. */
@@ -352,10 +346,11 @@ export function reservationOf(
   c: Ec2Context, rows: InstanceRow[], now: number,
   tagsOf: (r: InstanceRow) => Map<string, string> = (r) => c.tags.tagsOf(r.account, r.region, r.instance_id),
   attachedOf: (id: string) => AttachedVolume[] | undefined = () => undefined,
+  atLaunch = false,
 ): Reservation {
   // Plain loops rather than map() in the launch path: an array's hidden class differs depending on
   // whether map() ran optimized or not, and each change sends its readers back to the compiler.
   const instances: Instance[] = [];
-  for (const r of rows) instances.push(presentInstance(c, r, now, tagsOf(r), attachedOf(r.instance_id)));
+  for (const r of rows) instances.push(presentInstance(c, r, now, tagsOf(r), attachedOf(r.instance_id), atLaunch));
   return { ReservationId: rows[0]!.reservation_id, OwnerId: rows[0]!.account, Groups: [], Instances: instances };
 }
