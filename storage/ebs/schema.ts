@@ -125,6 +125,13 @@ export const MIGRATIONS = [
      UPDATE ebs_usage SET size = size - OLD.size, iops = iops - COALESCE(OLD.iops, 0)
        WHERE account = OLD.account AND region = OLD.region AND volume_type = OLD.volume_type;
    END`,
+  // The usage per type is summed from the volumes once per account and region and then kept in
+  // memory by the store's writes (VolumeUsageSums): a trigger made every volume insert a statement
+  // with a sub-program and a statement journal.
+  `DROP TRIGGER ebs_usage_insert;
+   DROP TRIGGER ebs_usage_update;
+   DROP TRIGGER ebs_usage_delete;
+   DROP TABLE ebs_usage;`,
 ];
 
 export function registerEbsSchema(db: Database): void {

@@ -7,6 +7,8 @@ import type { ResourceTags } from "./resource-tags.js";
 import { LocalResourceTags } from "./resource-tags.js";
 import type { Tag } from "@aws-sdk/client-ec2";
 import { quotasFrom, timingsFrom } from "./timing.js";
+import { VolumeUsageSums } from "./volume-usage.js";
+import type { VolumeUsage } from "./volume-usage.js";
 
 export const BLOCK_SIZE = 524_288;
 export const BLOCKS_PER_GIB = 2048;
@@ -20,7 +22,7 @@ interface CacheEntry<T> {
   value: T;
 }
 
-export type VolumeUsage = { size: number; iops: number };
+export type { VolumeUsage } from "./volume-usage.js";
 
 export type EncryptionDefaults = Readonly<{ enabled: boolean; kmsKeyId: string | null }>;
 
@@ -61,13 +63,7 @@ export class EbsStore {
   private snapshotWrites = 0;
   private readonly snapshotCache = new Map<string, CacheEntry<SnapshotRow | undefined>>();
   private readonly snapshotBlockCache = new Map<string, CacheEntry<readonly BlockRow[]>>();
-  /**
-   * Storage and IOPS in use per account, region and type, kept the same way across volume writes;
-   * a volume's own insert adds to its type's entry, as the usage trigger does to the table. Every
-   * launch checks the quotas of each volume it creates.
-   */
-  private volumeWrites = 0;
-  private readonly usageCache = new Map<string, CacheEntry<VolumeUsage>>();
+  private readonly usageSums: VolumeUsageSums;
   /** Encryption-by-default settings per account and region, kept the same way across the two setters. */
   private settingsWrites = 0;
   private readonly settingsCache = new Map<string, CacheEntry<EncryptionDefaults>>();
@@ -86,7 +82,7 @@ export class EbsStore {
       volumeByToken: p("SELECT * FROM ebs_volumes WHERE account = ? AND region = ? AND client_token = ?"),
       updateVolumeSpec: p("UPDATE ebs_volumes SET size = @size, volume_type = @volume_type, iops = @iops, throughput = @throughput, multi_attach = @multi_attach WHERE volume_id = @volume_id"),
       markVolumeDeleted: p("UPDATE ebs_volumes SET deleted_at = ? WHERE volume_id = ?"),
-      usageByType: p("SELECT size, iops FROM ebs_usage WHERE account = ? AND region = ? AND volume_type = ?"),
+      usageOfScope: p("SELECT volume_type, SUM(size) AS size, COALESCE(SUM(iops), 0) AS iops FROM ebs_volumes WHERE account = ? AND region = ? AND deleted_at IS NULL GROUP BY volume_type"),
       insertAttachment: p(`INSERT INTO ebs_attachments (volume_id, instance_id, account, region, device, attach_time, attached_at, detach_at, detached_at, delete_on_termination, is_root)
         VALUES (?, ?, ?, ?, ?, ?, ?, NULL, NULL, ?, ?)`),
       attachmentsOfVolume: p("SELECT * FROM ebs_attachments WHERE volume_id = ? AND (detached_at IS NULL OR detached_at > ?) ORDER BY attach_time"),
@@ -130,6 +126,8 @@ export class EbsStore {
         ON CONFLICT (account, region) DO UPDATE SET default_kms_key_id = excluded.default_kms_key_id`),
       setAutoEnableIo: p("UPDATE ebs_volumes SET auto_enable_io = ? WHERE volume_id = ?"),
     };
+    const usageOfScope = this.s.usageOfScope!;
+    this.usageSums = new VolumeUsageSums(env.db, (account, region) => usageOfScope.all(account, region) as { volume_type: string; size: number; iops: number }[]);
   }
 
   now(): number {
@@ -139,19 +137,12 @@ export class EbsStore {
   // ---- volumes
 
   insertVolume(row: VolumeRow, tags: Tag[] = []): void {
-    const usage = this.usageCache.get(`${row.account}|${row.region}|${row.volume_type}`);
-    const wasCurrent = usage !== undefined && this.isCurrent(usage, this.volumeWrites);
-    this.volumeWrites++;
     // Positional: binding named parameters looks each one up by name, a cost every launch pays.
     this.s.insertVolume!.run(
       row.volume_id, row.account, row.region, row.az, row.size, row.volume_type, row.iops, row.throughput, row.encrypted, row.kms_key_id,
       row.snapshot_id, row.multi_attach, row.created_at, row.ready_at, row.deleted_at, row.client_token, row.request_hash, row.lineage,
     );
-    // The usage trigger has just added this volume: the cached sum follows it.
-    if (wasCurrent && row.deleted_at === null) {
-      usage.value = { size: usage.value.size + row.size, iops: usage.value.iops + (row.iops ?? 0) };
-      usage.writes = this.volumeWrites;
-    }
+    if (row.deleted_at === null) this.usageSums.add(row.account, row.region, row.volume_type, row.size, row.iops ?? 0);
     if (tags.length) this.tags.set(row.account, row.region, row.volume_id, "volume", tags);
   }
 
@@ -170,16 +161,15 @@ export class EbsStore {
     return this.s.volumeByToken!.get(account, region, token) as VolumeRow | undefined;
   }
 
-  updateVolumeSpec(row: Pick<VolumeRow, "volume_id" | "size" | "volume_type" | "iops" | "throughput" | "multi_attach">): void {
-    this.volumeWrites++;
-    this.s.updateVolumeSpec!.run(row);
+  /** Changes the size, type and performance of `before`, a volume that is not deleted. */
+  updateVolumeSpec(before: VolumeRow, spec: Pick<VolumeRow, "size" | "volume_type" | "iops" | "throughput" | "multi_attach">): void {
+    this.s.updateVolumeSpec!.run({ ...spec, volume_id: before.volume_id });
+    this.usageSums.add(before.account, before.region, before.volume_type, -before.size, -(before.iops ?? 0));
+    this.usageSums.add(before.account, before.region, spec.volume_type, spec.size, spec.iops ?? 0);
   }
 
   usage(account: string, region: string, type: string): VolumeUsage {
-    return this.cachedRead(this.usageCache, `${account}|${region}|${type}`, this.volumeWrites, () => {
-      const row = this.s.usageByType!.get(account, region, type) as VolumeUsage | undefined;
-      return { size: row?.size ?? 0, iops: row?.iops ?? 0 };
-    });
+    return this.usageSums.of(account, region, type);
   }
 
   private isGone(row: VolumeRow): boolean {
@@ -196,8 +186,8 @@ export class EbsStore {
   /** Deletes a volume: its metadata shows `deleting` for a while, its blocks are freed now. */
   deleteVolume(row: VolumeRow): void {
     const volumeId = row.volume_id;
-    this.volumeWrites++;
     this.s.markVolumeDeleted!.run(this.now(), volumeId);
+    if (row.deleted_at === null) this.usageSums.add(row.account, row.region, row.volume_type, -row.size, -(row.iops ?? 0));
     this.tags.deleteAll(row.account, row.region, volumeId);
     this.releaseVolumeBlocks(volumeId);
   }
@@ -297,7 +287,7 @@ export class EbsStore {
   forgetCached(): void {
     this.snapshotsChanged();
     this.settingsWrites++;
-    this.volumeWrites++;
+    this.usageSums.clear();
     this.scopeAttachments.clear();
     this.scopeByInstance.clear();
     this.attachmentGeneration++;

@@ -242,7 +242,7 @@ export function volumeHandlers(store: EbsStore) {
         const optimizingAt = now + store.timings.modifyingMs;
         const modification = { volume_id: row.volume_id, started_at: now, optimizing_at: optimizingAt, completed_at: optimizingAt + store.timings.optimizingMs, original: JSON.stringify(original), target: JSON.stringify(target) };
         store.insertModification(modification);
-        store.updateVolumeSpec({ volume_id: row.volume_id, size, volume_type: type, iops: performance.iops, throughput: performance.throughput, multi_attach: multiAttach ? 1 : 0 });
+        store.updateVolumeSpec(row, { size, volume_type: type, iops: performance.iops, throughput: performance.throughput, multi_attach: multiAttach ? 1 : 0 });
         return { VolumeModification: modificationView(store, modification) };
       });
     },
