@@ -34,17 +34,29 @@ export interface OccupancySource {
 }
 
 /**
- * A placement in progress: the occupancy of one AZ's hosts of one family, read once from the rows
- * and then updated as this request places guests, so a multi-instance launch sees its own choices.
+ * A placement in progress: the occupancy of one AZ's hosts of one family as memoized, with the
+ * guests this request places on top, so a multi-instance launch sees its own choices. Only the
+ * hosts it places on are copied.
  */
 export class PlacementSession {
-  constructor(readonly hosts: Host[], readonly loads: Map<string, HostLoad>, private readonly policy: PlacementPolicy, readonly key: string, readonly base: object) {}
+  /** Copies of the loads of the hosts this session placed guests on, with those guests. */
+  readonly placed = new Map<string, HostLoad>();
+
+  constructor(readonly hosts: Host[], private readonly base: Map<string, HostLoad>, private readonly policy: PlacementPolicy, readonly key: string, readonly memo: object) {}
+
+  get(hostId: string): HostLoad | undefined {
+    return this.placed.get(hostId) ?? this.base.get(hostId);
+  }
 
   place(type: TypeSpec, avoid?: string): Slot | undefined {
-    const slot = chooseSlot(this.hosts, this.loads, type, this.policy, avoid);
+    const slot = chooseSlot(this.hosts, this, type, this.policy, avoid);
     if (slot) {
-      let load = this.loads.get(slot.host.hostId);
-      if (!load) this.loads.set(slot.host.hostId, (load = emptyLoad(slot.host.spec.sockets)));
+      const hostId = slot.host.hostId;
+      let load = this.placed.get(hostId);
+      if (!load) {
+        const was = this.base.get(hostId);
+        this.placed.set(hostId, (load = was ? copyLoad(was) : emptyLoad(slot.host.spec.sockets)));
+      }
       occupy(load, type, slot.socket, slot.host);
     }
     return slot;
@@ -82,11 +94,7 @@ interface Memo {
   validUntil: number;
 }
 
-const cloneLoads = (loads: Map<string, HostLoad>) => {
-  const out = new Map<string, HostLoad>();
-  for (const [k, l] of loads) out.set(k, { threads: [...l.threads], memoryMiB: l.memoryMiB, gpus: l.gpus, guests: l.guests });
-  return out;
-};
+const copyLoad = (l: HostLoad): HostLoad => ({ threads: [...l.threads], memoryMiB: l.memoryMiB, gpus: l.gpus, guests: l.guests });
 
 /**
  * Placement over the fleet. A host's occupancy is the sum over the instance rows that hold it; the
@@ -101,7 +109,7 @@ export class Hypervisor {
   /** Makes a placement session's guests part of the memoized occupancy, once its transaction committed. */
   commit(session: PlacementSession): void {
     const memo = this.memo.get(session.key);
-    if (memo && memo === session.base) memo.loads = cloneLoads(session.loads);
+    if (memo && memo === session.memo) for (const [hostId, load] of session.placed) memo.loads.set(hostId, load);
   }
 
   invalidate(region: string, az: string, family: string): void {
@@ -140,7 +148,7 @@ export class Hypervisor {
       memo = { loads, validUntil: this.occupancy.nextHostRelease(region, az, type.family, now) ?? Infinity };
       this.memo.set(key, memo);
     }
-    return new PlacementSession(hosts, cloneLoads(memo.loads), this.policy, key, memo);
+    return new PlacementSession(hosts, memo.loads, this.policy, key, memo);
   }
 
   /** Every host of a region (optionally one AZ / family) with what runs on it, for the control plane. */

@@ -58,7 +58,7 @@ const freeThreads = (host: Host, load: HostLoad | undefined) => host.spec.guestT
  * keeping whole hosts free for large sizes and .metal. `avoid` is tried last: a restarted instance
  * lands elsewhere when anything else fits.
  */
-export function chooseSlot(hosts: Host[], loads: Map<string, HostLoad>, type: TypeSpec, policy: PlacementPolicy, avoid?: string): Slot | undefined {
+export function chooseSlot(hosts: Host[], loads: { get(hostId: string): HostLoad | undefined }, type: TypeSpec, policy: PlacementPolicy, avoid?: string): Slot | undefined {
   let best: Slot | undefined;
   let bestFree = 0;
   let fallback: Slot | undefined;

@@ -258,3 +258,28 @@ describe("EC2 capacity: a launch refused after writing an instance holds nothing
     assert.equal((await hosts(cb, "az=us-east-1a&family=m5"))[0]!.freeVCpus, 0);
   });
 });
+
+describe("EC2 capacity: a launch refused for capacity after placing some of its guests", () => {
+  let cb: Cloudbox;
+  let ec2: EC2Client;
+  let image: string;
+  before(async () => {
+    cb = await startTestCloudbox({ clock: "virtual", settings: { ec2: { fleet: { zones: { "us-east-1a": { m5: 1 } } } } } });
+    ec2 = new EC2Client(sdkConfig(cb));
+    image = await imageNamed(ec2, "al2023-ami-*-x86_64");
+  });
+  after(async () => {
+    ec2.destroy();
+    await cb.stop();
+  });
+
+  it("leaves the host as it was: what it had placed is free for the next launch", async () => {
+    const launch = (type: string, count: number) =>
+      ec2.send(new RunInstancesCommand({ ImageId: image, InstanceType: type as "m5.large", MinCount: count, MaxCount: count, Placement: { AvailabilityZone: "us-east-1a" } }));
+    await launch("m5.large", 1);
+    // One socket (48 threads) is free, the other holds the m5.large: the first m5.12xlarge fits, the second does not.
+    assert.equal((await failure(launch("m5.12xlarge", 2))).name, "InsufficientInstanceCapacity");
+    assert.equal((await launch("m5.12xlarge", 1)).Instances!.length, 1);
+    assert.deepEqual((await hosts(cb, "az=us-east-1a&family=m5"))[0]!.usedThreadsPerSocket.sort((a, b) => a - b), [2, 48]);
+  });
+});
