@@ -1,5 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
 import { canonicalJson, requestFingerprint } from "../../storage/state/request-fingerprint.js";
 
 describe("ClientToken request fingerprints", () => {
@@ -28,6 +29,18 @@ describe("ClientToken request fingerprints", () => {
     assert.notEqual(requestFingerprint({ ...input, KeyName: "k" }), base);
     const tags = [...input.TagSpecifications[0]!.Tags].reverse();
     assert.notEqual(requestFingerprint({ ...input, TagSpecifications: [{ ResourceType: "instance", Tags: tags }] }), base);
+  });
+
+  it("writes what JSON.stringify writes for the same members in code-unit order, so stored fingerprints stay valid", () => {
+    const sorted = (v: unknown): unknown =>
+      Array.isArray(v) ? v.map(sorted) : v && typeof v === "object" ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, sorted((v as Record<string, unknown>)[k])])) : v;
+    const value = {
+      z: [0, -0, -1.5, 1e21, 2 ** 53, Number.NaN, Infinity, true, false, null],
+      "k\"ey": "back\\slash, tab\t, newline\n, nul\u0000, é, 😀, \u2028",
+      a: { y: "plain text with spaces & <xml> 'quotes'", x: "" },
+    };
+    assert.equal(canonicalJson(value), JSON.stringify(sorted(value)));
+    assert.equal(requestFingerprint({ ...input, ClientToken: undefined }), createHash("sha1").update(JSON.stringify(sorted({ ...input, ClientToken: undefined }))).digest("hex"));
   });
 
   it("writes JSON that parses back to the same value", () => {
