@@ -63,6 +63,9 @@ const plans = new WeakMap<Shape, StructurePlan>();
  */
 const frozenXml = new WeakMap<object, { element: string; shape: Shape; xml: string; bytes: Buffer }>();
 
+/** Cached XML up to this many characters is appended as text rather than sent as a chunk. */
+const SMALL_CACHED_XML = 512;
+
 /** Writes typed values as XML elements, driven by the shape (query, ec2 and rest-xml outputs). */
 export class XmlWriter {
   /** The text being written; public only for the members() code compiled per shape. */
@@ -186,7 +189,9 @@ export class XmlWriter {
   }
 
   private emit(entry: { xml: string; bytes: Buffer }): void {
-    if (this.capturing > 0) {
+    // A small piece (an answer's constant parts: options, states) is cheaper as text than as a
+    // chunk of its own; a large one (an instance in a listing) goes out as its bytes.
+    if (this.capturing > 0 || entry.xml.length <= SMALL_CACHED_XML) {
       this.out += entry.xml;
       return;
     }

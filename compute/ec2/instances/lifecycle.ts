@@ -35,7 +35,14 @@ export function currentState(row: StoredState, now: number): InstanceStateName {
   return row.state;
 }
 
-export const stateOf = (name: InstanceStateName) => ({ Code: STATE_CODES[name], Name: name });
+const STATES = new Map<string, Readonly<{ Code: number; Name: InstanceStateName }>>();
+
+/** `{ Code, Name }` of a state: one frozen object per state, whose XML the writer keeps. */
+export function stateOf(name: InstanceStateName): Readonly<{ Code: number; Name: InstanceStateName }> {
+  let state = STATES.get(name);
+  if (!state) STATES.set(name, (state = Object.freeze({ Code: STATE_CODES[name], Name: name })));
+  return state;
+}
 
 /** "User initiated (2024-01-01 12:00:00 GMT)", as StateTransitionReason reads on AWS. */
 export function userInitiated(at: number): string {

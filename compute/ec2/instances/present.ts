@@ -10,6 +10,21 @@ import type { InstanceStateName } from "./lifecycle.js";
 import { availabilityZonesOf } from "../regions.js";
 import { typeSpec } from "../../hypervisor/catalog-port.js";
 
+// The parts of an instance that are the same for many instances are shared frozen objects: the
+// XML writer serializes a frozen structure once and reuses its text.
+const LAUNCH_STATE_REASON = Object.freeze({ Code: "pending", Message: "pending" });
+const CAPACITY_RESERVATION = Object.freeze({ CapacityReservationPreference: "open" as const });
+const HIBERNATION = Object.freeze({ Configured: false });
+const ENCLAVE = Object.freeze({ Enabled: false });
+const PRIVATE_DNS_NAME_OPTIONS = Object.freeze({ HostnameType: "ip-name" as const, EnableResourceNameDnsARecord: false, EnableResourceNameDnsAAAARecord: false });
+const MAINTENANCE = Object.freeze({ AutoRecovery: "default" as const });
+const metadataOptions = (state: "pending" | "applied") =>
+  Object.freeze({ State: state, HttpTokens: "required" as const, HttpPutResponseHopLimit: 2, HttpEndpoint: "enabled" as const, HttpProtocolIpv6: "disabled" as const, InstanceMetadataTags: "disabled" as const });
+const METADATA_AT_LAUNCH = metadataOptions("pending");
+const METADATA = metadataOptions("applied");
+const MONITORING = new Map<string, Readonly<{ State: "disabled" }>>();
+const CPU_OPTIONS = new Map<string, Readonly<{ CoreCount: number; ThreadsPerCore: number }>>();
+
 /** Auto-assigned public addresses exist only while the instance holds its place on a host. */
 export const holdsPublicIp = (state: InstanceStateName) => state === "pending" || state === "running" || state === "stopping" || state === "shutting-down";
 
@@ -77,12 +92,12 @@ export function presentInstance(c: Ec2Context, row: InstanceRow, now: number, ta
     KernelId: row.kernel_id ?? undefined,
     RamdiskId: row.ramdisk_id ?? undefined,
     Platform: row.platform === "windows" ? ("windows" as "Windows") : undefined,
-    Monitoring: { State: row.monitoring as "disabled" },
+    Monitoring: monitoring(row.monitoring),
     SubnetId: terminated ? undefined : row.subnet_id,
     VpcId: terminated ? undefined : row.vpc_id,
     PrivateIpAddress: terminated ? undefined : row.private_ip,
     PublicIpAddress: publicIp,
-    StateReason: atLaunch ? { Code: "pending", Message: "pending" } : guestShutDown(row, now)
+    StateReason: atLaunch ? LAUNCH_STATE_REASON : guestShutDown(row, now)
       ? { Code: "Client.InstanceInitiatedShutdown", Message: "Client.InstanceInitiatedShutdown: Instance initiated shutdown" }
       : row.state_reason_code ? { Code: row.state_reason_code, Message: row.state_reason_message ?? row.state_reason_code } : undefined,
     Architecture: row.architecture as "x86_64",
@@ -100,24 +115,35 @@ export function presentInstance(c: Ec2Context, row: InstanceRow, now: number, ta
     EbsOptimized: row.ebs_optimized === 1,
     EnaSupport: row.ena_support === 1,
     CpuOptions: cpuOptions(row.instance_type, row.vcpus),
-    CapacityReservationSpecification: { CapacityReservationPreference: "open" },
-    HibernationOptions: { Configured: false },
-    MetadataOptions: { State: atLaunch ? "pending" : "applied", HttpTokens: "required", HttpPutResponseHopLimit: 2, HttpEndpoint: "enabled", HttpProtocolIpv6: "disabled", InstanceMetadataTags: "disabled" },
-    EnclaveOptions: { Enabled: false },
+    CapacityReservationSpecification: CAPACITY_RESERVATION,
+    HibernationOptions: HIBERNATION,
+    MetadataOptions: atLaunch ? METADATA_AT_LAUNCH : METADATA,
+    EnclaveOptions: ENCLAVE,
     PlatformDetails: image?.platformDetails ?? "Linux/UNIX",
     UsageOperation: image?.usageOperation ?? "RunInstances",
     UsageOperationUpdateTime: new Date(row.launch_time),
-    PrivateDnsNameOptions: { HostnameType: "ip-name", EnableResourceNameDnsARecord: false, EnableResourceNameDnsAAAARecord: false },
-    MaintenanceOptions: { AutoRecovery: "default" },
+    PrivateDnsNameOptions: PRIVATE_DNS_NAME_OPTIONS,
+    MaintenanceOptions: MAINTENANCE,
     BootMode: image?.bootMode as "uefi" | undefined,
     CurrentInstanceBootMode: image?.bootMode === "uefi" || image?.bootMode === "uefi-preferred" ? "uefi" : "legacy-bios",
   };
   return out;
 }
 
-function cpuOptions(name: string, vcpus: number) {
-  const info = typeSpec(name)?.info.VCpuInfo;
-  return { CoreCount: info?.DefaultCores ?? vcpus, ThreadsPerCore: info?.DefaultThreadsPerCore ?? 1 };
+function cpuOptions(name: string, vcpus: number): Readonly<{ CoreCount: number; ThreadsPerCore: number }> {
+  const key = `${name}/${vcpus}`;
+  let options = CPU_OPTIONS.get(key);
+  if (!options) {
+    const info = typeSpec(name)?.info.VCpuInfo;
+    CPU_OPTIONS.set(key, (options = Object.freeze({ CoreCount: info?.DefaultCores ?? vcpus, ThreadsPerCore: info?.DefaultThreadsPerCore ?? 1 })));
+  }
+  return options;
+}
+
+function monitoring(state: string): Readonly<{ State: "disabled" }> {
+  let value = MONITORING.get(state);
+  if (!value) MONITORING.set(state, (value = Object.freeze({ State: state as "disabled" })));
+  return value;
 }
 
 interface Presented {
