@@ -20,25 +20,39 @@ export interface Slot {
 
 const EPS = 1e-9;
 
-/** Where on `host` the guest would go, or undefined if it does not fit there. */
-export function slotOn(host: Host, load: HostLoad | undefined, type: TypeSpec): Slot | undefined {
+/** No guest anywhere, per socket count: hosts nobody runs on are read as this, not given a load each. */
+const EMPTY = new Map<number, HostLoad>();
+const noLoad = (sockets: number): HostLoad => {
+  let load = EMPTY.get(sockets);
+  if (!load) EMPTY.set(sockets, (load = Object.freeze({ ...emptyLoad(sockets), threads: Object.freeze(new Array<number>(sockets).fill(0)) as number[] })));
+  return load;
+};
+
+/** Marks "does not fit" where a socket number (or -1, every socket) is expected. */
+const NO_FIT = -2;
+
+/**
+ * The socket of `host` the guest would go on (-1 when it spans every socket), or NO_FIT. A number,
+ * not a slot: placement asks this of every host of a family on each launch.
+ */
+function socketOn(host: Host, load: HostLoad | undefined, type: TypeSpec): number {
   const spec = host.spec;
-  const l = load ?? emptyLoad(spec.sockets);
-  if (spec.guestMemoryMiB - l.memoryMiB < type.memoryMiB) return undefined;
-  if (type.gpus > 0 && spec.gpus - l.gpus < type.gpus) return undefined;
+  const l = load ?? noLoad(spec.sockets);
+  if (spec.guestMemoryMiB - l.memoryMiB < type.memoryMiB) return NO_FIT;
+  if (type.gpus > 0 && spec.gpus - l.gpus < type.gpus) return NO_FIT;
   // Bare metal takes the whole machine and cannot share it with virtualised guests.
-  if (type.bareMetal) return l.guests === 0 ? { host, socket: -1 } : undefined;
+  if (type.bareMetal) return l.guests === 0 ? -1 : NO_FIT;
   if (type.threads <= spec.guestThreadsPerSocket + EPS) {
-    let best = -1;
+    let best = NO_FIT;
     for (let s = 0; s < spec.sockets; s++) {
       const free = spec.guestThreadsPerSocket - l.threads[s]!;
-      if (free + EPS >= type.threads && (best === -1 || free < spec.guestThreadsPerSocket - l.threads[best]!)) best = s;
+      if (free + EPS >= type.threads && (best === NO_FIT || free < spec.guestThreadsPerSocket - l.threads[best]!)) best = s;
     }
-    return best === -1 ? undefined : { host, socket: best };
+    return best;
   }
   const share = type.threads / spec.sockets;
-  for (let s = 0; s < spec.sockets; s++) if (spec.guestThreadsPerSocket - l.threads[s]! + EPS < share) return undefined;
-  return { host, socket: -1 };
+  for (let s = 0; s < spec.sockets; s++) if (spec.guestThreadsPerSocket - l.threads[s]! + EPS < share) return NO_FIT;
+  return -1;
 }
 
 export function occupy(load: HostLoad, type: TypeSpec, socket: number, host: Host): void {
@@ -50,7 +64,11 @@ export function occupy(load: HostLoad, type: TypeSpec, socket: number, host: Hos
   load.guests += 1;
 }
 
-const freeThreads = (host: Host, load: HostLoad | undefined) => host.spec.guestThreadsPerSocket * host.spec.sockets - (load ? load.threads.reduce((a, b) => a + b, 0) : 0);
+function freeThreads(host: Host, load: HostLoad | undefined): number {
+  let free = host.spec.guestThreadsPerSocket * host.spec.sockets;
+  if (load) for (const used of load.threads) free -= used;
+  return free;
+}
 
 /**
  * Chooses a host: vCPUs are space-shared on hardware threads and memory is never overcommitted, so a
@@ -59,23 +77,28 @@ const freeThreads = (host: Host, load: HostLoad | undefined) => host.spec.guestT
  * lands elsewhere when anything else fits.
  */
 export function chooseSlot(hosts: Host[], loads: { get(hostId: string): HostLoad | undefined }, type: TypeSpec, policy: PlacementPolicy, avoid?: string): Slot | undefined {
-  let best: Slot | undefined;
+  let best: Host | undefined;
+  let bestSocket = NO_FIT;
   let bestFree = 0;
-  let fallback: Slot | undefined;
+  let fallback: Host | undefined;
+  let fallbackSocket = NO_FIT;
   for (const host of hosts) {
     const load = loads.get(host.hostId);
-    const slot = slotOn(host, load, type);
-    if (!slot) continue;
+    const socket = socketOn(host, load, type);
+    if (socket === NO_FIT) continue;
     if (host.hostId === avoid) {
-      fallback = slot;
+      fallback = host;
+      fallbackSocket = socket;
       continue;
     }
     const free = freeThreads(host, load);
     if (!best || (policy === "best-fit" && free < bestFree - EPS) || (policy === "worst-fit" && free > bestFree + EPS)) {
-      best = slot;
+      best = host;
+      bestSocket = socket;
       bestFree = free;
     }
     if (policy === "first-fit") break;
   }
-  return best ?? fallback;
+  if (best) return { host: best, socket: bestSocket };
+  return fallback ? { host: fallback, socket: fallbackSocket } : undefined;
 }

@@ -14,7 +14,14 @@ const PREFIXES: [RegExp, string][] = [
   [/^trn/, "trn"],
 ];
 
+const buckets = new Map<string, string>();
+
+/** The bucket of a family, worked out once per family: every launch asks. */
 export function quotaBucket(family: string): string {
-  for (const [pattern, bucket] of PREFIXES) if (pattern.test(family)) return bucket;
-  return "standard";
+  let bucket = buckets.get(family);
+  if (bucket === undefined) {
+    bucket = PREFIXES.find(([pattern]) => pattern.test(family))?.[1] ?? "standard";
+    buckets.set(family, bucket);
+  }
+  return bucket;
 }
