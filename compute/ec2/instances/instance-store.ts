@@ -226,7 +226,7 @@ export class InstanceStore {
   private readonly lists = new Map<string, { generation: number; rows: InstanceRow[] }>();
   /** Public addresses held by the rows of each region, and those claimed since. */
   private readonly publicIps: ClaimedValues;
-  /** The hosts, vCPUs and private addresses each row holds, mirrored in memory. */
+  /** The hosts, vCPUs, private addresses and client tokens each row holds, mirrored in memory. */
   private readonly holdings: Holdings;
 
   constructor(private readonly db: Database) {
