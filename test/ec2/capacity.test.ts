@@ -282,4 +282,17 @@ describe("EC2 capacity: a launch refused for capacity after placing some of its 
     assert.equal((await launch("m5.12xlarge", 1)).Instances!.length, 1);
     assert.deepEqual((await hosts(cb, "az=us-east-1a&family=m5"))[0]!.usedThreadsPerSocket.sort((a, b) => a - b), [2, 48]);
   });
+
+  it("a reset frees every host and address", async () => {
+    const launchWhole = () => ec2.send(new RunInstancesCommand({ ImageId: image, InstanceType: "m5.24xlarge", MinCount: 1, MaxCount: 1, Placement: { AvailabilityZone: "us-east-1a" } }));
+    const freeAddresses = async () => (await ec2.send(new DescribeSubnetsCommand({ Filters: [{ Name: "availability-zone", Values: ["us-east-1a"] }] }))).Subnets![0]!.AvailableIpAddressCount!;
+    await cb.reset();
+    const empty = await freeAddresses();
+    await launchWhole();
+    assert.equal(await freeAddresses(), empty - 1);
+    assert.equal((await failure(launchWhole())).name, "InsufficientInstanceCapacity");
+    await cb.reset();
+    assert.equal(await freeAddresses(), empty);
+    assert.equal((await launchWhole()).Instances!.length, 1, "the host is wholly free again");
+  });
 });
