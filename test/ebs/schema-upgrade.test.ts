@@ -45,6 +45,10 @@ describe("EBS storage usage per type (the quotas' running sums)", () => {
     }));
     assert.deepEqual(usage(), summed(db));
     assert.deepEqual(usage(), [{ volume_type: "gp3", size: 4, iops: 3000 }, { volume_type: "io2", size: 20, iops: 500 }, { volume_type: "sc1", size: 125, iops: 0 }]);
+    // A platform reset empties the tables, then tells the store.
+    db.reset();
+    store.forgetCached();
+    assert.deepEqual(usage(), []);
     db.close();
   });
 });
