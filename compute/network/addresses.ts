@@ -2,7 +2,8 @@ import { randomInt } from "node:crypto";
 import { randomHex } from "../../storage/state/ids.js";
 
 export const ipToInt = (ip: string): number => ip.split(".").reduce((n, part) => n * 256 + Number(part), 0);
-export const intToIp = (n: number): string => [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join(".");
+// A template, not [..].join("."): every launch makes one or two of these, and join converts each number through the runtime.
+export const intToIp = (n: number): string => `${n >>> 24}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
 
 export interface Cidr {
   base: number;
@@ -73,11 +74,11 @@ export function randomPublicIp(): string {
 }
 
 export function privateDnsName(ip: string, region: string): string {
-  return `ip-${ip.replace(/\./g, "-")}.${region === "us-east-1" ? "ec2.internal" : `${region}.compute.internal`}`;
+  return `ip-${ip.replaceAll(".", "-")}.${region === "us-east-1" ? "ec2.internal" : `${region}.compute.internal`}`;
 }
 
 export function publicDnsName(ip: string, region: string): string {
-  return `ec2-${ip.replace(/\./g, "-")}.${region === "us-east-1" ? "compute-1.amazonaws.com" : `${region}.compute.amazonaws.com`}`;
+  return `ec2-${ip.replaceAll(".", "-")}.${region === "us-east-1" ? "compute-1.amazonaws.com" : `${region}.compute.amazonaws.com`}`;
 }
 
 /** A locally administered unicast MAC, as EC2's ENIs have (`0e:` and five random octets). */
