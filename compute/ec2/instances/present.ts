@@ -28,8 +28,30 @@ const CPU_OPTIONS = new Map<string, Readonly<{ CoreCount: number; ThreadsPerCore
 /** Auto-assigned public addresses exist only while the instance holds its place on a host. */
 export const holdsPublicIp = (state: InstanceStateName) => state === "pending" || state === "running" || state === "stopping" || state === "shutting-down";
 
+const GROUPS = new Map<string, { GroupId: string; GroupName: string }[]>();
+const PLACEMENTS = new Map<string, Instance["Placement"]>();
+
+/** An instance's security groups, one frozen list per stored value (most instances of a VPC share one). */
 export function parseGroups(row: InstanceRow): { GroupId: string; GroupName: string }[] {
-  return JSON.parse(row.groups) as { GroupId: string; GroupName: string }[];
+  let groups = GROUPS.get(row.groups);
+  if (!groups) {
+    if (GROUPS.size >= 4096) GROUPS.clear();
+    groups = Object.freeze((JSON.parse(row.groups) as { GroupId: string; GroupName: string }[]).map((g) => Object.freeze(g))) as { GroupId: string; GroupName: string }[];
+    GROUPS.set(row.groups, groups);
+  }
+  return groups;
+}
+
+function placement(row: InstanceRow): Instance["Placement"] {
+  const key = `${row.region}/${row.az}/${row.tenancy}/${row.placement_group ?? ""}`;
+  let value = PLACEMENTS.get(key);
+  if (!value) {
+    if (PLACEMENTS.size >= 4096) PLACEMENTS.clear();
+    const zoneId = availabilityZonesOf(row.region).find((z) => z.name === row.az)?.id;
+    value = Object.freeze({ AvailabilityZone: row.az, AvailabilityZoneId: zoneId, GroupName: row.placement_group ?? "", Tenancy: row.tenancy as "default" });
+    PLACEMENTS.set(key, value);
+  }
+  return value;
 }
 
 // Arrays here are built with push, not map(): map()'s result has another hidden class when it ran
@@ -74,7 +96,6 @@ export function presentInstance(c: Ec2Context, row: InstanceRow, now: number, ta
   const publicIp = holdsPublicIp(state) && !atLaunch ? (row.public_ip ?? undefined) : undefined;
   const groups = parseGroups(row);
   const image = findImage(row.region, row.image_id);
-  const zoneId = availabilityZonesOf(row.region).find((z) => z.name === row.az)?.id;
   const privateDns = privateDnsName(row.private_ip, row.region);
   const out: Instance = {
     InstanceId: row.instance_id,
@@ -88,7 +109,7 @@ export function presentInstance(c: Ec2Context, row: InstanceRow, now: number, ta
     ProductCodes: [],
     InstanceType: row.instance_type as Instance["InstanceType"],
     LaunchTime: new Date(row.launch_time),
-    Placement: { AvailabilityZone: row.az, AvailabilityZoneId: zoneId, GroupName: row.placement_group ?? "", Tenancy: row.tenancy as "default" },
+    Placement: placement(row),
     KernelId: row.kernel_id ?? undefined,
     RamdiskId: row.ramdisk_id ?? undefined,
     Platform: row.platform === "windows" ? ("windows" as "Windows") : undefined,
