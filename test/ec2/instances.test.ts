@@ -200,3 +200,22 @@ describe("EC2 RunInstances / DescribeInstances (SDK v3)", () => {
     assert.equal(ok.InstanceStatuses![0]!.InstanceStatus!.Details![0]!.Status, "passed");
   });
 });
+
+describe("EC2 RunInstances with no pending time", () => {
+  it("answers the instance as running, with its public address and volumes", async () => {
+    const cb = await startTestCloudbox({ clock: "virtual", settings: { ec2: { lifecycle: { pendingMs: 0 } } } });
+    const ec2 = new EC2Client(sdkConfig(cb));
+    try {
+      const image = (await ec2.send(new DescribeImagesCommand({ Owners: ["amazon"], Filters: [{ Name: "name", Values: ["al2023-ami-*"] }] }))).Images![0]!.ImageId!;
+      const i = (await ec2.send(new RunInstancesCommand({ ImageId: image, InstanceType: "t3.micro", MinCount: 1, MaxCount: 1 }))).Instances![0]!;
+      assert.equal(i.State!.Name, "running");
+      assert.ok(i.PublicIpAddress);
+      assert.equal(i.BlockDeviceMappings!.length, 1);
+      assert.equal(i.NetworkInterfaces![0]!.Attachment!.Status, "attached");
+      assert.equal(i.StateReason, undefined);
+    } finally {
+      ec2.destroy();
+      await cb.stop();
+    }
+  });
+});

@@ -86,12 +86,14 @@ function networkInterfaces(row: InstanceRow, groups: { GroupId: string; GroupNam
 
 /**
  * An instance row as DescribeInstances / RunInstances answer it, its state derived at `now`.
- * `atLaunch` is RunInstances' own answer, which shows the instance as EC2 has it at that moment:
+ * `launchAnswer` is RunInstances' own answer, which shows a pending instance as EC2 has it then:
  * its network interface still attaching, no public address yet and no block devices yet (the
  * volumes exist and show up in DescribeInstances once attached), as in EC2's documented outputs.
  */
-export function presentInstance(c: Ec2Context, row: InstanceRow, now: number, tags: Map<string, string> | undefined, attached?: AttachedVolume[], atLaunch = false): Instance {
+export function presentInstance(c: Ec2Context, row: InstanceRow, now: number, tags: Map<string, string> | undefined, attached?: AttachedVolume[], launchAnswer = false): Instance {
   const state = currentState(row, now);
+  // With a pending time of 0 the instance is running as it is launched: it is shown as such.
+  const atLaunch = launchAnswer && state === "pending";
   const terminated = state === "terminated";
   const publicIp = holdsPublicIp(state) && !atLaunch ? (row.public_ip ?? undefined) : undefined;
   const groups = parseGroups(row);
