@@ -1,5 +1,10 @@
 import BetterSqlite3 from "better-sqlite3";
 
+/** A cache that mirrors table data in memory and must drop it when a transaction it saw rolls back. */
+export interface UncommittedReader {
+  rolledBack(): void;
+}
+
 /**
  * The metadata store: one SQLite database per cloudbox, in memory or in `<data-dir>/state.db` (WAL).
  * Modules register their schema as an ordered list of migrations; only the new ones are applied.
@@ -16,6 +21,11 @@ export class Database {
    * read, inside a transaction, a row that a rollback then undid: it also compares this count.
    */
   rollbacks = 0;
+  /**
+   * Caches that took in writes or rows inside the open transaction. A failed request of any service
+   * rolls back; only the caches that saw the rolled-back transaction have to read their rows again.
+   */
+  private readonly uncommittedReaders = new Set<UncommittedReader>();
 
   constructor(file: string | ":memory:", options: { durable?: boolean } = {}) {
     this.sql = new BetterSqlite3(file);
@@ -38,11 +48,21 @@ export class Database {
 
   transaction<T>(fn: () => T): T {
     try {
-      return this.runInTransaction(fn) as T;
+      const result = this.runInTransaction(fn) as T;
+      if (!this.sql.inTransaction) this.uncommittedReaders.clear();
+      return result;
     } catch (error) {
       this.rollbacks++;
+      // A nested transaction undoes only its own part, but which cache saw which part is not known.
+      for (const reader of this.uncommittedReaders) reader.rolledBack();
+      if (!this.sql.inTransaction) this.uncommittedReaders.clear();
       throw error;
     }
+  }
+
+  /** `reader` has just taken in a write or rows of the open transaction, if one is open. */
+  tookIn(reader: UncommittedReader): void {
+    if (this.sql.inTransaction) this.uncommittedReaders.add(reader);
   }
 
   /** Empties every table, keeping the schema. */

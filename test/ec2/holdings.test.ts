@@ -56,6 +56,24 @@ describe("Holdings: what instance rows hold, mirrored in memory", () => {
     db.close();
   });
 
+  it("keeps what it holds through a rollback of a transaction it took nothing in from", () => {
+    const db = new Database(":memory:");
+    let reads = 0;
+    const holdings = new Holdings(db, () => {
+      reads++;
+      return [holding("i-1")];
+    });
+    holdings.inserted(holding("i-2", { private_ip: "172.31.0.11" }));
+    assert.equal(holdings.vcpusInUse("111", "us-east-1", "standard", 0), 2, "a write reported before the first read is read with the rows");
+    db.transaction(() => holdings.inserted(holding("i-2", { private_ip: "172.31.0.11" })));
+    assert.throws(() => db.transaction(() => {
+      throw new Error("another service's refused request");
+    }));
+    assert.equal(holdings.vcpusInUse("111", "us-east-1", "standard", 0), 4);
+    assert.equal(reads, 1);
+    db.close();
+  });
+
   it("reads the rows again after a rollback, which may have undone writes already reported", () => {
     const db = new Database(":memory:");
     let reads = 0;

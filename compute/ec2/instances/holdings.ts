@@ -1,4 +1,4 @@
-import type { Database } from "../../../storage/state/database.js";
+import type { Database, UncommittedReader } from "../../../storage/state/database.js";
 
 /**
  * What one instance row holds, and until when: its host's threads, memory and GPUs and its
@@ -72,44 +72,45 @@ const holdsAddress = (h: Holding, now: number) => h.terminated_at === null || h.
  * The holdings of every instance row, kept in memory beside the table so that placement, the
  * vCPU quota and address allocation read sums and lookups without a query, and the table needs no
  * index for them (each index is a B-tree that every launch writes). Read from the rows on first
- * use; the store reports each of its writes after the statement ran. A rollback may have undone
- * writes already reported, so after one the holdings are read again from the rows.
+ * use; the store reports each of its writes after the statement ran. When a transaction in which
+ * they took in writes or rows rolls back, the holdings are read again from the rows.
  */
-export class Holdings {
+export class Holdings implements UncommittedReader {
+  /** Undefined until read, and again after a rollback or reset; a write meanwhile is read with the rows. */
   private loaded: Loaded | undefined;
-  private rollbacksSeen = 0;
 
   constructor(private readonly db: Database, private readonly readRows: () => Holding[]) {}
 
   private current(): Loaded {
-    const live = this.live();
-    if (live) return live;
-    this.rollbacksSeen = this.db.rollbacks;
+    if (this.loaded) return this.loaded;
     const loaded: Loaded = { byId: new Map(), byRegion: new Map(), bySubnet: new Map(), byToken: new Map() };
     for (const row of this.readRows()) add(loaded, copy(row));
+    this.db.tookIn(this);
     return (this.loaded = loaded);
   }
 
-  /** The holdings if they are still what the rows say; a write while they are not is read with the rows later. */
-  private live(): Loaded | undefined {
-    if (this.loaded && this.db.rollbacks !== this.rollbacksSeen) this.loaded = undefined;
-    return this.loaded;
+  rolledBack(): void {
+    this.loaded = undefined;
   }
 
   inserted(row: Holding): void {
-    const loaded = this.live();
-    if (loaded) add(loaded, copy(row));
+    if (!this.loaded) return;
+    add(this.loaded, copy(row));
+    this.db.tookIn(this);
   }
 
   changed(instanceId: string, change: HoldingChange): void {
-    const h = this.live()?.byId.get(instanceId);
-    if (h) Object.assign(h, change);
+    const h = this.loaded?.byId.get(instanceId);
+    if (!h) return;
+    Object.assign(h, change);
+    this.db.tookIn(this);
   }
 
   deleted(instanceId: string): void {
-    const loaded = this.live();
+    const loaded = this.loaded;
     const h = loaded?.byId.get(instanceId);
     if (!loaded || !h) return;
+    this.db.tookIn(this);
     loaded.byId.delete(instanceId);
     loaded.byRegion.get(h.region)?.delete(instanceId);
     const addresses = loaded.bySubnet.get(h.subnet_id);
