@@ -16,22 +16,24 @@ async function imageNamed(ec2: EC2Client, pattern: string): Promise<string> {
   return (await ec2.send(new DescribeImagesCommand({ Filters: [{ Name: "name", Values: [pattern] }] }))).Images![0]!.ImageId!;
 }
 
+/** A cloudbox on a virtual clock with these EC2 settings, a client, and an Amazon Linux 2023 image to launch. */
+async function fleet(ec2Settings: Record<string, unknown>): Promise<{ cb: Cloudbox; ec2: EC2Client; image: string }> {
+  const cb = await startTestCloudbox({ clock: "virtual", settings: { ec2: ec2Settings } });
+  const ec2 = new EC2Client(sdkConfig(cb));
+  return { cb, ec2, image: await imageNamed(ec2, "al2023-ami-*-x86_64") };
+}
+
+async function close(cb: Cloudbox, ec2: EC2Client): Promise<void> {
+  ec2.destroy();
+  await cb.stop();
+}
+
 describe("EC2 capacity: fleet, placement, quotas, addresses", () => {
   let cb: Cloudbox;
   let ec2: EC2Client;
   let image: string;
-  before(async () => {
-    cb = await startTestCloudbox({
-      clock: "virtual",
-      settings: { ec2: { fleet: { zones: { "us-east-1a": { m5: 2, c4: 1, r5: 1 } } } } },
-    });
-    ec2 = new EC2Client(sdkConfig(cb));
-    image = await imageNamed(ec2, "al2023-ami-*-x86_64");
-  });
-  after(async () => {
-    ec2.destroy();
-    await cb.stop();
-  });
+  before(async () => ({ cb, ec2, image } = await fleet({ fleet: { zones: { "us-east-1a": { m5: 2, c4: 1, r5: 1 } } } })));
+  after(() => close(cb, ec2));
 
   const launch = (type: string, extra: Record<string, unknown> = {}) =>
     ec2.send(new RunInstancesCommand({ ImageId: image, InstanceType: type as "m5.large", MinCount: 1, MaxCount: 1, Placement: { AvailabilityZone: "us-east-1a" }, ...extra }));
@@ -134,15 +136,8 @@ describe("EC2 quotas and address exhaustion", () => {
   let cb: Cloudbox;
   let ec2: EC2Client;
   let image: string;
-  before(async () => {
-    cb = await startTestCloudbox({ clock: "virtual", settings: { ec2: { vcpuQuota: { standard: 8, g: 4 } } } });
-    ec2 = new EC2Client(sdkConfig(cb));
-    image = await imageNamed(ec2, "al2023-ami-*-x86_64");
-  });
-  after(async () => {
-    ec2.destroy();
-    await cb.stop();
-  });
+  before(async () => ({ cb, ec2, image } = await fleet({ vcpuQuota: { standard: 8, g: 4 } })));
+  after(() => close(cb, ec2));
 
   it("the vCPU quota caps MaxCount and refuses launches below MinCount with VcpuLimitExceeded", async () => {
     const r = await ec2.send(new RunInstancesCommand({ ImageId: image, InstanceType: "m5.large", MinCount: 1, MaxCount: 10 }));
@@ -177,15 +172,8 @@ describe("EC2 private address allocation", () => {
   let cb: Cloudbox;
   let ec2: EC2Client;
   let image: string;
-  before(async () => {
-    cb = await startTestCloudbox({ clock: "virtual", settings: { ec2: { network: { defaultSubnetPrefixLength: 28 } } } });
-    ec2 = new EC2Client(sdkConfig(cb));
-    image = await imageNamed(ec2, "al2023-ami-*-x86_64");
-  });
-  after(async () => {
-    ec2.destroy();
-    await cb.stop();
-  });
+  before(async () => ({ cb, ec2, image } = await fleet({ network: { defaultSubnetPrefixLength: 28 } })));
+  after(() => close(cb, ec2));
 
   it("a /28 default subnet has 11 usable addresses (first four and last reserved): InsufficientFreeAddressesInSubnet", async () => {
     const subnets = await ec2.send(new DescribeSubnetsCommand({ Filters: [{ Name: "availability-zone", Values: ["us-east-1a"] }] }));
@@ -225,15 +213,8 @@ describe("EC2 capacity: a launch refused after writing an instance holds nothing
   let cb: Cloudbox;
   let ec2: EC2Client;
   let image: string;
-  before(async () => {
-    cb = await startTestCloudbox({ clock: "virtual", settings: { ec2: { fleet: { zones: { "us-east-1a": { m5: 1 } } }, ebsQuotas: { storageGiB: { sc1: 300 } } } } });
-    ec2 = new EC2Client(sdkConfig(cb));
-    image = await imageNamed(ec2, "al2023-ami-*-x86_64");
-  });
-  after(async () => {
-    ec2.destroy();
-    await cb.stop();
-  });
+  before(async () => ({ cb, ec2, image } = await fleet({ fleet: { zones: { "us-east-1a": { m5: 1 } } }, ebsQuotas: { storageGiB: { sc1: 300 } } })));
+  after(() => close(cb, ec2));
 
   it("its host share, vCPUs and address are free again, and so is its client token", async () => {
     const freeAddresses = async () => (await ec2.send(new DescribeSubnetsCommand({ Filters: [{ Name: "availability-zone", Values: ["us-east-1a"] }] }))).Subnets![0]!.AvailableIpAddressCount;
@@ -263,15 +244,8 @@ describe("EC2 capacity: a launch refused for capacity after placing some of its 
   let cb: Cloudbox;
   let ec2: EC2Client;
   let image: string;
-  before(async () => {
-    cb = await startTestCloudbox({ clock: "virtual", settings: { ec2: { fleet: { zones: { "us-east-1a": { m5: 1 } } } } } });
-    ec2 = new EC2Client(sdkConfig(cb));
-    image = await imageNamed(ec2, "al2023-ami-*-x86_64");
-  });
-  after(async () => {
-    ec2.destroy();
-    await cb.stop();
-  });
+  before(async () => ({ cb, ec2, image } = await fleet({ fleet: { zones: { "us-east-1a": { m5: 1 } } } })));
+  after(() => close(cb, ec2));
 
   it("leaves the host as it was: what it had placed is free for the next launch", async () => {
     const launch = (type: string, count: number) =>
