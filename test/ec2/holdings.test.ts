@@ -10,6 +10,16 @@ const holding = (id: string, extra: Partial<Holding> = {}): Holding => ({
   subnet_id: "subnet-1", private_ip: "172.31.0.10", terminated_at: null, client_token: null, ...extra,
 });
 
+/** Holdings over fixed rows, and how many times it read them. */
+function readCounted(db: Database, rows: Holding[]): { holdings: Holdings; reads: () => number } {
+  let reads = 0;
+  const holdings = new Holdings(db, () => {
+    reads++;
+    return rows;
+  });
+  return { holdings, reads: () => reads };
+}
+
 describe("Holdings: what instance rows hold, mirrored in memory", () => {
   it("sums threads, memory and vCPUs per host, socket, account and bucket while hosts are held", () => {
     const db = new Database(":memory:");
@@ -58,11 +68,7 @@ describe("Holdings: what instance rows hold, mirrored in memory", () => {
 
   it("keeps what it holds through a rollback of a transaction it took nothing in from", () => {
     const db = new Database(":memory:");
-    let reads = 0;
-    const holdings = new Holdings(db, () => {
-      reads++;
-      return [holding("i-1")];
-    });
+    const { holdings, reads } = readCounted(db, [holding("i-1")]);
     holdings.inserted(holding("i-2", { private_ip: "172.31.0.11" }));
     assert.equal(holdings.vcpusInUse("111", "us-east-1", "standard", 0), 2, "a write reported before the first read is read with the rows");
     db.transaction(() => holdings.inserted(holding("i-2", { private_ip: "172.31.0.11" })));
@@ -70,17 +76,13 @@ describe("Holdings: what instance rows hold, mirrored in memory", () => {
       throw new Error("another service's refused request");
     }));
     assert.equal(holdings.vcpusInUse("111", "us-east-1", "standard", 0), 4);
-    assert.equal(reads, 1);
+    assert.equal(reads(), 1);
     db.close();
   });
 
   it("reads the rows again after a rollback, which may have undone writes already reported", () => {
     const db = new Database(":memory:");
-    let reads = 0;
-    const holdings = new Holdings(db, () => {
-      reads++;
-      return [holding("i-1")];
-    });
+    const { holdings, reads } = readCounted(db, [holding("i-1")]);
     assert.equal(holdings.vcpusInUse("111", "us-east-1", "standard", 0), 2);
     assert.throws(() => db.transaction(() => {
       holdings.inserted(holding("i-2", { private_ip: "172.31.0.11" }));
@@ -88,12 +90,12 @@ describe("Holdings: what instance rows hold, mirrored in memory", () => {
       throw new Error("refused");
     }));
     assert.equal(holdings.vcpusInUse("111", "us-east-1", "standard", 0), 2);
-    assert.equal(reads, 2);
+    assert.equal(reads(), 2);
     // A write reported while nothing is loaded is left to the next read of the rows.
     holdings.clear();
     holdings.inserted(holding("i-3", { private_ip: "172.31.0.12" }));
     assert.equal(holdings.addressHeld("subnet-1", "172.31.0.12", 0), false);
-    assert.equal(reads, 3);
+    assert.equal(reads(), 3);
     db.close();
   });
 });
