@@ -147,21 +147,11 @@ export class Holdings implements UncommittedReader {
 
   /** When the next host held in one AZ and family is released (a stop or termination settling), if any. */
   nextHostRelease(region: string, az: string, family: string, now: number): number | null {
-    let next: number | null = null;
-    for (const h of this.inRegion(region)) {
-      if (h.az !== az || h.host_family !== family) continue;
-      next = laterRelease(h, now, next);
-    }
-    return next;
+    return this.nextRelease(region, now, (h) => h.az === az && h.host_family === family);
   }
 
   nextAccountRelease(account: string, region: string, bucket: string, now: number): number | null {
-    let next: number | null = null;
-    for (const h of this.inRegion(region)) {
-      if (h.account !== account || h.quota_bucket !== bucket) continue;
-      next = laterRelease(h, now, next);
-    }
-    return next;
+    return this.nextRelease(region, now, (h) => h.account === account && h.quota_bucket === bucket);
   }
 
   addressHeld(subnetId: string, ip: string, now: number): boolean {
@@ -180,14 +170,18 @@ export class Holdings implements UncommittedReader {
     return this.current().byToken.get(tokenKey(account, region, token))?.map((h) => h.instance_id) ?? [];
   }
 
+  private nextRelease(region: string, now: number, among: (h: Holding) => boolean): number | null {
+    let next: number | null = null;
+    for (const h of this.inRegion(region)) {
+      const at = h.host_release_at;
+      if (h.host_id !== null && at !== null && at > now && (next === null || at < next) && among(h)) next = at;
+    }
+    return next;
+  }
+
   private inRegion(region: string): Iterable<Holding> {
     return this.current().byRegion.get(region)?.values() ?? [];
   }
-}
-
-function laterRelease(h: Holding, now: number, next: number | null): number | null {
-  const at = h.host_release_at;
-  return h.host_id !== null && at !== null && at > now && (next === null || at < next) ? at : next;
 }
 
 function add(loaded: Loaded, h: Holding): void {
