@@ -24,34 +24,31 @@ const METADATA_AT_LAUNCH = metadataOptions("pending");
 const METADATA = metadataOptions("applied");
 const MONITORING = new Map<string, Readonly<{ State: "disabled" }>>();
 const CPU_OPTIONS = new Map<string, Readonly<{ CoreCount: number; ThreadsPerCore: number }>>();
+const GROUPS = new Map<string, { GroupId: string; GroupName: string }[]>();
+const PLACEMENTS = new Map<string, Instance["Placement"]>();
+
+/** The shared frozen value for `key`, made on first use; a map that grows past 4,096 values starts over. */
+function shared<V>(values: Map<string, V>, key: string, make: () => V): V {
+  let value = values.get(key);
+  if (value === undefined) {
+    if (values.size >= 4096) values.clear();
+    values.set(key, (value = Object.freeze(make())));
+  }
+  return value;
+}
 
 /** Auto-assigned public addresses exist only while the instance holds its place on a host. */
 export const holdsPublicIp = (state: InstanceStateName) => state === "pending" || state === "running" || state === "stopping" || state === "shutting-down";
 
-const GROUPS = new Map<string, { GroupId: string; GroupName: string }[]>();
-const PLACEMENTS = new Map<string, Instance["Placement"]>();
-
 /** An instance's security groups, one frozen list per stored value (most instances of a VPC share one). */
 export function parseGroups(row: InstanceRow): { GroupId: string; GroupName: string }[] {
-  let groups = GROUPS.get(row.groups);
-  if (!groups) {
-    if (GROUPS.size >= 4096) GROUPS.clear();
-    groups = Object.freeze((JSON.parse(row.groups) as { GroupId: string; GroupName: string }[]).map((g) => Object.freeze(g))) as { GroupId: string; GroupName: string }[];
-    GROUPS.set(row.groups, groups);
-  }
-  return groups;
+  return shared(GROUPS, row.groups, () => (JSON.parse(row.groups) as { GroupId: string; GroupName: string }[]).map((g) => Object.freeze(g)));
 }
 
 function placement(row: InstanceRow): Instance["Placement"] {
-  const key = `${row.region}/${row.az}/${row.tenancy}/${row.placement_group ?? ""}`;
-  let value = PLACEMENTS.get(key);
-  if (!value) {
-    if (PLACEMENTS.size >= 4096) PLACEMENTS.clear();
-    const zoneId = availabilityZonesOf(row.region).find((z) => z.name === row.az)?.id;
-    value = Object.freeze({ AvailabilityZone: row.az, AvailabilityZoneId: zoneId, GroupName: row.placement_group ?? "", Tenancy: row.tenancy as "default" });
-    PLACEMENTS.set(key, value);
-  }
-  return value;
+  return shared(PLACEMENTS, `${row.region}/${row.az}/${row.tenancy}/${row.placement_group ?? ""}`, () => ({
+    AvailabilityZone: row.az, AvailabilityZoneId: availabilityZonesOf(row.region).find((z) => z.name === row.az)?.id, GroupName: row.placement_group ?? "", Tenancy: row.tenancy as "default",
+  }));
 }
 
 // Arrays here are built with push, not map(): map()'s result has another hidden class when it ran
@@ -154,20 +151,13 @@ export function presentInstance(c: Ec2Context, row: InstanceRow, now: number, ta
 }
 
 function cpuOptions(name: string, vcpus: number): Readonly<{ CoreCount: number; ThreadsPerCore: number }> {
-  const key = `${name}/${vcpus}`;
-  let options = CPU_OPTIONS.get(key);
-  if (!options) {
+  return shared(CPU_OPTIONS, `${name}/${vcpus}`, () => {
     const info = typeSpec(name)?.info.VCpuInfo;
-    CPU_OPTIONS.set(key, (options = Object.freeze({ CoreCount: info?.DefaultCores ?? vcpus, ThreadsPerCore: info?.DefaultThreadsPerCore ?? 1 })));
-  }
-  return options;
+    return { CoreCount: info?.DefaultCores ?? vcpus, ThreadsPerCore: info?.DefaultThreadsPerCore ?? 1 };
+  });
 }
 
-function monitoring(state: string): Readonly<{ State: "disabled" }> {
-  let value = MONITORING.get(state);
-  if (!value) MONITORING.set(state, (value = Object.freeze({ State: state as "disabled" })));
-  return value;
-}
+const monitoring = (state: string) => shared(MONITORING, state, () => ({ State: state as "disabled" }));
 
 interface Presented {
   version: number;
