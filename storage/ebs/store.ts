@@ -400,15 +400,11 @@ export class EbsStore {
   /** A cached read while no write of its kind (`writes`, the kind's counter) and no rollback happened since it was made; else read again. */
   private cachedRead<T>(cache: Map<string, CacheEntry<T>>, key: string, writes: number, read: () => T): T {
     const hit = cache.get(key);
-    if (hit && this.isCurrent(hit, writes)) return hit.value;
+    if (hit && hit.writes === writes && hit.rollbacks === this.env.db.rollbacks) return hit.value;
     const value = read();
     if (cache.size >= READ_CACHE_LIMIT) cache.clear();
     cache.set(key, { writes, rollbacks: this.env.db.rollbacks, value });
     return value;
-  }
-
-  private isCurrent(entry: CacheEntry<unknown>, writes: number): boolean {
-    return entry.writes === writes && entry.rollbacks === this.env.db.rollbacks;
   }
 
   snapshotsOfRegion(region: string): SnapshotRow[] {
