@@ -1,8 +1,7 @@
 /**
  * A superset, kept in memory, of the values some column holds within a scope (the public addresses
- * of a region, the client tokens of an account and region), so that a fresh value is known to be
- * unused without a query. A scope's set is read from the rows on first use; from then on every
- * value handed out is added before its row is written (or, when found otherwise, noted with it).
+ * of a region), so that a fresh value is known to be unused without a query. A scope's set is read
+ * from the rows on first use; from then on every value handed out is added before its row is written.
  * A value whose write was rolled back only stays taken. After `limit` claims the set is read again
  * from the rows, which by then have dropped expired resources: every earlier claim has been
  * written (or rolled back) by then, since a claim is followed by its row's write in the same
@@ -21,15 +20,6 @@ export class ClaimedValues {
     claimed.values.add(value);
     claimed.claims++;
     return true;
-  }
-
-  /** Adds a value written without a claim (when the scope's set exists; otherwise its first read finds the row). */
-  note(scope: string, value: string): void {
-    const claimed = this.scopes.get(scope);
-    if (claimed && !claimed.values.has(value)) {
-      claimed.values.add(value);
-      claimed.claims++;
-    }
   }
 
   /** After the rows were emptied or replaced (a reset). */

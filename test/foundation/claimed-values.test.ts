@@ -33,12 +33,4 @@ describe("ClaimedValues: a superset of a column's values per scope", () => {
     assert.equal(claimed.claim("s", "w"), true, "after clear() only the rows count");
     assert.equal(reads, 3);
   });
-
-  it("a value written without a claim is noted, once its scope has been read", () => {
-    const claimed = new ClaimedValues(() => []);
-    claimed.note("s", "early");
-    assert.equal(claimed.claim("s", "early"), true, "a note before the first read adds nothing: that read finds the row");
-    claimed.note("s", "late");
-    assert.equal(claimed.claim("s", "late"), false);
-  });
 });
