@@ -24,7 +24,11 @@ const EPS = 1e-9;
 const EMPTY = new Map<number, HostLoad>();
 const noLoad = (sockets: number): HostLoad => {
   let load = EMPTY.get(sockets);
-  if (!load) EMPTY.set(sockets, (load = Object.freeze({ ...emptyLoad(sockets), threads: Object.freeze(new Array<number>(sockets).fill(0)) as number[] })));
+  if (!load) {
+    load = emptyLoad(sockets);
+    Object.freeze(load.threads);
+    EMPTY.set(sockets, Object.freeze(load));
+  }
   return load;
 };
 

@@ -212,7 +212,7 @@ export function runInstances(c: Ec2Context, input: RunInstancesRequest, ctx: Ope
       c.hypervisor.invalidate(region, az, type.family);
       c.usage.invalidate(account, region);
     }
-    return reservationOf(c, rows, now, () => launchTags, () => undefined, true);
+    return reservationOf(c, rows, now, () => launchTags, undefined, true);
   });
   if (committed) {
     c.hypervisor.commit(committed.session);
