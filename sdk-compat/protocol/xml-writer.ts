@@ -61,7 +61,15 @@ const plans = new WeakMap<Shape, StructurePlan>();
  * provider that hands out the same frozen object for an unchanged resource (an instance between
  * state changes) has it serialized once, however many Describe calls list it.
  */
-const frozenXml = new WeakMap<object, { element: string; shape: Shape; xml: string; bytes: Buffer }>();
+const frozenXml = new WeakMap<object, CachedXml>();
+
+/**
+ * A cached serialization is kept in one form only: a small one as text (appended to the answer
+ * being written), a large one as its encoded bytes (sent as a chunk of its own). Keeping the text
+ * of a large one too held every listed instance's XML twice, once of it in the V8 heap that each
+ * full garbage collection walks.
+ */
+type CachedXml = { element: string; shape: Shape; text: string; bytes?: undefined } | { element: string; shape: Shape; text?: undefined; bytes: Buffer };
 
 /** Cached XML up to this many characters is appended as text rather than sent as a chunk. */
 const SMALL_CACHED_XML = 512;
@@ -137,10 +145,13 @@ export class XmlWriter {
           } finally {
             this.capturing--;
           }
-          const entry = { element, shape, xml: this.out, bytes: Buffer.from(this.out, "utf8") };
+          const xml = this.out;
+          const entry: CachedXml = xml.length <= SMALL_CACHED_XML ? { element, shape, text: xml } : { element, shape, bytes: Buffer.from(xml, "utf8") };
           frozenXml.set(value as object, entry);
           this.out = outer;
-          this.emit(entry);
+          // Inside another capture the text just written is still at hand: no need to decode it.
+          if (this.capturing > 0) this.out += xml;
+          else this.emit(entry);
           return;
         }
         this.writeStructure(shape, element, value as Record<string, unknown>);
@@ -188,11 +199,16 @@ export class XmlWriter {
     }
   }
 
-  private emit(entry: { xml: string; bytes: Buffer }): void {
+  private emit(entry: CachedXml): void {
     // A small piece (an answer's constant parts: options, states) is cheaper as text than as a
-    // chunk of its own; a large one (an instance in a listing) goes out as its bytes.
-    if (this.capturing > 0 || entry.xml.length <= SMALL_CACHED_XML) {
-      this.out += entry.xml;
+    // chunk of its own; a large one (an instance in a listing) goes out as its bytes, and is only
+    // decoded again when a frozen value around it (a listed reservation) is being cached.
+    if (entry.text !== undefined) {
+      this.out += entry.text;
+      return;
+    }
+    if (this.capturing > 0) {
+      this.out += entry.bytes.toString("utf8");
       return;
     }
     if (this.out) this.chunks.push(Buffer.from(this.out, "utf8"));

@@ -22,6 +22,22 @@ describe("XmlWriter: frozen structures are serialized once and reused", () => {
     assert.equal(String(second.body).match(/<instanceId>i-1<\/instanceId>/g)!.length, 2);
   });
 
+  it("a large cached value inside a frozen value cached later writes the same text, non-ASCII included", () => {
+    // Over 512 characters, so the instance is kept as bytes only and decoded when its reservation is cached.
+    const big = () => ({ ...instance("i-3"), Tags: Array.from({ length: 20 }, (_, i) => ({ Key: `k${i}`, Value: `välue-${i} ✓ <${i}>` })) });
+    const plain = body(ec2.serializeOutput(op, { Reservations: [{ ReservationId: "r-3", Instances: [big(), big()] }] }, "x"));
+    const frozen = Object.freeze(big());
+    const alone = body(ec2.serializeOutput(op, { Reservations: [{ ReservationId: "r-3", Instances: [frozen, frozen] }] }, "x"));
+    const reservation = Object.freeze({ ReservationId: "r-3", Instances: Object.freeze([frozen, frozen]) });
+    const captured = body(ec2.serializeOutput(op, { Reservations: [reservation] }, "x"));
+    const reused = body(ec2.serializeOutput(op, { Reservations: [reservation] }, "x"));
+    assert.ok(plain.length > 2 * 512);
+    assert.match(plain, /<value>välue-19 ✓ &lt;19&gt;<\/value>/);
+    assert.equal(alone, plain);
+    assert.equal(captured, plain);
+    assert.equal(reused, plain);
+  });
+
   it("unfrozen values are written afresh, so changes show", () => {
     const value = instance("i-2");
     const a = ec2.serializeOutput(op, { Reservations: [{ Instances: [value] }] }, "x");
