@@ -2,6 +2,7 @@ import type BetterSqlite3 from "better-sqlite3";
 import type { Database } from "../../../storage/state/database.js";
 import type { InstanceStateName } from "./lifecycle.js";
 import { ClaimedValues } from "../../../storage/state/claimed-values.js";
+import { interned } from "../../../storage/state/interned.js";
 import { HOLDING_COLUMNS, Holdings, isHoldingColumn } from "./holdings.js";
 import type { Holding, HostUsage } from "./holdings.js";
 
@@ -156,20 +157,21 @@ export type NewInstance = Omit<InstanceRow, "seq" | "version">;
  * better-sqlite3 sets a row's columns one by one, which leaves an object with this many
  * properties in V8's dictionary mode: every field read is then a hash lookup (a listing of a
  * thousand rows reads each of them a dozen times). Rows are copied once into an object of one
- * fixed shape when read; the rows this store keeps are those copies.
+ * fixed shape when read; the rows this store keeps are those copies. Columns with few distinct
+ * values share one string per value.
  */
 function fastRow(r: InstanceRow): InstanceRow {
   return {
-    seq: r.seq, instance_id: r.instance_id, account: r.account, region: r.region, reservation_id: r.reservation_id, launch_index: r.launch_index,
-    image_id: r.image_id, instance_type: r.instance_type, vcpus: r.vcpus, memory_mib: r.memory_mib, host_threads: r.host_threads, gpus: r.gpus,
-    quota_bucket: r.quota_bucket, socket: r.socket, host_family: r.host_family, hypervisor: r.hypervisor, az: r.az, subnet_id: r.subnet_id,
-    vpc_id: r.vpc_id, private_ip: r.private_ip, public_ip: r.public_ip, eni_id: r.eni_id, mac: r.mac, host_id: r.host_id,
-    previous_host_id: r.previous_host_id, key_name: r.key_name, launch_time: r.launch_time, state: r.state, state_at: r.state_at, settles_at: r.settles_at,
-    host_release_at: r.host_release_at, transition_reason: r.transition_reason, state_reason_code: r.state_reason_code, state_reason_message: r.state_reason_message, client_token: r.client_token, token_scope: r.token_scope,
-    request_hash: r.request_hash, user_data: r.user_data, groups: r.groups, disable_api_termination: r.disable_api_termination, disable_api_stop: r.disable_api_stop, shutdown_behavior: r.shutdown_behavior,
-    architecture: r.architecture, virtualization_type: r.virtualization_type, root_device_name: r.root_device_name, root_device_type: r.root_device_type, platform: r.platform, kernel_id: r.kernel_id,
-    ramdisk_id: r.ramdisk_id, ebs_optimized: r.ebs_optimized, source_dest_check: r.source_dest_check, ena_support: r.ena_support, monitoring: r.monitoring, tenancy: r.tenancy,
-    placement_group: r.placement_group, block_devices: r.block_devices, boots: r.boots, guest_shutdown_at: r.guest_shutdown_at, guest_shutdown_ends_at: r.guest_shutdown_ends_at, terminated_at: r.terminated_at,
+    seq: r.seq, instance_id: r.instance_id, account: interned(r.account), region: interned(r.region), reservation_id: r.reservation_id, launch_index: r.launch_index,
+    image_id: interned(r.image_id), instance_type: interned(r.instance_type), vcpus: r.vcpus, memory_mib: r.memory_mib, host_threads: r.host_threads, gpus: r.gpus,
+    quota_bucket: interned(r.quota_bucket), socket: r.socket, host_family: interned(r.host_family), hypervisor: interned(r.hypervisor), az: interned(r.az), subnet_id: interned(r.subnet_id),
+    vpc_id: interned(r.vpc_id), private_ip: r.private_ip, public_ip: r.public_ip, eni_id: r.eni_id, mac: r.mac, host_id: interned(r.host_id),
+    previous_host_id: interned(r.previous_host_id), key_name: interned(r.key_name), launch_time: r.launch_time, state: interned(r.state), state_at: r.state_at, settles_at: r.settles_at,
+    host_release_at: r.host_release_at, transition_reason: interned(r.transition_reason), state_reason_code: interned(r.state_reason_code), state_reason_message: interned(r.state_reason_message), client_token: r.client_token, token_scope: interned(r.token_scope),
+    request_hash: r.request_hash, user_data: r.user_data, groups: interned(r.groups), disable_api_termination: r.disable_api_termination, disable_api_stop: r.disable_api_stop, shutdown_behavior: interned(r.shutdown_behavior),
+    architecture: interned(r.architecture), virtualization_type: interned(r.virtualization_type), root_device_name: interned(r.root_device_name), root_device_type: interned(r.root_device_type), platform: interned(r.platform), kernel_id: interned(r.kernel_id),
+    ramdisk_id: interned(r.ramdisk_id), ebs_optimized: r.ebs_optimized, source_dest_check: r.source_dest_check, ena_support: r.ena_support, monitoring: interned(r.monitoring), tenancy: interned(r.tenancy),
+    placement_group: interned(r.placement_group), block_devices: r.block_devices, boots: r.boots, guest_shutdown_at: r.guest_shutdown_at, guest_shutdown_ends_at: r.guest_shutdown_ends_at, terminated_at: r.terminated_at,
     version: r.version,
   };
 }
