@@ -10,17 +10,27 @@ export function escapeXml(text: string): string {
   return /[&<>"\r]/.test(text) ? text.replace(/[&<>"\r]/g, (c) => ESCAPES[c]!) : text;
 }
 
-/** One member of a structure as the writer needs it, resolved once per shape (not per value). */
-interface PlannedMember {
-  name: string;
+/**
+ * Where a value is written, resolved once per member (not per value): a listing of a thousand
+ * instances would otherwise look each list's item shape up in the model's thousands of shapes,
+ * and rebuild each element's tags, for every instance.
+ */
+interface Slot {
   ref: MemberRef;
-  element: string;
   target: Shape;
+  element: string;
   timestampFormat: TimestampFormat;
   /** `<element>` and `</element>`, made once: most members are scalars written as open + text + close. */
   open: string;
   close: string;
-  /** How a scalar member is written; "other" goes through write(). */
+  /** For a list: how each of its items is written, resolved on first use. */
+  item: Slot | undefined;
+}
+
+/** One member of a structure as the writer needs it, resolved once per shape (not per value). */
+interface PlannedMember extends Slot {
+  name: string;
+  /** How a scalar member is written; "other" goes through writeMember(). */
   kind: "string" | "plain" | "other";
 }
 
@@ -96,10 +106,10 @@ export class XmlWriter {
       for (const [name, ref] of Object.entries(shape.members ?? {})) {
         if (ref.xmlAttribute) attributes = true;
         if (ref.location || ref.xmlAttribute) continue;
-        const target = shapeOf(this.model, ref);
-        const element = ref.locationName ?? name;
+        const slot = this.slot(ref, ref.locationName ?? name);
+        const target = slot.target;
         const kind = ref.xmlText ? "other" : target.type === "string" ? "string" : target.type === "boolean" || target.type === "integer" || target.type === "long" ? "plain" : "other";
-        members.push({ name, ref, element, target, timestampFormat: ref.timestampFormat ?? target.timestampFormat ?? "iso8601", open: `<${element}>`, close: `</${element}>`, kind });
+        members.push({ ...slot, name, kind });
       }
       plan = { members, attributes };
       plans.set(shape, plan);
@@ -119,34 +129,48 @@ export class XmlWriter {
       this.out += escapeXml(formatScalar(m.target, v, m.timestampFormat));
       return;
     }
-    this.write(m.ref, m.target, m.element, v, m.timestampFormat);
+    this.write(m, v);
   }
 
-  member(ref: MemberRef, element: string, value: unknown): void {
-    const shape = shapeOf(this.model, ref);
-    this.write(ref, shape, element, value, ref.timestampFormat ?? shape.timestampFormat ?? "iso8601");
+  private slot(ref: MemberRef, element: string): Slot {
+    const target = shapeOf(this.model, ref);
+    return { ref, target, element, timestampFormat: ref.timestampFormat ?? target.timestampFormat ?? "iso8601", open: `<${element}>`, close: `</${element}>`, item: undefined };
   }
 
-  private write(ref: MemberRef, shape: Shape, element: string, value: unknown, timestampFormat: TimestampFormat): void {
+  private itemSlot(list: Slot): Slot {
+    const memberRef = list.target.member!;
+    const flat = list.target.flattened || list.ref.flattened;
+    return this.slot(memberRef, flat ? (memberRef.locationName ?? list.element) : (memberRef.locationName ?? "member"));
+  }
+
+  private write(slot: Slot, value: unknown): void {
+    const shape = slot.target;
     switch (shape.type) {
       case "structure": {
+        // A value made for this answer is extensible: one flag says so. Only frozen values are
+        // cached, and they are looked up before Object.isFrozen, which checks every property of
+        // a frozen object (fifty for an instance in a listing).
+        if (Object.isExtensible(value)) {
+          this.writeStructure(slot, value as Record<string, unknown>);
+          return;
+        }
+        const cached = frozenXml.get(value as object);
+        if (cached && cached.element === slot.element && cached.shape === shape) {
+          this.emit(cached);
+          return;
+        }
         if (Object.isFrozen(value)) {
-          const cached = frozenXml.get(value as object);
-          if (cached && cached.element === element && cached.shape === shape) {
-            this.emit(cached);
-            return;
-          }
           // Written into a fresh string so that caching it never flattens the whole output.
           const outer = this.out;
           this.out = "";
           this.capturing++;
           try {
-            this.writeStructure(shape, element, value as Record<string, unknown>);
+            this.writeStructure(slot, value as Record<string, unknown>);
           } finally {
             this.capturing--;
           }
           const xml = this.out;
-          const entry: CachedXml = xml.length <= SMALL_CACHED_XML ? { element, shape, text: xml } : { element, shape, bytes: Buffer.from(xml, "utf8") };
+          const entry: CachedXml = xml.length <= SMALL_CACHED_XML ? { element: slot.element, shape, text: xml } : { element: slot.element, shape, bytes: Buffer.from(xml, "utf8") };
           frozenXml.set(value as object, entry);
           this.out = outer;
           // Inside another capture the text just written is still at hand: no need to decode it.
@@ -154,48 +178,43 @@ export class XmlWriter {
           else this.emit(entry);
           return;
         }
-        this.writeStructure(shape, element, value as Record<string, unknown>);
+        this.writeStructure(slot, value as Record<string, unknown>);
         return;
       }
       case "list": {
         const items = value as unknown[];
-        const memberRef = shape.member!;
-        const memberShape = shapeOf(this.model, memberRef);
-        const format = memberRef.timestampFormat ?? memberShape.timestampFormat ?? "iso8601";
-        if (shape.flattened || ref.flattened) {
-          const itemName = memberRef.locationName ?? element;
-          for (const item of items) this.write(memberRef, memberShape, itemName, item, format);
-        } else {
-          const itemName = memberRef.locationName ?? "member";
-          this.out += `<${element}>`;
-          for (const item of items) this.write(memberRef, memberShape, itemName, item, format);
-          this.out += `</${element}>`;
-        }
+        const item = (slot.item ??= this.itemSlot(slot));
+        const flat = shape.flattened || slot.ref.flattened;
+        if (!flat) this.out += slot.open;
+        for (let i = 0; i < items.length; i++) this.write(item, items[i]);
+        if (!flat) this.out += slot.close;
         return;
       }
       case "map": {
         const keyName = shape.key?.locationName ?? "key";
         const valueName = shape.value?.locationName ?? "value";
-        const flat = shape.flattened || ref.flattened;
-        if (!flat) this.out += `<${element}>`;
+        const flat = shape.flattened || slot.ref.flattened;
+        const element = slot.element;
+        if (!flat) this.out += slot.open;
+        const valueSlot = this.slot(shape.value!, valueName);
         for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-          this.out += `${flat ? `<${element}>` : "<entry>"}<${keyName}>${escapeXml(k)}</${keyName}>`;
-          this.member(shape.value!, valueName, v);
+          this.out += `${flat ? slot.open : "<entry>"}<${keyName}>${escapeXml(k)}</${keyName}>`;
+          this.write(valueSlot, v);
           this.out += flat ? `</${element}>` : "</entry>";
         }
-        if (!flat) this.out += `</${element}>`;
+        if (!flat) this.out += slot.close;
         return;
       }
       case "string":
-        this.out += `<${element}>${escapeXml(typeof value === "string" ? value : String(value))}</${element}>`;
+        this.out += slot.open + escapeXml(typeof value === "string" ? value : String(value)) + slot.close;
         return;
       case "boolean":
       case "integer":
       case "long":
-        this.out += `<${element}>${String(value)}</${element}>`;
+        this.out += slot.open + String(value) + slot.close;
         return;
       default:
-        this.out += `<${element}>${escapeXml(formatScalar(shape, value, timestampFormat))}</${element}>`;
+        this.out += slot.open + escapeXml(formatScalar(shape, value, slot.timestampFormat)) + slot.close;
     }
   }
 
@@ -216,11 +235,12 @@ export class XmlWriter {
     this.chunks.push(entry.bytes);
   }
 
-  private writeStructure(shape: Shape, element: string, value: Record<string, unknown>): void {
+  private writeStructure(slot: Slot, value: Record<string, unknown>): void {
+    const shape = slot.target;
     const plan = this.plan(shape);
-    this.out += plan.attributes ? `<${element}${this.attributes(shape, value)}>` : `<${element}>`;
-    this.members(shape, value);
-    this.out += `</${element}>`;
+    this.out += plan.attributes ? `<${slot.element}${this.attributes(shape, value)}>` : slot.open;
+    (plan.write ??= compileMembers(plan.members))(this, value, plan.members, escapeXml);
+    this.out += slot.close;
   }
 
   private attributes(shape: Shape, value: Record<string, unknown>): string {
