@@ -16,44 +16,79 @@ interface PlannedMember {
   keys: string[];
 }
 
+interface StructurePlan {
+  byKey: Map<string, PlannedMember[]>;
+}
+
 // Shapes belong to one loaded model, so a plan per shape is a plan per model; ec2 names keys differently.
-const ec2Plans = new WeakMap<Shape, PlannedMember[]>();
-const queryPlans = new WeakMap<Shape, PlannedMember[]>();
+const ec2Plans = new WeakMap<Shape, StructurePlan>();
+const queryPlans = new WeakMap<Shape, StructurePlan>();
 
 export class QueryInputParser {
   private readonly prefixes = new Set<string>();
+  /**
+   * The key segments sent under each prefix ("" for the top level). A request names a few of a
+   * structure's members (RunInstances: 7 of its 50): a structure is parsed from what was sent,
+   * not by probing for every member it could have.
+   */
+  private readonly children = new Map<string, Set<string>>();
 
   constructor(private readonly model: ServiceModel, private readonly params: Map<string, string>, private readonly ec2: boolean) {
     for (const key of params.keys()) {
+      let start = 0;
       let dot = key.indexOf(".");
       while (dot !== -1) {
+        this.addChild(start === 0 ? "" : key.slice(0, start - 1), key.slice(start, dot));
         this.prefixes.add(key.slice(0, dot));
-        dot = key.indexOf(".", dot + 1);
+        start = dot + 1;
+        dot = key.indexOf(".", start);
       }
+      this.addChild(start === 0 ? "" : key.slice(0, start - 1), key.slice(start));
       this.prefixes.add(key);
     }
   }
 
+  private addChild(prefix: string, segment: string): void {
+    const known = this.children.get(prefix);
+    if (known) known.add(segment);
+    else this.children.set(prefix, new Set([segment]));
+  }
+
   parseStructure(shape: Shape, prefix: string): Record<string, unknown> {
     const out: Record<string, unknown> = {};
-    for (const { name, ref, keys } of this.plan(shape)) {
-      for (const key of keys) {
-        const full = prefix ? `${prefix}.${key}` : key;
-        if (!this.prefixes.has(full)) continue;
-        const value = this.parseValue(ref, full, name);
-        if (value !== undefined) out[name] = value;
-        break;
+    const sent = this.children.get(prefix);
+    if (!sent) return out;
+    const { byKey } = this.plan(shape);
+    for (const segment of sent) {
+      const members = byKey.get(segment);
+      if (!members) continue;
+      for (const member of members) {
+        if (member.name in out) continue;
+        // A member sent under two names (its serialized name and its member name) is read from the first.
+        const key = member.keys.find((k) => sent.has(k))!;
+        const value = this.parseValue(member.ref, prefix ? `${prefix}.${key}` : key, member.name);
+        if (value !== undefined) out[member.name] = value;
       }
     }
     return out;
   }
 
-  /** A structure's members with their candidate keys, worked out once per shape (not per request). */
-  private plan(shape: Shape): PlannedMember[] {
+  /** A structure's members by each of their candidate keys, worked out once per shape (not per request). */
+  private plan(shape: Shape): StructurePlan {
     const plans = this.ec2 ? ec2Plans : queryPlans;
     let plan = plans.get(shape);
     if (!plan) {
-      plan = Object.entries(shape.members ?? {}).map(([name, ref]) => ({ name, ref, keys: this.candidateKeys(name, ref) }));
+      const byKey = new Map<string, PlannedMember[]>();
+      for (const [name, ref] of Object.entries(shape.members ?? {})) {
+        const member = { name, ref, keys: this.candidateKeys(name, ref) };
+        // A few keys name two members (SQS's AttributeName.N fills AttributeNames and MessageSystemAttributeNames).
+        for (const key of member.keys) {
+          const named = byKey.get(key);
+          if (named) named.push(member);
+          else byKey.set(key, [member]);
+        }
+      }
+      plan = { byKey };
       plans.set(shape, plan);
     }
     return plan;

@@ -2,6 +2,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { loadServiceModel } from "../../sdk-compat/model/service-model.js";
 import { QueryProtocol } from "../../sdk-compat/protocol/query-protocol.js";
+import { SqsQueryProtocol } from "../../sdk-compat/protocol/sqs-query-protocol.js";
 import { ServiceError } from "../../sdk-compat/errors/service-error.js";
 import { type InputCase, type OutputCase, parseCase, wireRequest } from "./protocol-fixtures.js";
 
@@ -60,6 +61,16 @@ describe("query protocol fixtures (SNS model)", () => {
     assert.equal(response.status, 404);
     assert.equal(response.body, '<?xml version="1.0" encoding="UTF-8"?><ErrorResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><Error><Type>Sender</Type><Code>NotFound</Code><Message>Topic does not exist</Message></Error><RequestId>req-2</RequestId></ErrorResponse>');
   });
+  it("a member sent under its serialized name and its member name is read from the serialized one", () => {
+    const sqs = new SqsQueryProtocol(loadServiceModel("sqs"));
+    const c = (body: string): InputCase => ({ name: "", operation: "ReceiveMessage", request: { headers: form, body: `Action=ReceiveMessage&QueueUrl=q&${body}` }, input: {} });
+    // One serialized key fills both lists that are serialized under it, as the SQS query API does.
+    assert.deepEqual(parseCase(sqs, c("AttributeName.1=All")).input, { QueueUrl: "q", AttributeNames: ["All"], MessageSystemAttributeNames: ["All"] });
+    // The member name alone (the Java SDK v2's form) is read too; the serialized name wins when both are sent.
+    assert.deepEqual(parseCase(sqs, c("MaxNumberOfMessages=5&AttributeNames.1=SentTimestamp")).input, { QueueUrl: "q", MaxNumberOfMessages: 5, AttributeNames: ["SentTimestamp"] });
+    assert.deepEqual(parseCase(sqs, c("AttributeNames.1=SentTimestamp&AttributeName.1=All")).input, { QueueUrl: "q", AttributeNames: ["All"], MessageSystemAttributeNames: ["All"] });
+  });
+
   it("an unknown Action resolves to no operation", () => {
     assert.equal(sns.resolveOperation(wireRequest({ headers: form, body: "Action=Nope" })), undefined);
   });
