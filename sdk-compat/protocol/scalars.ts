@@ -18,6 +18,38 @@ const toDate = (value: unknown): Date => (value instanceof Date ? value : parseT
 let lastIsoMs = NaN;
 let lastIso = "";
 
+const DAY_MS = 86_400_000;
+/** 10000-01-01T00:00:00Z: from there on toISOString writes a six-digit, signed year. */
+const YEAR_10000_MS = 253_402_300_800_000;
+let dayStartMs = NaN;
+let dayPrefix = "";
+
+const pad2 = (n: number): string => (n < 10 ? `0${n}` : `${n}`);
+const pad3 = (n: number): string => (n < 10 ? `00${n}` : n < 100 ? `0${n}` : `${n}`);
+
+/**
+ * What Date#toISOString writes, without its C++ formatting (a printf per call): a listing of a
+ * thousand objects, each modified at another millisecond, spent a fifth of its time there. The
+ * date part is made by toISOString once per day; the time of day is plain arithmetic.
+ */
+export function isoTimestamp(time: number): string {
+  // A Date holds whole milliseconds: new Date(1.5) is 1 ms.
+  const ms = Math.trunc(time);
+  if (!(ms >= 0 && ms < YEAR_10000_MS)) return new Date(ms).toISOString();
+  const startMs = ms - (ms % DAY_MS);
+  if (startMs !== dayStartMs) {
+    dayPrefix = new Date(startMs).toISOString().slice(0, 11);
+    dayStartMs = startMs;
+  }
+  let rest = ms - startMs;
+  const milli = rest % 1000;
+  rest = (rest - milli) / 1000;
+  const second = rest % 60;
+  rest = (rest - second) / 60;
+  const minute = rest % 60;
+  return `${dayPrefix}${pad2((rest - minute) / 60)}:${pad2(minute)}:${pad2(second)}.${pad3(milli)}Z`;
+}
+
 export function formatTimestamp(value: unknown, format: TimestampFormat): string | number {
   const date = toDate(value);
   switch (format) {
@@ -28,7 +60,7 @@ export function formatTimestamp(value: unknown, format: TimestampFormat): string
     case "iso8601": {
       const ms = date.getTime();
       if (ms !== lastIsoMs) {
-        lastIso = date.toISOString();
+        lastIso = isoTimestamp(ms);
         lastIsoMs = ms;
       }
       return lastIso;
