@@ -14,6 +14,8 @@ interface PlannedMember {
   name: string;
   ref: MemberRef;
   keys: string[];
+  /** Its place in the shape: members are parsed in model order, so the first invalid one is reported as before. */
+  index: number;
 }
 
 interface StructurePlan {
@@ -27,7 +29,8 @@ const queryPlans = new WeakMap<Shape, StructurePlan>();
 export class QueryInputParser {
   private readonly prefixes = new Set<string>();
   /**
-   * The key segments sent under each prefix ("" for the top level). A request names a few of a
+   * The key segments sent under each prefix, keyed with the prefix's trailing dot ("" for the top
+   * level, so a key such as `.InstanceId` is nobody's child). A request names a few of a
    * structure's members (RunInstances: 7 of its 50): a structure is parsed from what was sent,
    * not by probing for every member it could have.
    */
@@ -38,12 +41,12 @@ export class QueryInputParser {
       let start = 0;
       let dot = key.indexOf(".");
       while (dot !== -1) {
-        this.addChild(start === 0 ? "" : key.slice(0, start - 1), key.slice(start, dot));
+        this.addChild(key.slice(0, start), key.slice(start, dot));
         this.prefixes.add(key.slice(0, dot));
         start = dot + 1;
         dot = key.indexOf(".", start);
       }
-      this.addChild(start === 0 ? "" : key.slice(0, start - 1), key.slice(start));
+      this.addChild(key.slice(0, start), key.slice(start));
       this.prefixes.add(key);
     }
   }
@@ -56,19 +59,20 @@ export class QueryInputParser {
 
   parseStructure(shape: Shape, prefix: string): Record<string, unknown> {
     const out: Record<string, unknown> = {};
-    const sent = this.children.get(prefix);
+    const sent = this.children.get(prefix ? `${prefix}.` : "");
     if (!sent) return out;
     const { byKey } = this.plan(shape);
+    const found: PlannedMember[] = [];
     for (const segment of sent) {
       const members = byKey.get(segment);
-      if (!members) continue;
-      for (const member of members) {
-        if (member.name in out) continue;
-        // A member sent under two names (its serialized name and its member name) is read from the first.
-        const key = member.keys.find((k) => sent.has(k))!;
-        const value = this.parseValue(member.ref, prefix ? `${prefix}.${key}` : key, member.name);
-        if (value !== undefined) out[member.name] = value;
-      }
+      if (members) for (const member of members) if (!found.includes(member)) found.push(member);
+    }
+    if (found.length > 1) found.sort((a, b) => a.index - b.index);
+    for (const member of found) {
+      // A member sent under both its serialized name and its member name is read from the serialized one.
+      const key = member.keys.find((k) => sent.has(k))!;
+      const value = this.parseValue(member.ref, prefix ? `${prefix}.${key}` : key, member.name);
+      if (value !== undefined) out[member.name] = value;
     }
     return out;
   }
@@ -79,8 +83,9 @@ export class QueryInputParser {
     let plan = plans.get(shape);
     if (!plan) {
       const byKey = new Map<string, PlannedMember[]>();
+      let index = 0;
       for (const [name, ref] of Object.entries(shape.members ?? {})) {
-        const member = { name, ref, keys: this.candidateKeys(name, ref) };
+        const member = { name, ref, keys: this.candidateKeys(name, ref), index: index++ };
         // A few keys name two members (SQS's AttributeName.N fills AttributeNames and MessageSystemAttributeNames).
         for (const key of member.keys) {
           const named = byKey.get(key);

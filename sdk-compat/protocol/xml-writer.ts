@@ -23,7 +23,7 @@ interface Slot {
   /** `<element>` and `</element>`, made once: most members are scalars written as open + text + close. */
   open: string;
   close: string;
-  /** For a list: how each of its items is written, resolved on first use. */
+  /** For a list, how each of its items is written; for a map, each of its values. Resolved on first use. */
   item: Slot | undefined;
 }
 
@@ -182,11 +182,10 @@ export class XmlWriter {
         return;
       }
       case "list": {
-        const items = value as unknown[];
         const item = (slot.item ??= this.itemSlot(slot));
         const flat = shape.flattened || slot.ref.flattened;
         if (!flat) this.out += slot.open;
-        for (let i = 0; i < items.length; i++) this.write(item, items[i]);
+        for (const each of value as Iterable<unknown>) this.write(item, each);
         if (!flat) this.out += slot.close;
         return;
       }
@@ -194,13 +193,12 @@ export class XmlWriter {
         const keyName = shape.key?.locationName ?? "key";
         const valueName = shape.value?.locationName ?? "value";
         const flat = shape.flattened || slot.ref.flattened;
-        const element = slot.element;
         if (!flat) this.out += slot.open;
-        const valueSlot = this.slot(shape.value!, valueName);
+        const valueSlot = (slot.item ??= this.slot(shape.value!, valueName));
         for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
           this.out += `${flat ? slot.open : "<entry>"}<${keyName}>${escapeXml(k)}</${keyName}>`;
           this.write(valueSlot, v);
-          this.out += flat ? `</${element}>` : "</entry>";
+          this.out += flat ? slot.close : "</entry>";
         }
         if (!flat) this.out += slot.close;
         return;

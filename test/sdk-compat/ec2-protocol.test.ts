@@ -57,6 +57,22 @@ describe("ec2 protocol fixtures (EC2 model)", () => {
       for (const fragment of c.contains ?? []) assert.ok(String(response.body).includes(fragment), `${fragment} in ${response.body}`);
     });
   }
+  it("reads only the keys sent under each structure: a key that starts with a dot names nothing", () => {
+    const describe = (body: string) => parseCase(ec2, { name: "", operation: "DescribeInstances", request: { headers: form, body: `Action=DescribeInstances&${body}` }, input: {} }).input;
+    assert.deepEqual(describe(".InstanceId.1=i-1&.Filter.1.Name=x"), {});
+    assert.deepEqual(describe("InstanceId.1=i-1&.InstanceId=x"), { InstanceIds: ["i-1"] });
+    assert.deepEqual(describe("Filter.1.Name=owner-id&Filter.1..Value.1=x&Filter.1.Value.1=y"), { Filters: [{ Name: "owner-id", Values: ["y"] }] });
+  });
+
+  it("of several invalid parameters, the first in the model is reported, whatever order they were sent in", () => {
+    for (const body of ["DryRun=maybe&ToPort=x", "ToPort=x&DryRun=maybe"]) {
+      assert.throws(
+        () => parseCase(ec2, { name: "", operation: "AuthorizeSecurityGroupIngress", request: { headers: form, body: `Action=AuthorizeSecurityGroupIngress&${body}` }, input: {} }),
+        (error: ServiceError) => error.code === "InvalidParameterValue" && /ToPort/.test(error.message),
+      );
+    }
+  });
+
   it("serializes errors as Response/Errors/Error with a capital-ID RequestID", () => {
     const response = ec2.serializeError(new ServiceError("InvalidInstanceID.NotFound", "The instance ID 'i-1' does not exist"), "req-3");
     assert.equal(response.status, 400);
