@@ -1,6 +1,7 @@
 import type { PlacementPolicy } from "../ec2/settings.js";
 import type { TypeSpec } from "./catalog-port.js";
 import type { Host } from "./fleet.js";
+import { sharedFrozen } from "../shared-frozen.js";
 
 /** What guests hold on one host: hardware threads per socket, memory and GPUs. */
 export interface HostLoad {
@@ -21,16 +22,13 @@ export interface Slot {
 const EPS = 1e-9;
 
 /** No guest anywhere, per socket count: hosts nobody runs on are read as this, not given a load each. */
-const EMPTY = new Map<number, HostLoad>();
-const noLoad = (sockets: number): HostLoad => {
-  let load = EMPTY.get(sockets);
-  if (!load) {
-    load = emptyLoad(sockets);
+const EMPTY = new Map<string, HostLoad>();
+const noLoad = (sockets: number): HostLoad =>
+  sharedFrozen(EMPTY, String(sockets), () => {
+    const load = emptyLoad(sockets);
     Object.freeze(load.threads);
-    EMPTY.set(sockets, Object.freeze(load));
-  }
-  return load;
-};
+    return load;
+  });
 
 /** Marks "does not fit" where a socket number (or -1, every socket) is expected. */
 const NO_FIT = -2;

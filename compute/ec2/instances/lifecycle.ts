@@ -1,3 +1,5 @@
+import { sharedFrozen } from "../../shared-frozen.js";
+
 /**
  * Instance states (reference A.2). A row stores the state it was last put in and, for the
  * transitional ones, when that transition settles; the state a caller sees is derived from that
@@ -39,9 +41,7 @@ const STATES = new Map<string, Readonly<{ Code: number; Name: InstanceStateName 
 
 /** `{ Code, Name }` of a state: one frozen object per state, whose XML the writer keeps. */
 export function stateOf(name: InstanceStateName): Readonly<{ Code: number; Name: InstanceStateName }> {
-  let state = STATES.get(name);
-  if (!state) STATES.set(name, (state = Object.freeze({ Code: STATE_CODES[name], Name: name })));
-  return state;
+  return sharedFrozen(STATES, name, () => ({ Code: STATE_CODES[name], Name: name }));
 }
 
 /** "User initiated (2024-01-01 12:00:00 GMT)", as StateTransitionReason reads on AWS. */

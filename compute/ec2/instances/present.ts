@@ -9,6 +9,7 @@ import { currentState, guestShutDown, stateOf } from "./lifecycle.js";
 import type { InstanceStateName } from "./lifecycle.js";
 import { availabilityZonesOf } from "../regions.js";
 import { typeSpec } from "../../hypervisor/catalog-port.js";
+import { sharedFrozen } from "../../shared-frozen.js";
 
 // The parts of an instance that are the same for many instances are shared frozen objects: the
 // XML writer serializes a frozen structure once and reuses its text.
@@ -27,26 +28,16 @@ const CPU_OPTIONS = new Map<string, Readonly<{ CoreCount: number; ThreadsPerCore
 const GROUPS = new Map<string, { GroupId: string; GroupName: string }[]>();
 const PLACEMENTS = new Map<string, Instance["Placement"]>();
 
-/** The shared frozen value for `key`, made on first use; a map that grows past 4,096 values starts over. */
-function shared<V>(values: Map<string, V>, key: string, make: () => V): V {
-  let value = values.get(key);
-  if (value === undefined) {
-    if (values.size >= 4096) values.clear();
-    values.set(key, (value = Object.freeze(make())));
-  }
-  return value;
-}
-
 /** Auto-assigned public addresses exist only while the instance holds its place on a host. */
 export const holdsPublicIp = (state: InstanceStateName) => state === "pending" || state === "running" || state === "stopping" || state === "shutting-down";
 
 /** An instance's security groups, one frozen list per stored value (most instances of a VPC share one). */
 export function parseGroups(row: InstanceRow): { GroupId: string; GroupName: string }[] {
-  return shared(GROUPS, row.groups, () => (JSON.parse(row.groups) as { GroupId: string; GroupName: string }[]).map((g) => Object.freeze(g)));
+  return sharedFrozen(GROUPS, row.groups, () => (JSON.parse(row.groups) as { GroupId: string; GroupName: string }[]).map((g) => Object.freeze(g)));
 }
 
 function placement(row: InstanceRow): Instance["Placement"] {
-  return shared(PLACEMENTS, `${row.region}/${row.az}/${row.tenancy}/${row.placement_group ?? ""}`, () => ({
+  return sharedFrozen(PLACEMENTS, `${row.region}/${row.az}/${row.tenancy}/${row.placement_group ?? ""}`, () => ({
     AvailabilityZone: row.az, AvailabilityZoneId: availabilityZonesOf(row.region).find((z) => z.name === row.az)?.id, GroupName: row.placement_group ?? "", Tenancy: row.tenancy as "default",
   }));
 }
@@ -151,13 +142,13 @@ export function presentInstance(c: Ec2Context, row: InstanceRow, now: number, ta
 }
 
 function cpuOptions(name: string, vcpus: number): Readonly<{ CoreCount: number; ThreadsPerCore: number }> {
-  return shared(CPU_OPTIONS, `${name}/${vcpus}`, () => {
+  return sharedFrozen(CPU_OPTIONS, `${name}/${vcpus}`, () => {
     const info = typeSpec(name)?.info.VCpuInfo;
     return { CoreCount: info?.DefaultCores ?? vcpus, ThreadsPerCore: info?.DefaultThreadsPerCore ?? 1 };
   });
 }
 
-const monitoring = (state: string) => shared(MONITORING, state, () => ({ State: state as "disabled" }));
+const monitoring = (state: string) => sharedFrozen(MONITORING, state, () => ({ State: state as "disabled" }));
 
 interface Presented {
   version: number;

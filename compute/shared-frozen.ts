@@ -1,0 +1,16 @@
+/** Values kept per map; a map that grows past this many starts over (a miss only makes the value again). */
+const LIMIT = 4096;
+
+/**
+ * The one frozen value for `key`, made on first use. Parts of an answer that many resources share
+ * (a state, a placement, options) are handed out as the same frozen object, whose XML the writer
+ * makes once and reuses.
+ */
+export function sharedFrozen<V>(values: Map<string, V>, key: string, make: () => V): V {
+  let value = values.get(key);
+  if (value === undefined) {
+    if (values.size >= LIMIT) values.clear();
+    values.set(key, (value = Object.freeze(make())));
+  }
+  return value;
+}
