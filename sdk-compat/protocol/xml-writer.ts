@@ -119,7 +119,10 @@ export class XmlWriter {
 
   /** Writes the members of a structure (not its own element). Members bound to HTTP are skipped. */
   members(shape: Shape, value: Record<string, unknown>): void {
-    const plan = this.plan(shape);
+    this.writeMembers(this.plan(shape), value);
+  }
+
+  private writeMembers(plan: StructurePlan, value: Record<string, unknown>): void {
     (plan.write ??= compileMembers(plan.members))(this, value, plan.members, escapeXml);
   }
 
@@ -237,7 +240,7 @@ export class XmlWriter {
     const shape = slot.target;
     const plan = this.plan(shape);
     this.out += plan.attributes ? `<${slot.element}${this.attributes(shape, value)}>` : slot.open;
-    (plan.write ??= compileMembers(plan.members))(this, value, plan.members, escapeXml);
+    this.writeMembers(plan, value);
     this.out += slot.close;
   }
 
