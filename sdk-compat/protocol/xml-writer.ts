@@ -40,6 +40,8 @@ interface StructurePlan {
   attributes: boolean;
   /** members() for this shape as straight-line code, made on the shape's first use. */
   write?: CompiledMembers;
+  /** The shape's varying members, if declared. */
+  varying: ReadonlySet<string> | undefined;
 }
 
 type CompiledMembers = (writer: XmlWriter, value: Record<string, unknown>, plan: PlannedMember[], escape: (text: string) => string) => void;
@@ -50,19 +52,56 @@ type CompiledMembers = (writer: XmlWriter, value: Record<string, unknown>, plan:
  * lookup per member) and re-reads the member's plan; a function per shape reads `value.InstanceId`
  * at a site that only ever sees instances. The generated text holds only JSON-quoted literals from
  * the service model, never request data.
+ *
+ * A shape with varying members (a model patch names them) is written in runs: the members between
+ * two varying ones are compared (===) with the values of the run's last write and, when all are
+ * the same, their text is appended as one piece. A run's text is kept only when each of its values is a scalar or
+ * a frozen object, so the same values always stand for the same text.
  */
-function compileMembers(members: PlannedMember[]): CompiledMembers {
+function compileMembers(members: PlannedMember[], varying: ReadonlySet<string> | undefined): CompiledMembers {
   const lines = ["let v;"];
-  members.forEach((m, i) => {
+  const runs: Run[] = [];
+  const single = (m: PlannedMember, i: number) => {
     const read = `v = value[${JSON.stringify(m.name)}]; if (v !== undefined && v !== null) `;
     const open = JSON.stringify(m.open);
     const close = JSON.stringify(m.close);
     if (m.kind === "string") lines.push(`${read}writer.out += ${open} + escape(typeof v === "string" ? v : String(v)) + ${close};`);
     else if (m.kind === "plain") lines.push(`${read}writer.out += ${open} + String(v) + ${close};`);
     else lines.push(`${read}writer.writeMember(plan[${i}], v);`);
-  });
-  return new Function("writer", "value", "plan", "escape", lines.join("\n")) as CompiledMembers;
+  };
+  for (let i = 0; i < members.length; ) {
+    if (!varying || varying.has(members[i]!.name)) {
+      single(members[i]!, i);
+      i++;
+      continue;
+    }
+    let end = i;
+    while (end < members.length && !varying.has(members[end]!.name)) end++;
+    const k = runs.length;
+    runs.push({ from: i, values: [], text: undefined });
+    const names = members.slice(i, end).map((m, j) => `a${j} = value[${JSON.stringify(m.name)}]`);
+    const same = members.slice(i, end).map((_, j) => `a${j} === r.values[${j}]`);
+    const all = members.slice(i, end).map((_, j) => `a${j}`);
+    lines.push(`{ const r = runs[${k}], ${names.join(", ")};`);
+    lines.push(`if (r.text !== undefined && ${same.join(" && ")}) writer.out += r.text; else writer.writeRun(r, plan, [${all.join(", ")}]); }`);
+    i = end;
+  }
+  const make = new Function("runs", `return (writer, value, plan, escape) => {\n${lines.join("\n")}\n};`);
+  return make(runs) as CompiledMembers;
 }
+
+/** A run of members between two varying ones, and the text of its last write when it may be reused. */
+interface Run {
+  from: number;
+  values: unknown[];
+  text: string | undefined;
+}
+
+/** Whether a value always writes as the same text: a scalar, or a frozen object (immutable by contract). */
+const isReusable = (v: unknown) => v === undefined || v === null || typeof v !== "object" || Object.isFrozen(v);
+
+/** A run's text is cached only while it is small: runs are an answer's constant bits, not its bulk. */
+const RUN_TEXT_LIMIT = 2048;
 
 const plans = new WeakMap<Shape, StructurePlan>();
 
@@ -111,7 +150,7 @@ export class XmlWriter {
         const kind = ref.xmlText ? "other" : target.type === "string" ? "string" : target.type === "boolean" || target.type === "integer" || target.type === "long" ? "plain" : "other";
         members.push({ ...slot, name, kind });
       }
-      plan = { members, attributes };
+      plan = { members, attributes, varying: shape.varyingMembers ? new Set(shape.varyingMembers) : undefined };
       plans.set(shape, plan);
     }
     return plan;
@@ -123,7 +162,36 @@ export class XmlWriter {
   }
 
   private writeMembers(plan: StructurePlan, value: Record<string, unknown>): void {
-    (plan.write ??= compileMembers(plan.members))(this, value, plan.members, escapeXml);
+    (plan.write ??= compileMembers(plan.members, plan.varying))(this, value, plan.members, escapeXml);
+  }
+
+  /** Writes a run of members whose values differ from its cached ones, and caches them when it may. */
+  writeRun(run: Run, plan: PlannedMember[], values: unknown[]): void {
+    const outer = this.out;
+    this.out = "";
+    // Captured as text, as for a frozen value: a large cached piece inside is decoded, not sent apart.
+    this.capturing++;
+    try {
+      for (let j = 0; j < values.length; j++) {
+        const v = values[j];
+        if (v !== undefined && v !== null) this.writePlanned(plan[run.from + j]!, v);
+      }
+    } finally {
+      this.capturing--;
+    }
+    const text = this.out;
+    this.out = outer + text;
+    if (text.length <= RUN_TEXT_LIMIT && values.every(isReusable)) {
+      run.values = values;
+      run.text = text;
+    }
+  }
+
+  /** A member written as the compiled members() would. */
+  private writePlanned(m: PlannedMember, v: unknown): void {
+    if (m.kind === "string") this.out += m.open + escapeXml(typeof v === "string" ? v : String(v)) + m.close;
+    else if (m.kind === "plain") this.out += m.open + String(v) + m.close;
+    else this.writeMember(m, v);
   }
 
   /** A member that is not a plain scalar: text content, a timestamp, a blob, a structure, a list or a map. */

@@ -23,6 +23,9 @@ const metadataOptions = (state: "pending" | "applied") =>
   Object.freeze({ State: state, HttpTokens: "required" as const, HttpPutResponseHopLimit: 2, HttpEndpoint: "enabled" as const, HttpProtocolIpv6: "disabled" as const, InstanceMetadataTags: "disabled" as const });
 const METADATA_AT_LAUNCH = metadataOptions("pending");
 const METADATA = metadataOptions("applied");
+// Frozen too: the XML writer reuses the text of the members around them (patches/ec2.json).
+const NO_PRODUCT_CODES: Instance["ProductCodes"] = Object.freeze([]) as unknown as [];
+const NO_IPV6_ADDRESSES: InstanceNetworkInterface["Ipv6Addresses"] = Object.freeze([]) as unknown as [];
 const MONITORING = new Map<string, Readonly<{ State: "disabled" }>>();
 const CPU_OPTIONS = new Map<string, Readonly<{ CoreCount: number; ThreadsPerCore: number }>>();
 const GROUPS = new Map<string, { GroupId: string; GroupName: string }[]>();
@@ -68,7 +71,7 @@ function networkInterfaces(row: InstanceRow, groups: { GroupId: string; GroupNam
     Attachment: { AttachmentId: `eni-attach-${row.eni_id.slice(4)}`, DeviceIndex: 0, Status: atLaunch ? "attaching" : "attached", AttachTime: new Date(row.launch_time), DeleteOnTermination: true, NetworkCardIndex: 0 },
     Association: association(),
     PrivateIpAddresses: [{ Primary: true, PrivateIpAddress: row.private_ip, PrivateDnsName: privateDns, Association: association() }],
-    Ipv6Addresses: [], InterfaceType: "interface",
+    Ipv6Addresses: NO_IPV6_ADDRESSES, InterfaceType: "interface",
   }];
 }
 
@@ -96,7 +99,7 @@ export function presentInstance(c: Ec2Context, row: InstanceRow, now: number, ta
     StateTransitionReason: row.transition_reason,
     KeyName: row.key_name ?? undefined,
     AmiLaunchIndex: row.launch_index,
-    ProductCodes: [],
+    ProductCodes: NO_PRODUCT_CODES,
     InstanceType: row.instance_type as Instance["InstanceType"],
     LaunchTime: new Date(row.launch_time),
     Placement: placement(row),
