@@ -97,8 +97,17 @@ interface Run {
   text: string | undefined;
 }
 
-/** Whether a value always writes as the same text: a scalar, or a frozen object (immutable by contract). */
-const isReusable = (v: unknown) => v === undefined || v === null || typeof v !== "object" || Object.isFrozen(v);
+/**
+ * Whether a value always writes as the same text: a scalar, a frozen structure (immutable all the
+ * way down by the same contract as the frozen-XML cache), or a frozen list of such values. A frozen
+ * list of changeable items, a Date (freezing does not stop setTime) or a typed array is not.
+ */
+function isReusable(v: unknown): boolean {
+  if (v === undefined || v === null) return true;
+  if (typeof v !== "object") return typeof v !== "function";
+  if (!Object.isFrozen(v) || v instanceof Date || ArrayBuffer.isView(v)) return false;
+  return !Array.isArray(v) || v.every(isReusable);
+}
 
 /** A run's text is cached only while it is small: runs are an answer's constant bits, not its bulk. */
 const RUN_TEXT_LIMIT = 2048;

@@ -72,6 +72,16 @@ describe("XmlWriter: runs of members between varying ones", () => {
     assert.match(b, /<message>second<\/message>/);
   });
 
+  it("never reuse the text of a frozen list whose items can change", () => {
+    const group = { GroupId: "sg-1", GroupName: "default" };
+    const groups = Object.freeze([group]);
+    const a = xml(withRuns, [{ InstanceId: "i-1", SecurityGroups: groups }]);
+    group.GroupName = "renamed";
+    const b = xml(withRuns, [{ InstanceId: "i-2", SecurityGroups: groups }]);
+    assert.match(a, /<groupName>default<\/groupName>/);
+    assert.match(b, /<groupName>renamed<\/groupName>/);
+  });
+
   it("reuse a run's text for the same values, and write the new value when one changes", () => {
     const a = xml(withRuns, [{ InstanceId: "i-1", InstanceType: "t3.micro", KeyName: "k" }]);
     const b = xml(withRuns, [{ InstanceId: "i-2", InstanceType: "t3.micro", KeyName: "k" }]);
