@@ -55,8 +55,8 @@ type CompiledMembers = (writer: XmlWriter, value: Record<string, unknown>, plan:
  *
  * A shape with varying members (a model patch names them) is written in runs: the members between
  * two varying ones are compared (===) with the values of the run's last write and, when all are
- * the same, their text is appended as one piece. A run's text is kept only when each of its values is a scalar or
- * a frozen object, so the same values always stand for the same text.
+ * the same, their text is appended as one piece. A run's text is kept only when each of its values
+ * is reusable (isReusable), so the same values always stand for the same text.
  */
 function compileMembers(members: PlannedMember[], varying: ReadonlySet<string> | undefined): CompiledMembers {
   const lines = ["let v;"];
@@ -174,7 +174,10 @@ export class XmlWriter {
     (plan.write ??= compileMembers(plan.members, plan.varying))(this, value, plan.members, escapeXml);
   }
 
-  /** Writes a run of members whose values differ from its cached ones, and caches them when it may. */
+  /**
+   * Writes a run of members whose values differ from its cached ones, and caches them when it may.
+   * Public only for the members() code compiled per shape.
+   */
   writeRun(run: Run, plan: PlannedMember[], values: unknown[]): void {
     const outer = this.out;
     this.out = "";
