@@ -179,34 +179,39 @@ export class XmlWriter {
    * Public only for the members() code compiled per shape.
    */
   writeRun(run: Run, plan: PlannedMember[], values: unknown[]): void {
-    const outer = this.out;
-    this.out = "";
-    // Captured as text, as for a frozen value: a large cached piece inside is decoded, not sent apart.
-    this.capturing++;
-    try {
+    const text = this.capture(() => {
       for (let j = 0; j < values.length; j++) {
         const v = values[j];
-        if (v !== undefined && v !== null) this.writePlanned(plan[run.from + j]!, v);
+        if (v !== undefined && v !== null) this.writeMember(plan[run.from + j]!, v);
       }
-    } finally {
-      this.capturing--;
-    }
-    const text = this.out;
-    this.out = outer + text;
+    });
+    this.out += text;
     if (text.length <= RUN_TEXT_LIMIT && values.every(isReusable)) {
       run.values = values;
       run.text = text;
     }
   }
 
-  /** A member written as the compiled members() would. */
-  private writePlanned(m: PlannedMember, v: unknown): void {
-    if (m.kind === "string") this.out += m.open + escapeXml(typeof v === "string" ? v : String(v)) + m.close;
-    else if (m.kind === "plain") this.out += m.open + String(v) + m.close;
-    else this.writeMember(m, v);
+  /**
+   * What `write` appends, as a string of its own (to be cached): written into a fresh string so
+   * that caching it never flattens the whole output, with large cached pieces inside decoded
+   * rather than sent as chunks apart.
+   */
+  private capture(write: () => void): string {
+    const outer = this.out;
+    this.out = "";
+    this.capturing++;
+    try {
+      write();
+    } finally {
+      this.capturing--;
+    }
+    const text = this.out;
+    this.out = outer;
+    return text;
   }
 
-  /** A member that is not a plain scalar: text content, a timestamp, a blob, a structure, a list or a map. */
+  /** A member of any kind: the compiled members() write plain scalars inline and the rest (text content, timestamps, blobs, structures, lists, maps) here. */
   writeMember(m: PlannedMember, v: unknown): void {
     if (m.ref.xmlText) {
       this.out += escapeXml(formatScalar(m.target, v, m.timestampFormat));
@@ -243,19 +248,9 @@ export class XmlWriter {
           return;
         }
         if (Object.isFrozen(value)) {
-          // Written into a fresh string so that caching it never flattens the whole output.
-          const outer = this.out;
-          this.out = "";
-          this.capturing++;
-          try {
-            this.writeStructure(slot, value as Record<string, unknown>);
-          } finally {
-            this.capturing--;
-          }
-          const xml = this.out;
+          const xml = this.capture(() => this.writeStructure(slot, value as Record<string, unknown>));
           const entry: CachedXml = xml.length <= SMALL_CACHED_XML ? { element: slot.element, shape, text: xml } : { element: slot.element, shape, bytes: Buffer.from(xml, "utf8") };
           frozenXml.set(value as object, entry);
-          this.out = outer;
           // Inside another capture the text just written is still at hand: no need to decode it.
           if (this.capturing > 0) this.out += xml;
           else this.emit(entry);
