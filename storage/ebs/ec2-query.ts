@@ -109,9 +109,20 @@ export function parseTags(json: string): Tag[] {
   return JSON.parse(json) as Tag[];
 }
 
+/** One pattern per id prefix: a RegExp built per id was compiled again on every launch's snapshot check. */
+const idFormats = new Map<string, RegExp>();
+
+function idFormat(prefix: string): RegExp {
+  let format = idFormats.get(prefix);
+  if (!format) idFormats.set(prefix, (format = new RegExp(`^${prefix}-([0-9a-f]{8}|[0-9a-f]{17})$`)));
+  return format;
+}
+
 export function checkIdFormat(ids: string[] | undefined, prefix: string, code: string): void {
-  for (const id of ids ?? []) {
-    if (!new RegExp(`^${prefix}-([0-9a-f]{8}|[0-9a-f]{17})$`).test(id)) throw new ServiceError(code, `Invalid id: "${id}" (expecting "${prefix}-...")`);
+  if (!ids) return;
+  const format = idFormat(prefix);
+  for (const id of ids) {
+    if (!format.test(id)) throw new ServiceError(code, `Invalid id: "${id}" (expecting "${prefix}-...")`);
   }
 }
 

@@ -4,9 +4,22 @@ import type { SnapshotRow } from "./schema.js";
 export const AMAZON_OWNER_ID = "137112412989";
 
 /** createVolumePermission: the owner, accounts it was shared with, or everyone ("all"). */
-export function snapshotPermissions(row: SnapshotRow): string[] {
-  return JSON.parse(row.permissions) as string[];
+export function snapshotPermissions(row: SnapshotRow): readonly string[] {
+  let permissions = parsedPermissions.get(row.permissions);
+  if (!permissions) {
+    // A bound, not an LRU: past it the memo starts over.
+    if (parsedPermissions.size >= PARSED_PERMISSIONS_LIMIT) parsedPermissions.clear();
+    parsedPermissions.set(row.permissions, (permissions = Object.freeze(JSON.parse(row.permissions) as string[])));
+  }
+  return permissions;
 }
+
+/**
+ * Permission lists by their stored JSON: every launch checks its image's root snapshot, whose
+ * list ('["all"]' for public images) would otherwise be parsed again each time.
+ */
+const parsedPermissions = new Map<string, readonly string[]>();
+const PARSED_PERMISSIONS_LIMIT = 1024;
 
 export function canUseSnapshot(row: SnapshotRow, account: string): boolean {
   if (row.account === account) return true;

@@ -17,8 +17,23 @@ const sha1Hex: (text: string) => string =
  * the cost, most of it in localeCompare, on every RunInstances (the SDKs always send a token).
  */
 export function requestFingerprint(input: object): string {
-  return sha1Hex(objectJson(input as Record<string, unknown>, IGNORED));
+  const json = objectJson(input as Record<string, unknown>, IGNORED);
+  let digest = recentDigests.get(json);
+  if (digest === undefined) {
+    // A bound, not an LRU: past it the memo starts over.
+    if (recentDigests.size >= RECENT_DIGEST_LIMIT) recentDigests.clear();
+    recentDigests.set(json, (digest = sha1Hex(json)));
+  }
+  return digest;
 }
+
+/**
+ * Digests of recent requests by their canonical JSON. The SDKs send a fresh ClientToken with every
+ * RunInstances, so every launch is fingerprinted, while a test suite or a script repeats a few
+ * requests that differ only in the token: the digest (a call into OpenSSL) is then looked up.
+ */
+const recentDigests = new Map<string, string>();
+const RECENT_DIGEST_LIMIT = 256;
 
 /** JSON with object members in code-unit order; undefined members are left out, as JSON.stringify does. */
 export function canonicalJson(value: unknown): string {

@@ -68,6 +68,10 @@ describe("EBS snapshots through the EC2 API", () => {
     await rejectsWith(ec2.send(new DescribeSnapshotsCommand({ MaxResults: 3 })), "InvalidParameterValue");
     await rejectsWith(ec2.send(new DescribeSnapshotsCommand({ SnapshotIds: ["snap-0123456789abcdef0"] })), "InvalidSnapshot.NotFound", "The snapshot 'snap-0123456789abcdef0' does not exist.");
     await rejectsWith(ec2.send(new DescribeSnapshotsCommand({ SnapshotIds: ["snapshot"] })), "InvalidSnapshotID.Malformed");
+    // Each resource's id pattern is its own, however often the others were checked before.
+    await rejectsWith(ec2.send(new CreateVolumeCommand({ AvailabilityZone: "us-east-1a", SnapshotId: volumeId })), "InvalidSnapshotID.Malformed");
+    await rejectsWith(ec2.send(new DescribeSnapshotsCommand({ SnapshotIds: ["snap-0123456789abcdef"] })), "InvalidSnapshotID.Malformed");
+    await rejectsWith(ec2.send(new DescribeSnapshotsCommand({ SnapshotIds: ["snap-01234567"] })), "InvalidSnapshot.NotFound");
     const page = await ec2.send(new DescribeSnapshotsCommand({ OwnerIds: ["self"], MaxResults: 5 }));
     assert.ok(page.Snapshots!.length <= 5);
   });
@@ -85,6 +89,9 @@ describe("EBS snapshots through the EC2 API", () => {
     const volume = await other.send(new CreateVolumeCommand({ AvailabilityZone: "us-east-1a", SnapshotId: snap.SnapshotId }));
     assert.equal(volume.SnapshotId, snap.SnapshotId);
     await rejectsWith(other.send(new DeleteSnapshotCommand({ SnapshotId: snap.SnapshotId })), "UnauthorizedOperation");
+    // Taking the permission back takes effect at once, also after the shared list was read.
+    await ec2.send(new ModifySnapshotAttributeCommand({ SnapshotId: snap.SnapshotId, Attribute: "createVolumePermission", OperationType: "remove", UserIds: ["111122223333"] }));
+    await rejectsWith(other.send(new CreateVolumeCommand({ AvailabilityZone: "us-east-1a", SnapshotId: snap.SnapshotId })), "InvalidSnapshot.NotFound");
     other.destroy();
   });
 

@@ -43,6 +43,19 @@ describe("ClientToken request fingerprints", () => {
     assert.equal(requestFingerprint({ ...input, ClientToken: undefined }), createHash("sha1").update(JSON.stringify(sorted({ ...input, ClientToken: undefined }))).digest("hex"));
   });
 
+  it("gives each of many distinct requests its own digest, beyond the memo's bound and after it started over", () => {
+    const digest = (n: number) => createHash("sha1").update(canonicalJson({ ...input, ClientToken: undefined, MaxCount: n })).digest("hex");
+    const seen = new Set<string>();
+    for (let n = 0; n < 600; n++) {
+      const fingerprint = requestFingerprint({ ...input, MaxCount: n, ClientToken: `t-${n}` });
+      assert.equal(fingerprint, digest(n));
+      seen.add(fingerprint);
+    }
+    assert.equal(seen.size, 600);
+    // Asked again after the memo started over, the first requests get their own digests back.
+    for (let n = 0; n < 3; n++) assert.equal(requestFingerprint({ ...input, MaxCount: n }), digest(n));
+  });
+
   it("writes JSON that parses back to the same value", () => {
     const value = { b: [1, "x", null, { d: true, c: new Date(0) }], a: "quote \" and \u2028", e: new Uint8Array([1, 2, 3]) };
     assert.deepEqual(JSON.parse(canonicalJson(value)), { a: "quote \" and \u2028", b: [1, "x", null, { c: "1970-01-01T00:00:00.000Z", d: true }], e: "AQID" });
