@@ -132,6 +132,10 @@ export const MIGRATIONS = [
    DROP TRIGGER ebs_usage_update;
    DROP TRIGGER ebs_usage_delete;
    DROP TABLE ebs_usage;`,
+  // The attachments not yet detached are mirrored in memory (LiveAttachments), which answers every
+  // lookup by volume or instance: a launch no longer pays an insert into these two indexes.
+  `DROP INDEX ebs_attachments_volume;
+   DROP INDEX ebs_attachments_instance;`,
 ];
 
 export function registerEbsSchema(db: Database): void {

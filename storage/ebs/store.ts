@@ -8,6 +8,8 @@ import { LocalResourceTags } from "./resource-tags.js";
 import type { Tag } from "@aws-sdk/client-ec2";
 import { quotasFrom, timingsFrom } from "./timing.js";
 import { VolumeUsageSums } from "./volume-usage.js";
+import { LiveAttachments } from "./live-attachments.js";
+import type { LiveAttachment } from "./live-attachments.js";
 import type { VolumeUsage } from "./volume-usage.js";
 
 export const BLOCK_SIZE = 524_288;
@@ -64,6 +66,7 @@ export class EbsStore {
   private readonly snapshotCache = new Map<string, CacheEntry<SnapshotRow | undefined>>();
   private readonly snapshotBlockCache = new Map<string, CacheEntry<readonly BlockRow[]>>();
   private readonly usageSums: VolumeUsageSums;
+  private readonly liveAttachments: LiveAttachments;
   /** Encryption-by-default settings per account and region, kept the same way across the two setters. */
   private settingsWrites = 0;
   private readonly settingsCache = new Map<string, CacheEntry<EncryptionDefaults>>();
@@ -85,12 +88,11 @@ export class EbsStore {
       usageOfScope: p("SELECT volume_type, SUM(size) AS size, COALESCE(SUM(iops), 0) AS iops FROM ebs_volumes WHERE account = ? AND region = ? AND deleted_at IS NULL GROUP BY volume_type"),
       insertAttachment: p(`INSERT INTO ebs_attachments (volume_id, instance_id, account, region, device, attach_time, attached_at, detach_at, detached_at, delete_on_termination, is_root)
         VALUES (?, ?, ?, ?, ?, ?, ?, NULL, NULL, ?, ?)`),
-      attachmentsOfVolume: p("SELECT * FROM ebs_attachments WHERE volume_id = ? AND (detached_at IS NULL OR detached_at > ?) ORDER BY attach_time"),
-      attachmentsOfInstance: p("SELECT * FROM ebs_attachments WHERE account = ? AND region = ? AND instance_id = ? AND (detached_at IS NULL OR detached_at > ?) ORDER BY attach_time, is_root DESC, rowid"),
-      attachmentsOfInstances: p("SELECT * FROM ebs_attachments WHERE account = ? AND region = ? AND instance_id IN (SELECT value FROM json_each(?)) AND (detached_at IS NULL OR detached_at > ?) ORDER BY attach_time, is_root DESC, rowid"),
-      attachmentsOfScope: p("SELECT * FROM ebs_attachments WHERE account = ? AND region = ? AND (detached_at IS NULL OR detached_at > ?) ORDER BY attach_time, is_root DESC, rowid"),
-      detachAttachment: p("UPDATE ebs_attachments SET detach_at = ?, detached_at = ? WHERE volume_id = ? AND instance_id = ? AND detached_at IS NULL"),
-      setDeleteOnTermination: p("UPDATE ebs_attachments SET delete_on_termination = ? WHERE account = ? AND region = ? AND instance_id = ? AND device = ? AND detached_at IS NULL"),
+      // Which attachments a volume or an instance has is read from the mirror (LiveAttachments);
+      // these read its rows and write a row found there by its rowid.
+      liveAttachments: p("SELECT rowid AS seq, * FROM ebs_attachments WHERE detached_at IS NULL OR detached_at > ? ORDER BY rowid"),
+      detachAttachment: p("UPDATE ebs_attachments SET detach_at = ?, detached_at = ? WHERE rowid = ?"),
+      setDeleteOnTermination: p("UPDATE ebs_attachments SET delete_on_termination = ? WHERE rowid = ?"),
       insertModification: p("INSERT INTO ebs_modifications (volume_id, started_at, optimizing_at, completed_at, original, target) VALUES (@volume_id, @started_at, @optimizing_at, @completed_at, @original, @target)"),
       lastModification: p("SELECT * FROM ebs_modifications WHERE volume_id = ? ORDER BY started_at DESC LIMIT 1"),
       modificationsOfScope: p(`SELECT m.* FROM ebs_modifications m JOIN ebs_volumes v ON v.volume_id = m.volume_id
@@ -127,6 +129,8 @@ export class EbsStore {
       setAutoEnableIo: p("UPDATE ebs_volumes SET auto_enable_io = ? WHERE volume_id = ?"),
     };
     const usageOfScope = this.s.usageOfScope!;
+    const liveAttachments = this.s.liveAttachments!;
+    this.liveAttachments = new LiveAttachments(env.db, (now) => liveAttachments.all(now) as LiveAttachment[]);
     this.usageSums = new VolumeUsageSums(env.db, (account, region) => usageOfScope.all(account, region) as { volume_type: string; size: number; iops: number }[]);
   }
 
@@ -220,22 +224,32 @@ export class EbsStore {
 
   insertAttachment(row: Omit<AttachmentRow, "detach_at" | "detached_at">): void {
     this.attachmentGeneration++;
-    this.s.insertAttachment!.run(row.volume_id, row.instance_id, row.account, row.region, row.device, row.attach_time, row.attached_at, row.delete_on_termination, row.is_root);
+    const { lastInsertRowid } = this.s.insertAttachment!.run(
+      row.volume_id, row.instance_id, row.account, row.region, row.device, row.attach_time, row.attached_at, row.delete_on_termination, row.is_root,
+    );
+    this.liveAttachments.inserted({
+      seq: Number(lastInsertRowid), volume_id: row.volume_id, instance_id: row.instance_id, account: row.account, region: row.region, device: row.device,
+      attach_time: row.attach_time, attached_at: row.attached_at, detach_at: null, detached_at: null, delete_on_termination: row.delete_on_termination, is_root: row.is_root,
+    });
   }
 
-  /** Attachments not yet detached (attaching, attached, detaching). */
+  /**
+   * Attachments not yet detached (attaching, attached, detaching), by attach time. Rows are shared
+   * with the store's mirror: callers never mutate them.
+   */
   attachmentsOfVolume(volumeId: string): AttachmentRow[] {
-    return this.s.attachmentsOfVolume!.all(volumeId, this.now()) as AttachmentRow[];
+    return this.liveAttachments.ofVolume(volumeId, this.now());
   }
 
+  /** An instance's attachments not yet detached: by attach time, the root first, then as written. */
   attachmentsOfInstance(account: string, region: string, instanceId: string): AttachmentRow[] {
-    return this.s.attachmentsOfInstance!.all(account, region, instanceId, this.now()) as AttachmentRow[];
+    return this.liveAttachments.ofInstance(account, region, instanceId, this.now());
   }
 
   /** Every live attachment of an account and region, by volume: one query for a whole DescribeVolumes. */
   attachmentsByVolume(account: string, region: string): Map<string, AttachmentRow[]> {
     const out = new Map<string, AttachmentRow[]>();
-    for (const row of this.s.attachmentsOfScope!.all(account, region, this.now()) as AttachmentRow[]) {
+    for (const row of this.attachmentsOfScope(account, region)) {
       const list = out.get(row.volume_id);
       if (list) list.push(row);
       else out.set(row.volume_id, [row]);
@@ -257,9 +271,13 @@ export class EbsStore {
       const hit = this.scopeByInstance.get(key);
       if (hit && hit.generation === generation && now >= hit.from && now < hit.until) return hit.byInstance;
     }
-    const rows = instanceIds
-      ? (this.s.attachmentsOfInstances!.all(account, region, JSON.stringify(instanceIds), now) as AttachmentRow[])
-      : this.attachmentsOfScope(account, region);
+    let rows: AttachmentRow[];
+    if (instanceIds) {
+      rows = [];
+      for (const instanceId of new Set(instanceIds)) for (const row of this.liveAttachments.ofInstance(account, region, instanceId, now)) rows.push(row);
+    } else {
+      rows = this.attachmentsOfScope(account, region);
+    }
     const out = new Map<string, AttachmentRow[]>();
     let until = Infinity;
     for (const row of rows) {
@@ -278,7 +296,7 @@ export class EbsStore {
     const hit = this.scopeAttachments.get(key);
     if (hit && hit.generation === this.attachmentGeneration && now >= hit.readAt) return hit.rows.filter((r) => r.detached_at === null || r.detached_at > now);
     const generation = this.attachmentGeneration;
-    const rows = this.s.attachmentsOfScope!.all(account, region, now) as AttachmentRow[];
+    const rows: AttachmentRow[] = this.liveAttachments.ofScope(account, region, now);
     if (!this.env.db.sql.inTransaction) this.scopeAttachments.set(key, { generation, readAt: now, rows });
     return rows;
   }
@@ -290,6 +308,7 @@ export class EbsStore {
     this.usageSums.clear();
     this.scopeAttachments.clear();
     this.scopeByInstance.clear();
+    this.liveAttachments.clear();
     this.attachmentGeneration++;
   }
 
@@ -306,15 +325,29 @@ export class EbsStore {
     return now < row.attached_at ? "attaching" : "attached";
   }
 
+  /** Starts detaching the volume from the instance, unless that has started already. */
   detach(volumeId: string, instanceId: string, durationMs = this.timings.detachMs): void {
     const now = this.now();
     this.attachmentGeneration++;
-    this.s.detachAttachment!.run(now, now + durationMs, volumeId, instanceId);
+    for (const row of this.liveAttachments.ofVolume(volumeId, now)) {
+      if (row.instance_id !== instanceId || row.detached_at !== null) continue;
+      const detached: LiveAttachment = { ...row, detach_at: now, detached_at: now + durationMs };
+      this.s.detachAttachment!.run(detached.detach_at, detached.detached_at, row.seq);
+      this.liveAttachments.replaced(row, detached, now);
+    }
   }
 
   setDeleteOnTermination(account: string, region: string, instanceId: string, device: string, value: boolean): boolean {
+    const now = this.now();
     this.attachmentGeneration++;
-    return this.s.setDeleteOnTermination!.run(value ? 1 : 0, account, region, instanceId, device).changes > 0;
+    let changed = false;
+    for (const row of this.liveAttachments.ofInstance(account, region, instanceId, now)) {
+      if (row.device !== device || row.detached_at !== null) continue;
+      this.s.setDeleteOnTermination!.run(value ? 1 : 0, row.seq);
+      this.liveAttachments.replaced(row, { ...row, delete_on_termination: value ? 1 : 0 }, now);
+      changed = true;
+    }
+    return changed;
   }
 
   // ---- modifications
