@@ -156,8 +156,33 @@ export class QueryInputParser {
 export function formParams(body: Buffer, query: URLSearchParams): Map<string, string> {
   const params = new Map<string, string>();
   for (const [k, v] of query) params.set(k, v);
-  if (body.length > 0) for (const [k, v] of new URLSearchParams(body.toString("utf8"))) params.set(k, v);
+  if (body.length === 0) return params;
+  const form = body.toString("utf8");
+  if (!NEEDS_DECODING.test(form)) addPlainPairs(params, form);
+  else for (const [k, v] of new URLSearchParams(form)) params.set(k, v);
   return params;
+}
+
+/** What needs URLSearchParams to decode it: escapes and `+` for space. */
+const NEEDS_DECODING = /[%+]/;
+
+/**
+ * A form with nothing to decode is its own pairs: `&` between them, the first `=` between name and
+ * value. Most requests are such forms (an SDK escapes only what needs it), and URLSearchParams
+ * walked them character by character. Empty pairs are skipped, as URLSearchParams does.
+ */
+function addPlainPairs(params: Map<string, string>, form: string): void {
+  let start = 0;
+  while (start <= form.length) {
+    let end = form.indexOf("&", start);
+    if (end === -1) end = form.length;
+    if (end > start) {
+      const eq = form.indexOf("=", start);
+      if (eq === -1 || eq > end) params.set(form.slice(start, end), "");
+      else params.set(form.slice(start, eq), form.slice(eq + 1, end));
+    }
+    start = end + 1;
+  }
 }
 
 export function parseQueryInput(model: ServiceModel, inputShape: Shape | undefined, params: Map<string, string>, ec2: boolean): Record<string, unknown> {

@@ -2,6 +2,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { loadServiceModel } from "../../sdk-compat/model/service-model.js";
 import { QueryProtocol } from "../../sdk-compat/protocol/query-protocol.js";
+import { formParams } from "../../sdk-compat/protocol/query-parser.js";
 import { SqsQueryProtocol } from "../../sdk-compat/protocol/sqs-query-protocol.js";
 import { ServiceError } from "../../sdk-compat/errors/service-error.js";
 import { type InputCase, type OutputCase, parseCase, wireRequest } from "./protocol-fixtures.js";
@@ -69,6 +70,22 @@ describe("query protocol fixtures (SNS model)", () => {
     // The member name alone (the Java SDK v2's form) is read too; the serialized name wins when both are sent.
     assert.deepEqual(parseCase(sqs, c("MaxNumberOfMessages=5&AttributeNames.1=SentTimestamp")).input, { QueueUrl: "q", MaxNumberOfMessages: 5, AttributeNames: ["SentTimestamp"] });
     assert.deepEqual(parseCase(sqs, c("AttributeNames.1=SentTimestamp&AttributeName.1=All")).input, { QueueUrl: "q", AttributeNames: ["All"], MessageSystemAttributeNames: ["All"] });
+  });
+
+  it("form bodies parse as URLSearchParams parses them, whether or not they need decoding", () => {
+    const reference = (body: string) => [...new Map(new URLSearchParams(body))];
+    const bodies = [
+      "Action=CreateTopic&Name=plain",
+      "&&Action=CreateTopic&&Name=a=b=c&Flag&=empty-name&Name=last-wins&",
+      "Action=CreateTopic&Name=caf\u00e9\u{1F600}\uFEFF",
+      "Action=CreateTopic&Name=a+b%20c%2Bd&Bad=%zz%4",
+      "",
+      "=",
+      "&",
+    ];
+    for (const body of bodies) assert.deepEqual([...formParams(Buffer.from(body), new URLSearchParams())], reference(body), JSON.stringify(body));
+    // Parameters of the query string come first; the body's override them.
+    assert.deepEqual([...formParams(Buffer.from("Name=body&Other=1"), new URLSearchParams("Name=query&Q=2"))], [["Name", "body"], ["Q", "2"], ["Other", "1"]]);
   });
 
   it("an unknown Action resolves to no operation", () => {
