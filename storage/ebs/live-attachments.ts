@@ -10,6 +10,8 @@ interface Loaded {
   byVolume: Map<string, LiveAttachment[]>;
   /** By account and region, then by instance. */
   byScope: Map<string, Map<string, LiveAttachment[]>>;
+  /** The rows whose detachment has started: each leaves both maps once it has completed. */
+  detaching: Set<LiveAttachment>;
 }
 
 const scopeKey = (account: string, region: string) => `${account}\n${region}`;
@@ -27,9 +29,10 @@ const byAttachTimeRootFirst = (a: LiveAttachment, b: LiveAttachment) => a.attach
  * The attachments that are not yet detached, kept in memory beside the table, so that the table
  * needs no index on volume or instance: a launch writes an attachment per volume, and each index
  * was a B-tree insert at a random key. Read from the rows on first use; the store reports each of
- * its writes after the statement ran. A row whose detachment has completed is dropped when a read
- * meets it (clocks only move forward, so it never shows again). When a transaction in which the
- * mirror took in writes or rows rolls back, it is read again from the rows.
+ * its writes after the statement ran. A row whose detachment has completed leaves the mirror at
+ * the next read (clocks only move forward, so it never shows again). When a transaction that
+ * wrote attachments rolls back, the mirror is read again from the rows. Rows are frozen: callers
+ * share them.
  */
 export class LiveAttachments implements UncommittedReader {
   /** Undefined until read, and again after a rollback or reset; a write meanwhile is read with the rows. */
@@ -46,56 +49,67 @@ export class LiveAttachments implements UncommittedReader {
     this.loaded = undefined;
   }
 
+  // A write registers for rollback whether or not the mirror is loaded: a load later in the same
+  // transaction reads the uncommitted row. A load alone does not register, so a failing request
+  // that only read leaves the mirror in place (reading it again is a scan of the whole table).
   inserted(row: LiveAttachment): void {
-    if (!this.loaded) return;
-    add(this.loaded, row);
     this.db.tookIn(this);
+    if (this.loaded) add(this.loaded, row);
   }
 
-  /** `after` (the same rowid, changed columns) replaces `before`; a row already detached at `now` leaves. */
-  replaced(before: LiveAttachment, after: LiveAttachment, now: number): void {
+  /** `after` (the same rowid, changed columns) replaces `before`. */
+  replaced(before: LiveAttachment, after: LiveAttachment): void {
+    this.db.tookIn(this);
     const loaded = this.loaded;
     if (!loaded) return;
-    this.db.tookIn(this);
-    const live = isLive(after, now);
-    replaceIn(loaded.byVolume, before.volume_id, before, live ? after : undefined);
-    const scope = loaded.byScope.get(scopeKey(before.account, before.region));
-    if (scope) replaceIn(scope, before.instance_id, before, live ? after : undefined);
+    remove(loaded, before);
+    add(loaded, after);
   }
 
   ofVolume(volumeId: string, now: number): LiveAttachment[] {
-    return liveIn(this.current(now).byVolume, volumeId, now).sort(byAttachTime);
+    const list = this.current(now).byVolume.get(volumeId);
+    return list ? list.slice().sort(byAttachTime) : [];
   }
 
   ofInstance(account: string, region: string, instanceId: string, now: number): LiveAttachment[] {
-    const scope = this.current(now).byScope.get(scopeKey(account, region));
-    return scope ? liveIn(scope, instanceId, now).sort(byAttachTimeRootFirst) : [];
+    const list = this.current(now).byScope.get(scopeKey(account, region))?.get(instanceId);
+    return list ? list.slice().sort(byAttachTimeRootFirst) : [];
   }
 
   /** Every live attachment of an account and region, in the order of an instance's attachments. */
   ofScope(account: string, region: string, now: number): LiveAttachment[] {
-    const scope = this.current(now).byScope.get(scopeKey(account, region));
     const out: LiveAttachment[] = [];
-    if (!scope) return out;
-    for (const instanceId of [...scope.keys()]) for (const row of liveIn(scope, instanceId, now)) out.push(row);
+    for (const list of this.current(now).byScope.get(scopeKey(account, region))?.values() ?? []) for (const row of list) out.push(row);
     return out.sort(byAttachTimeRootFirst);
   }
 
   private current(now: number): Loaded {
-    if (this.loaded) return this.loaded;
-    const loaded: Loaded = { byVolume: new Map(), byScope: new Map() };
-    for (const row of this.readLive(now)) add(loaded, row);
-    this.db.tookIn(this);
-    return (this.loaded = loaded);
+    let loaded = this.loaded;
+    if (!loaded) {
+      loaded = { byVolume: new Map(), byScope: new Map(), detaching: new Set() };
+      for (const row of this.readLive(now)) add(loaded, row);
+      this.loaded = loaded;
+    }
+    for (const row of loaded.detaching) if (!isLive(row, now)) remove(loaded, row);
+    return loaded;
   }
 }
 
 function add(loaded: Loaded, row: LiveAttachment): void {
+  Object.freeze(row);
   addTo(loaded.byVolume, row.volume_id, row);
   const key = scopeKey(row.account, row.region);
   let scope = loaded.byScope.get(key);
   if (!scope) loaded.byScope.set(key, (scope = new Map()));
   addTo(scope, row.instance_id, row);
+  if (row.detached_at !== null) loaded.detaching.add(row);
+}
+
+function remove(loaded: Loaded, row: LiveAttachment): void {
+  removeFrom(loaded.byVolume, row.volume_id, row);
+  const scope = loaded.byScope.get(scopeKey(row.account, row.region));
+  if (scope) removeFrom(scope, row.instance_id, row);
+  loaded.detaching.delete(row);
 }
 
 function addTo(lists: Map<string, LiveAttachment[]>, key: string, row: LiveAttachment): void {
@@ -104,26 +118,11 @@ function addTo(lists: Map<string, LiveAttachment[]>, key: string, row: LiveAttac
   else lists.set(key, [row]);
 }
 
-function replaceIn(lists: Map<string, LiveAttachment[]>, key: string, before: LiveAttachment, after: LiveAttachment | undefined): void {
+function removeFrom(lists: Map<string, LiveAttachment[]>, key: string, row: LiveAttachment): void {
   const list = lists.get(key);
   if (!list) return;
-  const rest: LiveAttachment[] = [];
-  for (const row of list) {
-    if (row !== before) rest.push(row);
-    else if (after) rest.push(after);
-  }
-  if (rest.length) lists.set(key, rest);
-  else lists.delete(key);
-}
-
-/** The key's live rows, as a new array; the rows whose detachment has completed are dropped from the map. */
-function liveIn(lists: Map<string, LiveAttachment[]>, key: string, now: number): LiveAttachment[] {
-  const list = lists.get(key);
-  if (!list) return [];
-  const live: LiveAttachment[] = [];
-  for (const row of list) if (isLive(row, now)) live.push(row);
-  if (live.length === list.length) return live;
-  if (live.length) lists.set(key, live.slice());
-  else lists.delete(key);
-  return live;
+  const at = list.indexOf(row);
+  if (at === -1) return;
+  if (list.length === 1) lists.delete(key);
+  else list.splice(at, 1);
 }

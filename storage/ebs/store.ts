@@ -333,7 +333,7 @@ export class EbsStore {
       if (row.instance_id !== instanceId || row.detached_at !== null) continue;
       const detached: LiveAttachment = { ...row, detach_at: now, detached_at: now + durationMs };
       this.s.detachAttachment!.run(detached.detach_at, detached.detached_at, row.seq);
-      this.liveAttachments.replaced(row, detached, now);
+      this.liveAttachments.replaced(row, detached);
     }
   }
 
@@ -344,7 +344,7 @@ export class EbsStore {
     for (const row of this.liveAttachments.ofInstance(account, region, instanceId, now)) {
       if (row.device !== device || row.detached_at !== null) continue;
       this.s.setDeleteOnTermination!.run(value ? 1 : 0, row.seq);
-      this.liveAttachments.replaced(row, { ...row, delete_on_termination: value ? 1 : 0 }, now);
+      this.liveAttachments.replaced(row, { ...row, delete_on_termination: value ? 1 : 0 });
       changed = true;
     }
     return changed;

@@ -6,6 +6,10 @@ import { MIGRATIONS } from "../../storage/ebs/schema.js";
 import { EbsStore } from "../../storage/ebs/store.js";
 import type { AttachmentRow } from "../../storage/ebs/schema.js";
 import type { BlobStore } from "../../storage/blobs/blob-store.js";
+import { LiveAttachments } from "../../storage/ebs/live-attachments.js";
+import type { LiveAttachment } from "../../storage/ebs/live-attachments.js";
+import { EC2Client, DescribeImagesCommand, DescribeVolumesCommand, RunInstancesCommand } from "@aws-sdk/client-ec2";
+import { startTestCloudbox, sdkConfig } from "../support/fixture.js";
 
 type NewAttachment = Omit<AttachmentRow, "detach_at" | "detached_at">;
 
@@ -95,6 +99,91 @@ describe("EBS attachments mirrored in memory", () => {
     store.insertAttachment(attachment("vol-multi", "i-2", { attach_time: clock.now(), attached_at: clock.now() + 10 }));
     check();
     db.close();
+  });
+
+  it("a transaction that wrote attachments and rolls back is undone in a mirror read before it", () => {
+    const db = new Database(":memory:");
+    const clock = new VirtualClock(1_000);
+    const store = newStore(db, clock);
+    store.insertAttachment(attachment("vol-1", "i-1", { device: "/dev/sdf" }));
+    store.insertAttachment(attachment("vol-2", "i-1", { device: "/dev/sdg" }));
+    const failing = (write: () => void) => assert.throws(() => db.transaction(() => {
+      write();
+      throw new Error("rolled back");
+    }));
+    const check = () => {
+      const table = fromTable(db, clock.now());
+      for (const id of ["vol-1", "vol-2", "vol-3"]) assert.deepEqual(plain(store.attachmentsOfVolume(id)), table.ofVolume(id), id);
+      assert.deepEqual(plain(store.attachmentsOfInstance("a", "r", "i-1")), table.ofInstance("i-1"));
+    };
+    check();
+    failing(() => store.insertAttachment(attachment("vol-3", "i-1", { device: "/dev/sdh" })));
+    check();
+    failing(() => store.detach("vol-1", "i-1", 0));
+    check();
+    failing(() => store.setDeleteOnTermination("a", "r", "i-1", "/dev/sdg", true));
+    check();
+    assert.deepEqual(store.attachmentsOfInstance("a", "r", "i-1").map((r) => [r.volume_id, r.detach_at, r.delete_on_termination]), [["vol-1", null, 0], ["vol-2", null, 0]]);
+    // A savepoint that rolls back inside a transaction that commits: only the outer write stays.
+    db.transaction(() => {
+      store.insertAttachment(attachment("vol-3", "i-1", { device: "/dev/sdh" }));
+      failing(() => store.detach("vol-2", "i-1", 0));
+      assert.deepEqual(store.attachmentsOfInstance("a", "r", "i-1").map((r) => r.volume_id), ["vol-1", "vol-2", "vol-3"]);
+    });
+    check();
+    assert.deepEqual(store.attachmentsOfInstance("a", "r", "i-1").map((r) => r.volume_id), ["vol-1", "vol-2", "vol-3"]);
+    db.close();
+  });
+
+  it("is read from the rows once: a failing request that only read keeps it, and finished detachments leave it", () => {
+    const db = new Database(":memory:");
+    let reads = 0;
+    const rows: LiveAttachment[] = [];
+    const mirror = new LiveAttachments(db, () => {
+      reads++;
+      return rows;
+    });
+    const row = (seq: number, volumeId: string, instanceId: string, detachedAt: number | null): LiveAttachment => ({
+      ...attachment(volumeId, instanceId), seq, detach_at: detachedAt === null ? null : detachedAt - 100, detached_at: detachedAt,
+    });
+    rows.push(row(1, "vol-1", "i-1", null), row(2, "vol-2", "i-1", 2_000), row(3, "vol-3", "i-2", 3_000));
+    assert.throws(() => db.transaction(() => {
+      assert.equal(mirror.ofInstance("a", "r", "i-1", 1_000).length, 2);
+      throw new Error("a failure after reading");
+    }));
+    assert.equal(mirror.ofInstance("a", "r", "i-1", 1_000).length, 2);
+    assert.equal(reads, 1, "a rollback with nothing written leaves the mirror as read");
+    assert.ok(Object.isFrozen(mirror.ofVolume("vol-1", 1_000)[0]), "rows are shared, so frozen");
+    // Once their detachments are over, rows leave both the volume's list and the instance's.
+    assert.deepEqual(mirror.ofScope("a", "r", 2_500).map((r) => r.volume_id), ["vol-1", "vol-3"]);
+    const held = () => {
+      const loaded = (mirror as unknown as { loaded: { byVolume: Map<string, unknown>; byScope: Map<string, Map<string, unknown>>; detaching: Set<unknown> } }).loaded;
+      return [[...loaded.byVolume.keys()], [...loaded.byScope.values()].flatMap((m) => [...m.keys()]), loaded.detaching.size];
+    };
+    assert.deepEqual(held(), [["vol-1", "vol-3"], ["i-1", "i-2"], 1]);
+    assert.deepEqual(mirror.ofVolume("vol-1", 3_000).map((r) => r.instance_id), ["i-1"]);
+    assert.deepEqual(held(), [["vol-1"], ["i-1"], 0]);
+    assert.equal(reads, 1);
+    db.close();
+  });
+
+  it("a platform reset empties it with the tables", async () => {
+    const cb = await startTestCloudbox({ clock: "virtual" });
+    const ec2 = new EC2Client(sdkConfig(cb));
+    try {
+      const image = (await ec2.send(new DescribeImagesCommand({ Filters: [{ Name: "name", Values: ["al2023-ami-*-x86_64"] }] }))).Images![0]!.ImageId!;
+      const launch = async () => (await ec2.send(new RunInstancesCommand({ ImageId: image, InstanceType: "t3.micro", MinCount: 1, MaxCount: 1 }))).Instances![0]!.InstanceId!;
+      await launch();
+      assert.equal((await ec2.send(new DescribeVolumesCommand({}))).Volumes!.length, 1);
+      await cb.reset();
+      assert.deepEqual((await ec2.send(new DescribeVolumesCommand({}))).Volumes, []);
+      const instanceId = await launch();
+      const volumes = (await ec2.send(new DescribeVolumesCommand({}))).Volumes!;
+      assert.deepEqual(volumes.map((v) => [v.State, v.Attachments!.map((a) => a.InstanceId)]), [["in-use", [instanceId]]]);
+    } finally {
+      ec2.destroy();
+      await cb.stop();
+    }
   });
 
   it("a rolled-back transaction leaves no attachment behind, and its reads and writes are undone in the mirror too", () => {
