@@ -4,11 +4,15 @@ import { Database } from "../../storage/state/database.js";
 import { Holdings } from "../../compute/ec2/instances/holdings.js";
 import type { Holding } from "../../compute/ec2/instances/holdings.js";
 
+let lastSeq = 0;
 const holding = (id: string, extra: Partial<Holding> = {}): Holding => ({
-  instance_id: id, account: "111", region: "us-east-1", az: "us-east-1a", host_family: "m5", host_id: "h-1", socket: 0,
+  seq: ++lastSeq, instance_id: id, account: "111", region: "us-east-1", az: "us-east-1a", host_family: "m5", host_id: "h-1", socket: 0,
   host_threads: 2, memory_mib: 8192, gpus: 0, vcpus: 2, quota_bucket: "standard", host_release_at: null,
   subnet_id: "subnet-1", private_ip: "172.31.0.10", terminated_at: null, client_token: null, ...extra,
 });
+
+/** A holding as the store reports an insert: the row, and the seq the table gave it. */
+const asInserted = (h: Holding): [Holding, number] => [h, h.seq];
 
 /** Holdings over fixed rows, and how many times it read them. */
 function readCounted(db: Database, rows: Holding[]): { holdings: Holdings; reads: () => number } {
@@ -52,7 +56,7 @@ describe("Holdings: what instance rows hold, mirrored in memory", () => {
     const holdings = new Holdings(db, () => [holding("i-old", { terminated_at: 100, host_release_at: 100, client_token: "t" })]);
     assert.equal(holdings.addressHeld("subnet-1", "172.31.0.10", 50), true);
     assert.equal(holdings.addressHeld("subnet-1", "172.31.0.10", 100), false);
-    holdings.inserted(holding("i-new", { client_token: "t" }));
+    holdings.inserted(...asInserted(holding("i-new", { client_token: "t" })));
     assert.deepEqual(holdings.launchedWith("111", "us-east-1", "t"), ["i-old", "i-new"]);
     holdings.deleted("i-old");
     assert.equal(holdings.addressHeld("subnet-1", "172.31.0.10", 200), true);
@@ -69,9 +73,9 @@ describe("Holdings: what instance rows hold, mirrored in memory", () => {
   it("keeps what it holds through a rollback of a transaction it took nothing in from", () => {
     const db = new Database(":memory:");
     const { holdings, reads } = readCounted(db, [holding("i-1")]);
-    holdings.inserted(holding("i-2", { private_ip: "172.31.0.11" }));
+    holdings.inserted(...asInserted(holding("i-2", { private_ip: "172.31.0.11" })));
     assert.equal(holdings.vcpusInUse("111", "us-east-1", "standard", 0), 2, "a write reported before the first read is read with the rows");
-    db.transaction(() => holdings.inserted(holding("i-2", { private_ip: "172.31.0.11" })));
+    db.transaction(() => holdings.inserted(...asInserted(holding("i-2", { private_ip: "172.31.0.11" }))));
     assert.throws(() => db.transaction(() => {
       throw new Error("another service's refused request");
     }));
@@ -85,7 +89,7 @@ describe("Holdings: what instance rows hold, mirrored in memory", () => {
     const { holdings, reads } = readCounted(db, [holding("i-1")]);
     assert.equal(holdings.vcpusInUse("111", "us-east-1", "standard", 0), 2);
     assert.throws(() => db.transaction(() => {
-      holdings.inserted(holding("i-2", { private_ip: "172.31.0.11" }));
+      holdings.inserted(...asInserted(holding("i-2", { private_ip: "172.31.0.11" })));
       assert.equal(holdings.vcpusInUse("111", "us-east-1", "standard", 0), 4, "a transaction sees its own writes");
       throw new Error("refused");
     }));
@@ -93,7 +97,7 @@ describe("Holdings: what instance rows hold, mirrored in memory", () => {
     assert.equal(reads(), 2);
     // A write reported while nothing is loaded is left to the next read of the rows.
     holdings.clear();
-    holdings.inserted(holding("i-3", { private_ip: "172.31.0.12" }));
+    holdings.inserted(...asInserted(holding("i-3", { private_ip: "172.31.0.12" })));
     assert.equal(holdings.addressHeld("subnet-1", "172.31.0.12", 0), false);
     assert.equal(reads(), 3);
     db.close();

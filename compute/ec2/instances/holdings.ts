@@ -7,6 +7,8 @@ import type { Database, UncommittedReader } from "../../../storage/state/databas
  * are the columns of the row, copied.
  */
 export interface Holding {
+  /** The row's rowid: statements on one instance find its row by it. */
+  seq: number;
   instance_id: string;
   account: string;
   region: string;
@@ -27,7 +29,7 @@ export interface Holding {
 }
 
 export const HOLDING_COLUMNS: readonly (keyof Holding)[] = [
-  "instance_id", "account", "region", "az", "host_family", "host_id", "socket", "host_threads", "memory_mib", "gpus", "vcpus", "quota_bucket",
+  "seq", "instance_id", "account", "region", "az", "host_family", "host_id", "socket", "host_threads", "memory_mib", "gpus", "vcpus", "quota_bucket",
   "host_release_at", "subnet_id", "private_ip", "terminated_at", "client_token",
 ];
 
@@ -57,8 +59,8 @@ interface Loaded {
   byToken: Map<string, Holding[]>;
 }
 
-const copy = (h: Holding): Holding => ({
-  instance_id: h.instance_id, account: h.account, region: h.region, az: h.az, host_family: h.host_family, host_id: h.host_id, socket: h.socket,
+const copy = (h: Omit<Holding, "seq">, seq: number): Holding => ({
+  seq, instance_id: h.instance_id, account: h.account, region: h.region, az: h.az, host_family: h.host_family, host_id: h.host_id, socket: h.socket,
   host_threads: h.host_threads, memory_mib: h.memory_mib, gpus: h.gpus, vcpus: h.vcpus, quota_bucket: h.quota_bucket, host_release_at: h.host_release_at,
   subnet_id: h.subnet_id, private_ip: h.private_ip, terminated_at: h.terminated_at, client_token: h.client_token,
 });
@@ -84,7 +86,7 @@ export class Holdings implements UncommittedReader {
   private current(): Loaded {
     if (this.loaded) return this.loaded;
     const loaded: Loaded = { byId: new Map(), byRegion: new Map(), bySubnet: new Map(), byToken: new Map() };
-    for (const row of this.readRows()) add(loaded, copy(row));
+    for (const row of this.readRows()) add(loaded, copy(row, row.seq));
     this.db.tookIn(this);
     return (this.loaded = loaded);
   }
@@ -93,9 +95,9 @@ export class Holdings implements UncommittedReader {
     this.loaded = undefined;
   }
 
-  inserted(row: Holding): void {
+  inserted(row: Omit<Holding, "seq">, seq: number): void {
     if (!this.loaded) return;
-    add(this.loaded, copy(row));
+    add(this.loaded, copy(row, seq));
     this.db.tookIn(this);
   }
 
@@ -163,6 +165,11 @@ export class Holdings implements UncommittedReader {
     const out: string[] = [];
     for (const [ip, holders] of this.current().bySubnet.get(subnetId) ?? []) if (holders.some((h) => holdsAddress(h, now))) out.push(ip);
     return out;
+  }
+
+  /** The rowid of an instance's row, if the table has one. */
+  seqOf(instanceId: string): number | undefined {
+    return this.current().byId.get(instanceId)?.seq;
   }
 
   /** The ids of the rows launched with this client token in an account and region, in launch order. */

@@ -6,6 +6,14 @@ import { interned } from "../../../storage/state/interned.js";
 import { HOLDING_COLUMNS, Holdings, isHoldingColumn } from "./holdings.js";
 import type { Holding, HostUsage } from "./holdings.js";
 
+/** Every column of the table as the migrations before its rebuild left it. */
+const REBUILT_COLUMNS = `seq, instance_id, account, region, reservation_id, launch_index, image_id, instance_type, vcpus, memory_mib, host_family, hypervisor,
+  az, subnet_id, vpc_id, private_ip, public_ip, eni_id, mac, host_id, previous_host_id, key_name, launch_time, state, state_at, settles_at, host_release_at,
+  transition_reason, state_reason_code, state_reason_message, client_token, token_scope, request_hash, user_data, groups, disable_api_termination,
+  disable_api_stop, shutdown_behavior, architecture, virtualization_type, root_device_name, root_device_type, platform, kernel_id, ramdisk_id,
+  ebs_optimized, source_dest_check, ena_support, monitoring, tenancy, placement_group, block_devices, boots,
+  host_threads, gpus, quota_bucket, socket, version, guest_shutdown_at, guest_shutdown_ends_at, terminated_at`;
+
 /** Migrations are only ever appended: a data directory made by an earlier cloudbox upgrades in place. */
 export const MIGRATIONS = [
   `CREATE TABLE ec2_instances (
@@ -60,6 +68,31 @@ export const MIGRATIONS = [
    DROP INDEX ec2_instances_by_quota;
    DROP INDEX ec2_instances_by_address;
    DROP INDEX ec2_instances_by_token;`,
+  // Instance ids are unique without an index on them, and each statement on one instance finds its
+  // row by seq (Holdings knows both for every row): a launch no longer pays an insert into the
+  // UNIQUE index on a random key. SQLite drops a constraint only by rebuilding the table.
+  `CREATE TABLE ec2_instances_rebuilt (
+     seq INTEGER PRIMARY KEY,
+     instance_id TEXT NOT NULL, account TEXT NOT NULL, region TEXT NOT NULL,
+     reservation_id TEXT NOT NULL, launch_index INTEGER NOT NULL, image_id TEXT NOT NULL, instance_type TEXT NOT NULL,
+     vcpus INTEGER NOT NULL, memory_mib INTEGER NOT NULL, host_family TEXT NOT NULL, hypervisor TEXT NOT NULL,
+     az TEXT NOT NULL, subnet_id TEXT NOT NULL, vpc_id TEXT NOT NULL, private_ip TEXT NOT NULL, public_ip TEXT, eni_id TEXT NOT NULL, mac TEXT NOT NULL,
+     host_id TEXT, previous_host_id TEXT, key_name TEXT, launch_time INTEGER NOT NULL,
+     state TEXT NOT NULL, state_at INTEGER NOT NULL, settles_at INTEGER, host_release_at INTEGER,
+     transition_reason TEXT NOT NULL, state_reason_code TEXT, state_reason_message TEXT,
+     client_token TEXT, token_scope TEXT, request_hash TEXT,
+     user_data TEXT, groups TEXT NOT NULL, disable_api_termination INTEGER NOT NULL, disable_api_stop INTEGER NOT NULL,
+     shutdown_behavior TEXT NOT NULL, architecture TEXT NOT NULL, virtualization_type TEXT NOT NULL,
+     root_device_name TEXT NOT NULL, root_device_type TEXT NOT NULL, platform TEXT, kernel_id TEXT, ramdisk_id TEXT,
+     ebs_optimized INTEGER NOT NULL, source_dest_check INTEGER NOT NULL, ena_support INTEGER NOT NULL, monitoring TEXT NOT NULL, tenancy TEXT NOT NULL,
+     placement_group TEXT, block_devices TEXT NOT NULL, boots TEXT NOT NULL,
+     host_threads REAL NOT NULL DEFAULT 0, gpus INTEGER NOT NULL DEFAULT 0, quota_bucket TEXT NOT NULL DEFAULT 'standard', socket INTEGER NOT NULL DEFAULT -1,
+     version INTEGER NOT NULL DEFAULT 0, guest_shutdown_at INTEGER, guest_shutdown_ends_at INTEGER, terminated_at INTEGER);
+   INSERT INTO ec2_instances_rebuilt (${REBUILT_COLUMNS}) SELECT ${REBUILT_COLUMNS} FROM ec2_instances;
+   DROP TABLE ec2_instances;
+   ALTER TABLE ec2_instances_rebuilt RENAME TO ec2_instances;
+   CREATE INDEX ec2_instances_by_owner ON ec2_instances (account, region, seq);
+   CREATE INDEX ec2_instances_by_expiry ON ec2_instances (account, region, terminated_at) WHERE terminated_at IS NOT NULL;`,
 ];
 
 /** A block device as recorded on the instance (what DescribeInstances reports when EBS is not wired in). */
@@ -238,22 +271,23 @@ export class InstanceStore {
     this.s = {
       // positional, not @named: better-sqlite3 looks each named parameter up on the object (~4 µs for 60)
       insert: sql.prepare(`INSERT INTO ec2_instances (${COLUMNS.join(", ")}) VALUES (${COLUMNS.map(() => "?").join(", ")})`),
-      byId: sql.prepare("SELECT * FROM ec2_instances WHERE instance_id = ?"),
+      // Statements on one instance find its row by seq, looked up in the holdings.
+      bySeq: sql.prepare("SELECT * FROM ec2_instances WHERE seq = ?"),
       all: sql.prepare("SELECT * FROM ec2_instances WHERE account = ? AND region = ? ORDER BY seq"),
       holdings: sql.prepare(`SELECT ${HOLDING_COLUMNS.join(", ")} FROM ec2_instances ORDER BY seq`),
       onHosts: sql.prepare(`SELECT instance_id, account, instance_type, vcpus, memory_mib, host_threads, socket, host_id, az, host_family, state, settles_at, guest_shutdown_at, guest_shutdown_ends_at, shutdown_behavior FROM ec2_instances WHERE region = ? AND ${holds}`),
       publicIps: sql.prepare("SELECT public_ip FROM ec2_instances WHERE region = ? AND public_ip IS NOT NULL").pluck(),
       expired: sql.prepare("SELECT instance_id FROM ec2_instances WHERE account = ? AND region = ? AND terminated_at <= ?").pluck(),
-      delete: sql.prepare("DELETE FROM ec2_instances WHERE instance_id = ?"),
+      delete: sql.prepare("DELETE FROM ec2_instances WHERE seq = ?"),
       setState: sql.prepare(
-        "UPDATE ec2_instances SET version = version + 1, guest_shutdown_at = NULL, guest_shutdown_ends_at = NULL, terminated_at = @terminated_at, state = @state, state_at = @state_at, settles_at = @settles_at, host_release_at = @host_release_at, transition_reason = @transition_reason, state_reason_code = @state_reason_code, state_reason_message = @state_reason_message, boots = @boots WHERE instance_id = @instance_id",
+        "UPDATE ec2_instances SET version = version + 1, guest_shutdown_at = NULL, guest_shutdown_ends_at = NULL, terminated_at = @terminated_at, state = @state, state_at = @state_at, settles_at = @settles_at, host_release_at = @host_release_at, transition_reason = @transition_reason, state_reason_code = @state_reason_code, state_reason_message = @state_reason_message, boots = @boots WHERE seq = @seq",
       ),
       start: sql.prepare(
-        "UPDATE ec2_instances SET version = version + 1, guest_shutdown_at = NULL, guest_shutdown_ends_at = NULL, terminated_at = NULL, state = 'pending', state_at = @state_at, settles_at = @settles_at, host_release_at = NULL, host_id = @host_id, socket = @socket, previous_host_id = @previous_host_id, public_ip = @public_ip, transition_reason = '', state_reason_code = NULL, state_reason_message = NULL, boots = @boots WHERE instance_id = @instance_id",
+        "UPDATE ec2_instances SET version = version + 1, guest_shutdown_at = NULL, guest_shutdown_ends_at = NULL, terminated_at = NULL, state = 'pending', state_at = @state_at, settles_at = @settles_at, host_release_at = NULL, host_id = @host_id, socket = @socket, previous_host_id = @previous_host_id, public_ip = @public_ip, transition_reason = '', state_reason_code = NULL, state_reason_message = NULL, boots = @boots WHERE seq = @seq",
       ),
-      setBoots: sql.prepare("UPDATE ec2_instances SET version = version + 1, boots = ? WHERE instance_id = ?"),
+      setBoots: sql.prepare("UPDATE ec2_instances SET version = version + 1, boots = ? WHERE seq = ?"),
       versions: sql.prepare("SELECT instance_id, version FROM ec2_instances WHERE account = ? AND region = ? ORDER BY seq").raw(),
-      versionOf: sql.prepare("SELECT version FROM ec2_instances WHERE instance_id = ?").pluck(),
+      versionOf: sql.prepare("SELECT version FROM ec2_instances WHERE seq = ?").pluck(),
     };
     const publicIps = this.s["publicIps"]!;
     this.publicIps = new ClaimedValues((region) => publicIps.all(region) as string[]);
@@ -262,13 +296,16 @@ export class InstanceStore {
   }
 
   insert(row: NewInstance): void {
+    // The table has no UNIQUE index on instance_id: the holdings, which know every row, keep ids unique.
+    if (this.holdings.seqOf(row.instance_id) !== undefined) throw new Error(`instance id ${row.instance_id} is taken`);
     this.generation++;
-    this.s["insert"]!.run(insertValues(row));
-    this.holdings.inserted(row);
+    const { lastInsertRowid } = this.s["insert"]!.run(insertValues(row));
+    this.holdings.inserted(row, Number(lastInsertRowid));
   }
 
   byId(instanceId: string): InstanceRow | undefined {
-    const read = this.s["byId"]!.get(instanceId) as InstanceRow | undefined;
+    const seq = this.holdings.seqOf(instanceId);
+    const read = seq === undefined ? undefined : (this.s["bySeq"]!.get(seq) as InstanceRow | undefined);
     const row = read && fastRow(read);
     // Only committed rows are cached: a row read inside a transaction may yet be rolled back.
     if (row && !this.db.sql.inTransaction) this.rows.set(instanceId, row);
@@ -302,7 +339,8 @@ export class InstanceStore {
   }
 
   byIdCached(instanceId: string): InstanceRow | undefined {
-    const version = this.s["versionOf"]!.get(instanceId) as number | undefined;
+    const seq = this.holdings.seqOf(instanceId);
+    const version = seq === undefined ? undefined : (this.s["versionOf"]!.get(seq) as number | undefined);
     if (version === undefined) return undefined;
     const cached = this.rows.get(instanceId);
     return cached && cached.version === version ? cached : this.byId(instanceId);
@@ -370,34 +408,39 @@ export class InstanceStore {
   }
 
   delete(instanceId: string): void {
+    const seq = this.holdings.seqOf(instanceId);
     this.generation++;
     this.rows.delete(instanceId);
-    this.s["delete"]!.run(instanceId);
+    if (seq !== undefined) this.s["delete"]!.run(seq);
     this.holdings.deleted(instanceId);
   }
 
   setState(change: Pick<InstanceRow, "instance_id" | "terminated_at" | "state" | "state_at" | "settles_at" | "host_release_at" | "transition_reason" | "state_reason_code" | "state_reason_message" | "boots">): void {
+    const seq = this.holdings.seqOf(change.instance_id);
     this.generation++;
-    this.s["setState"]!.run(change);
+    if (seq !== undefined) this.s["setState"]!.run({ ...change, seq });
     this.holdings.changed(change.instance_id, { terminated_at: change.terminated_at, host_release_at: change.host_release_at });
   }
 
   start(change: Pick<InstanceRow, "instance_id" | "state_at" | "settles_at" | "host_id" | "socket" | "previous_host_id" | "public_ip" | "boots">): void {
+    const seq = this.holdings.seqOf(change.instance_id);
     this.generation++;
-    this.s["start"]!.run(change);
+    if (seq !== undefined) this.s["start"]!.run({ ...change, seq });
     this.holdings.changed(change.instance_id, { host_id: change.host_id, socket: change.socket, host_release_at: null, terminated_at: null });
   }
 
   setBoots(instanceId: string, boots: string): void {
+    const seq = this.holdings.seqOf(instanceId);
     this.generation++;
-    this.s["setBoots"]!.run(boots, instanceId);
+    if (seq !== undefined) this.s["setBoots"]!.run(boots, seq);
   }
 
   update(instanceId: string, column: MutableColumn, value: string | number | null): void {
     this.generation++;
     let statement = this.updates.get(column);
-    if (!statement) this.updates.set(column, (statement = this.db.sql.prepare(`UPDATE ec2_instances SET version = version + 1, ${column} = ? WHERE instance_id = ?`)));
-    statement.run(value, instanceId);
+    if (!statement) this.updates.set(column, (statement = this.db.sql.prepare(`UPDATE ec2_instances SET version = version + 1, ${column} = ? WHERE seq = ?`)));
+    const seq = this.holdings.seqOf(instanceId);
+    if (seq !== undefined) statement.run(value, seq);
     if (isHoldingColumn(column)) this.holdings.changed(instanceId, { [column]: value });
   }
 }
