@@ -102,4 +102,24 @@ describe("Holdings: what instance rows hold, mirrored in memory", () => {
     assert.equal(reads(), 3);
     db.close();
   });
+
+  it("a failing transaction that only read keeps them; one that wrote before they were read drops them", () => {
+    const db = new Database(":memory:");
+    const { holdings, reads } = readCounted(db, [holding("i-1")]);
+    assert.throws(() => db.transaction(() => {
+      assert.equal(holdings.seqOf("i-1"), holdings.seqOf("i-1"));
+      throw new Error("refused after reading an instance");
+    }));
+    assert.equal(holdings.vcpusInUse("111", "us-east-1", "standard", 0), 2);
+    assert.equal(reads(), 1, "reading is not a reason to read again");
+    holdings.clear();
+    assert.throws(() => db.transaction(() => {
+      holdings.deleted("i-1");
+      assert.equal(holdings.vcpusInUse("111", "us-east-1", "standard", 0), 2, "the fixed rows still hold i-1: the table would not");
+      throw new Error("refused after a write");
+    }));
+    holdings.vcpusInUse("111", "us-east-1", "standard", 0);
+    assert.equal(reads(), 3, "what was read after the write may hold the write: read again");
+    db.close();
+  });
 });

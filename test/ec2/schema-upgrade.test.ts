@@ -52,9 +52,41 @@ describe("EC2 instance table: a data directory from the first schema upgrades in
     // Ids stay unique without the index: the holdings refuse a second row with a taken id.
     const { seq: _seq, version: _version, ...again } = store.byId("i-0000000000000000a")!;
     assert.throws(() => store.insert(again), /i-0000000000000000a is taken/);
+    store.insert({ ...again, instance_id: "i-0000000000000000c", private_ip: "172.31.0.12", client_token: null });
+    assert.equal(store.byId("i-0000000000000000c")!.seq, 10, "new rows go on after the highest seq");
     store.delete("i-0000000000000000b");
     assert.equal(store.byId("i-0000000000000000b"), undefined);
-    assert.deepEqual(db.sql.prepare("SELECT seq FROM ec2_instances").pluck().all(), [7]);
+    assert.deepEqual(db.sql.prepare("SELECT seq FROM ec2_instances").pluck().all(), [7, 10]);
+    db.close();
+  });
+
+  it("a seq reused after its row was deleted never reaches the new row through the old id", () => {
+    const db = new Database(":memory:");
+    const first = new InstanceStore(db);
+    // Two stores on one database: the second one's holdings, read now, go stale below.
+    const second = new InstanceStore(db);
+    const row = (id: string, ip: string) => ({
+      instance_id: id, account: "000000000000", region: "us-east-1", reservation_id: "r-1", launch_index: 0, image_id: "ami-1", instance_type: "t3.micro",
+      vcpus: 2, memory_mib: 1024, host_threads: 0.2, gpus: 0, quota_bucket: "standard", socket: 0, host_family: "t3", hypervisor: "nitro", az: "us-east-1a",
+      subnet_id: "subnet-1", vpc_id: "vpc-1", private_ip: ip, public_ip: null, eni_id: "eni-1", mac: "0e:00:00:00:00:01", host_id: "h-1", previous_host_id: null,
+      key_name: null, launch_time: 1, state: "pending" as const, state_at: 1, settles_at: 2, host_release_at: null, guest_shutdown_at: null, guest_shutdown_ends_at: null,
+      terminated_at: null, transition_reason: "", state_reason_code: null, state_reason_message: null, client_token: null, token_scope: null, request_hash: null,
+      user_data: null, groups: "[]", disable_api_termination: 0, disable_api_stop: 0, shutdown_behavior: "stop", architecture: "x86_64", virtualization_type: "hvm",
+      root_device_name: "/dev/xvda", root_device_type: "ebs", platform: null, kernel_id: null, ramdisk_id: null, ebs_optimized: 0, source_dest_check: 1,
+      ena_support: 1, monitoring: "disabled", tenancy: "default", placement_group: null, block_devices: "[]", boots: "[]",
+    });
+    first.insert(row("i-000000000000000a1", "172.31.0.10"));
+    first.insert(row("i-000000000000000b2", "172.31.0.11"));
+    assert.equal(second.byId("i-000000000000000b2")!.seq, 2);
+    first.delete("i-000000000000000b2");
+    first.insert(row("i-000000000000000c3", "172.31.0.12"));
+    assert.equal(first.byId("i-000000000000000c3")!.seq, 2, "SQLite gives the highest seq again once its row is gone");
+    assert.equal(second.byId("i-000000000000000b2"), undefined);
+    second.update("i-000000000000000b2", "user_data", "stale");
+    second.setBoots("i-000000000000000b2", "stale");
+    second.delete("i-000000000000000b2");
+    const c = first.byId("i-000000000000000c3")!;
+    assert.deepEqual([c.user_data, c.boots], [null, "[]"], "the other instance's row is untouched");
     db.close();
   });
 });

@@ -74,8 +74,8 @@ const holdsAddress = (h: Holding, now: number) => h.terminated_at === null || h.
  * The holdings of every instance row, kept in memory beside the table so that placement, the
  * vCPU quota and address allocation read sums and lookups without a query, and the table needs no
  * index for them (each index is a B-tree that every launch writes). Read from the rows on first
- * use; the store reports each of its writes after the statement ran. When a transaction in which
- * they took in writes or rows rolls back, the holdings are read again from the rows.
+ * use; the store reports each of its writes after the statement ran. When a transaction that
+ * wrote instance rows rolls back, the holdings are read again from the rows.
  */
 export class Holdings implements UncommittedReader {
   /** Undefined until read, and again after a rollback or reset; a write meanwhile is read with the rows. */
@@ -87,7 +87,6 @@ export class Holdings implements UncommittedReader {
     if (this.loaded) return this.loaded;
     const loaded: Loaded = { byId: new Map(), byRegion: new Map(), bySubnet: new Map(), byToken: new Map() };
     for (const row of this.readRows()) add(loaded, copy(row, row.seq));
-    this.db.tookIn(this);
     return (this.loaded = loaded);
   }
 
@@ -95,24 +94,25 @@ export class Holdings implements UncommittedReader {
     this.loaded = undefined;
   }
 
+  // A write registers for rollback whether or not the holdings are loaded: a load later in the
+  // same transaction reads the uncommitted row. A load alone does not register, so a failing
+  // request that only read an instance keeps them (reading them again scans the whole table).
   inserted(row: Omit<Holding, "seq">, seq: number): void {
-    if (!this.loaded) return;
-    add(this.loaded, copy(row, seq));
     this.db.tookIn(this);
+    if (this.loaded) add(this.loaded, copy(row, seq));
   }
 
   changed(instanceId: string, change: HoldingChange): void {
-    const h = this.loaded?.byId.get(instanceId);
-    if (!h) return;
-    Object.assign(h, change);
     this.db.tookIn(this);
+    const h = this.loaded?.byId.get(instanceId);
+    if (h) Object.assign(h, change);
   }
 
   deleted(instanceId: string): void {
+    this.db.tookIn(this);
     const loaded = this.loaded;
     const h = loaded?.byId.get(instanceId);
     if (!loaded || !h) return;
-    this.db.tookIn(this);
     loaded.byId.delete(instanceId);
     loaded.byRegion.get(h.region)?.delete(instanceId);
     const addresses = loaded.bySubnet.get(h.subnet_id);

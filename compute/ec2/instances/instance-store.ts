@@ -271,23 +271,25 @@ export class InstanceStore {
     this.s = {
       // positional, not @named: better-sqlite3 looks each named parameter up on the object (~4 µs for 60)
       insert: sql.prepare(`INSERT INTO ec2_instances (${COLUMNS.join(", ")}) VALUES (${COLUMNS.map(() => "?").join(", ")})`),
-      // Statements on one instance find its row by seq, looked up in the holdings.
-      bySeq: sql.prepare("SELECT * FROM ec2_instances WHERE seq = ?"),
+      // Statements on one instance find its row by seq, looked up in the holdings. They match the id
+      // too: a seq is reused once its row is gone, and a second store on the database (or process
+      // on the data directory) may hold a stale one.
+      bySeq: sql.prepare("SELECT * FROM ec2_instances WHERE seq = ? AND instance_id = ?"),
       all: sql.prepare("SELECT * FROM ec2_instances WHERE account = ? AND region = ? ORDER BY seq"),
       holdings: sql.prepare(`SELECT ${HOLDING_COLUMNS.join(", ")} FROM ec2_instances ORDER BY seq`),
       onHosts: sql.prepare(`SELECT instance_id, account, instance_type, vcpus, memory_mib, host_threads, socket, host_id, az, host_family, state, settles_at, guest_shutdown_at, guest_shutdown_ends_at, shutdown_behavior FROM ec2_instances WHERE region = ? AND ${holds}`),
       publicIps: sql.prepare("SELECT public_ip FROM ec2_instances WHERE region = ? AND public_ip IS NOT NULL").pluck(),
       expired: sql.prepare("SELECT instance_id FROM ec2_instances WHERE account = ? AND region = ? AND terminated_at <= ?").pluck(),
-      delete: sql.prepare("DELETE FROM ec2_instances WHERE seq = ?"),
+      delete: sql.prepare("DELETE FROM ec2_instances WHERE seq = ? AND instance_id = ?"),
       setState: sql.prepare(
-        "UPDATE ec2_instances SET version = version + 1, guest_shutdown_at = NULL, guest_shutdown_ends_at = NULL, terminated_at = @terminated_at, state = @state, state_at = @state_at, settles_at = @settles_at, host_release_at = @host_release_at, transition_reason = @transition_reason, state_reason_code = @state_reason_code, state_reason_message = @state_reason_message, boots = @boots WHERE seq = @seq",
+        "UPDATE ec2_instances SET version = version + 1, guest_shutdown_at = NULL, guest_shutdown_ends_at = NULL, terminated_at = @terminated_at, state = @state, state_at = @state_at, settles_at = @settles_at, host_release_at = @host_release_at, transition_reason = @transition_reason, state_reason_code = @state_reason_code, state_reason_message = @state_reason_message, boots = @boots WHERE seq = @seq AND instance_id = @instance_id",
       ),
       start: sql.prepare(
-        "UPDATE ec2_instances SET version = version + 1, guest_shutdown_at = NULL, guest_shutdown_ends_at = NULL, terminated_at = NULL, state = 'pending', state_at = @state_at, settles_at = @settles_at, host_release_at = NULL, host_id = @host_id, socket = @socket, previous_host_id = @previous_host_id, public_ip = @public_ip, transition_reason = '', state_reason_code = NULL, state_reason_message = NULL, boots = @boots WHERE seq = @seq",
+        "UPDATE ec2_instances SET version = version + 1, guest_shutdown_at = NULL, guest_shutdown_ends_at = NULL, terminated_at = NULL, state = 'pending', state_at = @state_at, settles_at = @settles_at, host_release_at = NULL, host_id = @host_id, socket = @socket, previous_host_id = @previous_host_id, public_ip = @public_ip, transition_reason = '', state_reason_code = NULL, state_reason_message = NULL, boots = @boots WHERE seq = @seq AND instance_id = @instance_id",
       ),
-      setBoots: sql.prepare("UPDATE ec2_instances SET version = version + 1, boots = ? WHERE seq = ?"),
+      setBoots: sql.prepare("UPDATE ec2_instances SET version = version + 1, boots = ? WHERE seq = ? AND instance_id = ?"),
       versions: sql.prepare("SELECT instance_id, version FROM ec2_instances WHERE account = ? AND region = ? ORDER BY seq").raw(),
-      versionOf: sql.prepare("SELECT version FROM ec2_instances WHERE seq = ?").pluck(),
+      versionOf: sql.prepare("SELECT version FROM ec2_instances WHERE seq = ? AND instance_id = ?").pluck(),
     };
     const publicIps = this.s["publicIps"]!;
     this.publicIps = new ClaimedValues((region) => publicIps.all(region) as string[]);
@@ -305,7 +307,7 @@ export class InstanceStore {
 
   byId(instanceId: string): InstanceRow | undefined {
     const seq = this.holdings.seqOf(instanceId);
-    const read = seq === undefined ? undefined : (this.s["bySeq"]!.get(seq) as InstanceRow | undefined);
+    const read = seq === undefined ? undefined : (this.s["bySeq"]!.get(seq, instanceId) as InstanceRow | undefined);
     const row = read && fastRow(read);
     // Only committed rows are cached: a row read inside a transaction may yet be rolled back.
     if (row && !this.db.sql.inTransaction) this.rows.set(instanceId, row);
@@ -340,7 +342,7 @@ export class InstanceStore {
 
   byIdCached(instanceId: string): InstanceRow | undefined {
     const seq = this.holdings.seqOf(instanceId);
-    const version = seq === undefined ? undefined : (this.s["versionOf"]!.get(seq) as number | undefined);
+    const version = seq === undefined ? undefined : (this.s["versionOf"]!.get(seq, instanceId) as number | undefined);
     if (version === undefined) return undefined;
     const cached = this.rows.get(instanceId);
     return cached && cached.version === version ? cached : this.byId(instanceId);
@@ -411,7 +413,7 @@ export class InstanceStore {
     const seq = this.holdings.seqOf(instanceId);
     this.generation++;
     this.rows.delete(instanceId);
-    if (seq !== undefined) this.s["delete"]!.run(seq);
+    if (seq !== undefined) this.s["delete"]!.run(seq, instanceId);
     this.holdings.deleted(instanceId);
   }
 
@@ -432,15 +434,15 @@ export class InstanceStore {
   setBoots(instanceId: string, boots: string): void {
     const seq = this.holdings.seqOf(instanceId);
     this.generation++;
-    if (seq !== undefined) this.s["setBoots"]!.run(boots, seq);
+    if (seq !== undefined) this.s["setBoots"]!.run(boots, seq, instanceId);
   }
 
   update(instanceId: string, column: MutableColumn, value: string | number | null): void {
     this.generation++;
     let statement = this.updates.get(column);
-    if (!statement) this.updates.set(column, (statement = this.db.sql.prepare(`UPDATE ec2_instances SET version = version + 1, ${column} = ? WHERE seq = ?`)));
+    if (!statement) this.updates.set(column, (statement = this.db.sql.prepare(`UPDATE ec2_instances SET version = version + 1, ${column} = ? WHERE seq = ? AND instance_id = ?`)));
     const seq = this.holdings.seqOf(instanceId);
-    if (seq !== undefined) statement.run(value, seq);
+    if (seq !== undefined) statement.run(value, seq, instanceId);
     if (isHoldingColumn(column)) this.holdings.changed(instanceId, { [column]: value });
   }
 }
