@@ -1,3 +1,5 @@
+import { memoized } from "../storage/state/bounded-memo.js";
+
 /** Values kept per map; a map that grows past this many starts over (a miss only makes the value again). */
 const LIMIT = 4096;
 
@@ -7,10 +9,5 @@ const LIMIT = 4096;
  * makes once and reuses.
  */
 export function sharedFrozen<V>(values: Map<string, V>, key: string, make: () => V): V {
-  let value = values.get(key);
-  if (value === undefined) {
-    if (values.size >= LIMIT) values.clear();
-    values.set(key, (value = Object.freeze(make())));
-  }
-  return value;
+  return memoized(values, key, LIMIT, () => Object.freeze(make()));
 }

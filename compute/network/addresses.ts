@@ -1,5 +1,6 @@
 import { randomInt } from "node:crypto";
 import { randomHex } from "../../storage/state/ids.js";
+import { memoized } from "../../storage/state/bounded-memo.js";
 
 export const ipToInt = (ip: string): number => ip.split(".").reduce((n, part) => n * 256 + Number(part), 0);
 // A template, not [..].join("."): every launch makes one or two of these, and join converts each number through the runtime.
@@ -32,14 +33,7 @@ export function isUsableAddress(cidr: Cidr, ip: number): boolean {
 /** Subnet blocks as parsed, by their text: a launch allocates from one of a handful of subnets. */
 const parsedCidrs = new Map<string, Cidr>();
 
-function cachedCidr(cidrText: string): Cidr {
-  let cidr = parsedCidrs.get(cidrText);
-  if (!cidr) {
-    if (parsedCidrs.size >= 4096) parsedCidrs.clear();
-    parsedCidrs.set(cidrText, (cidr = parseCidr(cidrText)));
-  }
-  return cidr;
-}
+const cachedCidr = (cidrText: string): Cidr => memoized(parsedCidrs, cidrText, 4096, () => parseCidr(cidrText));
 
 /**
  * Picks a free private address: a few random probes (cheap point lookups while the subnet is

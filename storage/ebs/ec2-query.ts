@@ -1,5 +1,6 @@
 import type { Filter, Tag, TagSpecification } from "@aws-sdk/client-ec2";
 import { ServiceError } from "../../sdk-compat/errors/service-error.js";
+import { memoized } from "../state/bounded-memo.js";
 
 /**
  * EC2 list conventions shared by the EBS Describe* calls: filters (values OR'ed, filters AND'ed,
@@ -112,11 +113,7 @@ export function parseTags(json: string): Tag[] {
 /** One pattern per id prefix: a RegExp built per id was compiled again on every launch's snapshot check. */
 const idFormats = new Map<string, RegExp>();
 
-function idFormat(prefix: string): RegExp {
-  let format = idFormats.get(prefix);
-  if (!format) idFormats.set(prefix, (format = new RegExp(`^${prefix}-([0-9a-f]{8}|[0-9a-f]{17})$`)));
-  return format;
-}
+const idFormat = (prefix: string): RegExp => memoized(idFormats, prefix, 64, () => new RegExp(`^${prefix}-([0-9a-f]{8}|[0-9a-f]{17})$`));
 
 export function checkIdFormat(ids: string[] | undefined, prefix: string, code: string): void {
   if (!ids) return;

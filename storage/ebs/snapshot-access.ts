@@ -1,17 +1,12 @@
 import type { SnapshotRow } from "./schema.js";
+import { memoized } from "../state/bounded-memo.js";
 
 /** The account that owns Amazon's public images and their snapshots (alias "amazon"). */
 export const AMAZON_OWNER_ID = "137112412989";
 
 /** createVolumePermission: the owner, accounts it was shared with, or everyone ("all"). */
 export function snapshotPermissions(row: SnapshotRow): readonly string[] {
-  let permissions = parsedPermissions.get(row.permissions);
-  if (!permissions) {
-    // A bound, not an LRU: past it the memo starts over.
-    if (parsedPermissions.size >= PARSED_PERMISSIONS_LIMIT) parsedPermissions.clear();
-    parsedPermissions.set(row.permissions, (permissions = Object.freeze(JSON.parse(row.permissions) as string[])));
-  }
-  return permissions;
+  return memoized(parsedPermissions, row.permissions, PARSED_PERMISSIONS_LIMIT, () => Object.freeze(JSON.parse(row.permissions) as string[]));
 }
 
 /**

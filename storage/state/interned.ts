@@ -1,3 +1,5 @@
+import { memoized } from "./bounded-memo.js";
+
 /** Distinct values kept; past this many the table starts over (a lookup miss only costs a copy). */
 const LIMIT = 65_536;
 
@@ -10,9 +12,5 @@ const table = new Map<string, string>();
  */
 export function interned<T extends string | null>(value: T): T {
   if (value === null) return value;
-  const known = table.get(value);
-  if (known !== undefined) return known as T;
-  if (table.size >= LIMIT) table.clear();
-  table.set(value, value);
-  return value;
+  return memoized(table, value, LIMIT, () => value) as T;
 }

@@ -1,4 +1,5 @@
 import * as crypto from "node:crypto";
+import { memoized } from "./bounded-memo.js";
 
 /** Members that never make two calls with one ClientToken different requests. */
 const IGNORED = new Set(["ClientToken", "DryRun"]);
@@ -18,13 +19,7 @@ const sha1Hex: (text: string) => string =
  */
 export function requestFingerprint(input: object): string {
   const json = objectJson(input as Record<string, unknown>, IGNORED);
-  let digest = recentDigests.get(json);
-  if (digest === undefined) {
-    // A bound, not an LRU: past it the memo starts over.
-    if (recentDigests.size >= RECENT_DIGEST_LIMIT) recentDigests.clear();
-    recentDigests.set(json, (digest = sha1Hex(json)));
-  }
-  return digest;
+  return memoized(recentDigests, json, RECENT_DIGEST_LIMIT, () => sha1Hex(json));
 }
 
 /**
