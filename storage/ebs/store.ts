@@ -44,13 +44,11 @@ export class EbsStore {
   tags: ResourceTags;
   private readonly s: Record<string, Statement>;
   /**
-   * Every write to the attachments bumps the generation, so a region's attachments read at the
-   * same generation (outside any transaction, hence committed) are still what the table holds; a
-   * bump by a rolled-back write only costs a re-read. Detachments that complete with time are
-   * filtered out on each read.
+   * Every write to the attachments bumps the generation, so a map of a region's attachments made at
+   * the same generation (outside any transaction, hence committed) still holds; a bump by a
+   * rolled-back write only costs making it again.
    */
   private attachmentGeneration = 0;
-  private readonly scopeAttachments = new Map<string, { generation: number; readAt: number; rows: AttachmentRow[] }>();
   /**
    * A scope's attachments by instance, shared while the generation holds and no attachment of it
    * changes state with time (attaching → attached, detaching → detached): until then every call
@@ -246,7 +244,7 @@ export class EbsStore {
     return this.liveAttachments.ofInstance(account, region, instanceId, this.now());
   }
 
-  /** Every live attachment of an account and region, by volume: one query for a whole DescribeVolumes. */
+  /** Every live attachment of an account and region, by volume: one pass for a whole DescribeVolumes. */
   attachmentsByVolume(account: string, region: string): Map<string, AttachmentRow[]> {
     const out = new Map<string, AttachmentRow[]>();
     for (const row of this.attachmentsOfScope(account, region)) {
@@ -259,7 +257,7 @@ export class EbsStore {
 
   /**
    * Live attachments by instance, for the listed instances or every instance of an account and
-   * region: one query for a whole DescribeInstances. Each list is in attachmentsOfInstance's order.
+   * region: one pass for a whole DescribeInstances. Each list is in attachmentsOfInstance's order.
    * The map of a whole scope may be shared between calls (the same object while nothing it holds
    * has changed, states included): callers never mutate it.
    */
@@ -291,22 +289,15 @@ export class EbsStore {
   }
 
   private attachmentsOfScope(account: string, region: string): AttachmentRow[] {
-    const now = this.now();
-    const key = `${account}|${region}`;
-    const hit = this.scopeAttachments.get(key);
-    if (hit && hit.generation === this.attachmentGeneration && now >= hit.readAt) return hit.rows.filter((r) => r.detached_at === null || r.detached_at > now);
-    const generation = this.attachmentGeneration;
-    const rows: AttachmentRow[] = this.liveAttachments.ofScope(account, region, now);
-    if (!this.env.db.sql.inTransaction) this.scopeAttachments.set(key, { generation, readAt: now, rows });
-    return rows;
+    return this.liveAttachments.ofScope(account, region, this.now());
   }
+
 
   /** After the database was emptied (a platform reset). */
   forgetCached(): void {
     this.snapshotsChanged();
     this.settingsWrites++;
     this.usageSums.clear();
-    this.scopeAttachments.clear();
     this.scopeByInstance.clear();
     this.liveAttachments.clear();
     this.attachmentGeneration++;

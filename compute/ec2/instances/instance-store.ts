@@ -6,14 +6,6 @@ import { interned } from "../../../storage/state/interned.js";
 import { HOLDING_COLUMNS, Holdings, isHoldingColumn } from "./holdings.js";
 import type { Holding, HostUsage } from "./holdings.js";
 
-/** Every column of the table as the migrations before its rebuild left it. */
-const REBUILT_COLUMNS = `seq, instance_id, account, region, reservation_id, launch_index, image_id, instance_type, vcpus, memory_mib, host_family, hypervisor,
-  az, subnet_id, vpc_id, private_ip, public_ip, eni_id, mac, host_id, previous_host_id, key_name, launch_time, state, state_at, settles_at, host_release_at,
-  transition_reason, state_reason_code, state_reason_message, client_token, token_scope, request_hash, user_data, groups, disable_api_termination,
-  disable_api_stop, shutdown_behavior, architecture, virtualization_type, root_device_name, root_device_type, platform, kernel_id, ramdisk_id,
-  ebs_optimized, source_dest_check, ena_support, monitoring, tenancy, placement_group, block_devices, boots,
-  host_threads, gpus, quota_bucket, socket, version, guest_shutdown_at, guest_shutdown_ends_at, terminated_at`;
-
 /** Migrations are only ever appended: a data directory made by an earlier cloudbox upgrades in place. */
 export const MIGRATIONS = [
   `CREATE TABLE ec2_instances (
@@ -70,7 +62,8 @@ export const MIGRATIONS = [
    DROP INDEX ec2_instances_by_token;`,
   // Instance ids are unique without an index on them, and each statement on one instance finds its
   // row by seq (Holdings knows both for every row): a launch no longer pays an insert into the
-  // UNIQUE index on a random key. SQLite drops a constraint only by rebuilding the table.
+  // UNIQUE index on a random key. SQLite drops a constraint only by rebuilding the table; the new
+  // one lists the columns in the order the migrations above left them, so rows copy with SELECT *.
   `CREATE TABLE ec2_instances_rebuilt (
      seq INTEGER PRIMARY KEY,
      instance_id TEXT NOT NULL, account TEXT NOT NULL, region TEXT NOT NULL,
@@ -88,7 +81,7 @@ export const MIGRATIONS = [
      placement_group TEXT, block_devices TEXT NOT NULL, boots TEXT NOT NULL,
      host_threads REAL NOT NULL DEFAULT 0, gpus INTEGER NOT NULL DEFAULT 0, quota_bucket TEXT NOT NULL DEFAULT 'standard', socket INTEGER NOT NULL DEFAULT -1,
      version INTEGER NOT NULL DEFAULT 0, guest_shutdown_at INTEGER, guest_shutdown_ends_at INTEGER, terminated_at INTEGER);
-   INSERT INTO ec2_instances_rebuilt (${REBUILT_COLUMNS}) SELECT ${REBUILT_COLUMNS} FROM ec2_instances;
+   INSERT INTO ec2_instances_rebuilt SELECT * FROM ec2_instances;
    DROP TABLE ec2_instances;
    ALTER TABLE ec2_instances_rebuilt RENAME TO ec2_instances;
    CREATE INDEX ec2_instances_by_owner ON ec2_instances (account, region, seq);
