@@ -1,4 +1,4 @@
-import { memoized } from "../storage/state/bounded-memo.js";
+import { remember } from "../storage/state/bounded-memo.js";
 
 /** Values kept per map; a map that grows past this many starts over (a miss only makes the value again). */
 const LIMIT = 4096;
@@ -9,5 +9,6 @@ const LIMIT = 4096;
  * makes once and reuses.
  */
 export function sharedFrozen<V>(values: Map<string, V>, key: string, make: () => V): V {
-  return memoized(values, key, LIMIT, () => Object.freeze(make()));
+  const value = values.get(key);
+  return value !== undefined ? value : remember(values, key, LIMIT, Object.freeze(make()));
 }

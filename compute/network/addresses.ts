@@ -33,7 +33,7 @@ export function isUsableAddress(cidr: Cidr, ip: number): boolean {
 /** Subnet blocks as parsed, by their text: a launch allocates from one of a handful of subnets. */
 const parsedCidrs = new Map<string, Cidr>();
 
-const cachedCidr = (cidrText: string): Cidr => memoized(parsedCidrs, cidrText, 4096, () => parseCidr(cidrText));
+const cachedCidr = (cidrText: string): Cidr => memoized(parsedCidrs, cidrText, 4096, parseCidr);
 
 /**
  * Picks a free private address: a few random probes (cheap point lookups while the subnet is

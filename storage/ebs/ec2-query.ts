@@ -113,7 +113,8 @@ export function parseTags(json: string): Tag[] {
 /** One pattern per id prefix: a RegExp built per id was compiled again on every launch's snapshot check. */
 const idFormats = new Map<string, RegExp>();
 
-const idFormat = (prefix: string): RegExp => memoized(idFormats, prefix, 64, () => new RegExp(`^${prefix}-([0-9a-f]{8}|[0-9a-f]{17})$`));
+const idPattern = (prefix: string) => new RegExp(`^${prefix}-([0-9a-f]{8}|[0-9a-f]{17})$`);
+const idFormat = (prefix: string): RegExp => memoized(idFormats, prefix, 64, idPattern);
 
 export function checkIdFormat(ids: string[] | undefined, prefix: string, code: string): void {
   if (!ids) return;

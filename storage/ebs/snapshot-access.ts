@@ -6,7 +6,7 @@ export const AMAZON_OWNER_ID = "137112412989";
 
 /** createVolumePermission: the owner, accounts it was shared with, or everyone ("all"). */
 export function snapshotPermissions(row: SnapshotRow): readonly string[] {
-  return memoized(parsedPermissions, row.permissions, PARSED_PERMISSIONS_LIMIT, () => Object.freeze(JSON.parse(row.permissions) as string[]));
+  return memoized(parsedPermissions, row.permissions, PARSED_PERMISSIONS_LIMIT, parsePermissions);
 }
 
 /**
@@ -15,6 +15,7 @@ export function snapshotPermissions(row: SnapshotRow): readonly string[] {
  */
 const parsedPermissions = new Map<string, readonly string[]>();
 const PARSED_PERMISSIONS_LIMIT = 1024;
+const parsePermissions = (json: string): readonly string[] => Object.freeze(JSON.parse(json) as string[]);
 
 export function canUseSnapshot(row: SnapshotRow, account: string): boolean {
   if (row.account === account) return true;

@@ -4,6 +4,7 @@ import { memoized } from "./bounded-memo.js";
 const LIMIT = 65_536;
 
 const table = new Map<string, string>();
+const itself = (value: string) => value;
 
 /**
  * One string object per distinct value. SQLite gives every row read its own copy of each text
@@ -12,5 +13,5 @@ const table = new Map<string, string>();
  */
 export function interned<T extends string | null>(value: T): T {
   if (value === null) return value;
-  return memoized(table, value, LIMIT, () => value) as T;
+  return memoized(table, value, LIMIT, itself) as T;
 }

@@ -18,8 +18,7 @@ const sha1Hex: (text: string) => string =
  * the cost, most of it in localeCompare, on every RunInstances (the SDKs always send a token).
  */
 export function requestFingerprint(input: object): string {
-  const json = objectJson(input as Record<string, unknown>, IGNORED);
-  return memoized(recentDigests, json, RECENT_DIGEST_LIMIT, () => sha1Hex(json));
+  return memoized(recentDigests, objectJson(input as Record<string, unknown>, IGNORED), RECENT_DIGEST_LIMIT, sha1Hex);
 }
 
 /**
