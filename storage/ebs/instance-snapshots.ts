@@ -73,7 +73,7 @@ export function instanceSnapshotHandlers(store: EbsStore, instances: InstanceVie
         if (!volume || volume.deleted_at !== null) throw EbsErrors.volumeNotFound([input.VolumeId!]);
         if (input.AutoEnableIO?.Value === undefined) throw new ServiceError("MissingParameter", "The request must contain the parameter AutoEnableIO");
         dryRun(input);
-        store.setAutoEnableIo(volume.volume_id, input.AutoEnableIO.Value);
+        store.setAutoEnableIo(volume, input.AutoEnableIO.Value);
         return {};
       });
     },

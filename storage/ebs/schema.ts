@@ -136,6 +136,37 @@ export const MIGRATIONS = [
   // lookup by volume or instance: a launch no longer pays an insert into these two indexes.
   `DROP INDEX ebs_attachments_volume;
    DROP INDEX ebs_attachments_instance;`,
+  // Volumes are found by id through the store's map of their row numbers (VolumeSeqs): a launch no
+  // longer pays an insert into the primary key's index, a second B-tree for every volume. SQLite
+  // drops a constraint only by rebuilding the table. Each row keeps its rowid as seq, which, being
+  // an alias of the rowid, no VACUUM renumbers; the columns are in the order the migrations above
+  // left them, so rows copy with SELECT *.
+  `CREATE TABLE ebs_volumes_rebuilt (
+     seq INTEGER PRIMARY KEY,
+     volume_id TEXT NOT NULL,
+     account TEXT NOT NULL,
+     region TEXT NOT NULL,
+     az TEXT NOT NULL,
+     size INTEGER NOT NULL,
+     volume_type TEXT NOT NULL,
+     iops INTEGER,
+     throughput INTEGER,
+     encrypted INTEGER NOT NULL,
+     kms_key_id TEXT,
+     snapshot_id TEXT,
+     multi_attach INTEGER NOT NULL,
+     created_at INTEGER NOT NULL,
+     ready_at INTEGER NOT NULL,
+     deleted_at INTEGER,
+     client_token TEXT,
+     request_hash TEXT,
+     lineage TEXT NOT NULL,
+     auto_enable_io INTEGER NOT NULL DEFAULT 0
+   );
+   INSERT INTO ebs_volumes_rebuilt SELECT rowid, * FROM ebs_volumes;
+   DROP TABLE ebs_volumes;
+   ALTER TABLE ebs_volumes_rebuilt RENAME TO ebs_volumes;
+   CREATE INDEX ebs_volumes_scope ON ebs_volumes (account, region);`,
 ];
 
 export function registerEbsSchema(db: Database): void {
@@ -162,6 +193,11 @@ export interface VolumeRow {
   request_hash: string | null;
   lineage: string;
   auto_enable_io?: number;
+}
+
+/** A volume row as read: with the row number the table gave it, by which the store writes it. */
+export interface StoredVolume extends VolumeRow {
+  seq: number;
 }
 
 export interface AttachmentRow {

@@ -1,6 +1,6 @@
 import type { Statement } from "better-sqlite3";
 import type { DomainEnvironment } from "../state/environment.js";
-import type { AttachmentRow, BlockRow, ModificationRow, SnapshotRow, VolumeRow } from "./schema.js";
+import type { AttachmentRow, BlockRow, ModificationRow, SnapshotRow, StoredVolume, VolumeRow } from "./schema.js";
 import { registerEbsSchema } from "./schema.js";
 import type { EbsQuotas, EbsTimings } from "./timing.js";
 import type { ResourceTags } from "./resource-tags.js";
@@ -9,6 +9,7 @@ import type { Tag } from "@aws-sdk/client-ec2";
 import { quotasFrom, timingsFrom } from "./timing.js";
 import { VolumeUsageSums } from "./volume-usage.js";
 import { LiveAttachments } from "./live-attachments.js";
+import { VolumeSeqs } from "./volume-seqs.js";
 import type { LiveAttachment } from "./live-attachments.js";
 import type { VolumeUsage } from "./volume-usage.js";
 
@@ -65,6 +66,7 @@ export class EbsStore {
   private readonly snapshotBlockCache = new Map<string, CacheEntry<readonly BlockRow[]>>();
   private readonly usageSums: VolumeUsageSums;
   private readonly liveAttachments: LiveAttachments;
+  private readonly volumeSeqs: VolumeSeqs;
   /** Encryption-by-default settings per account and region, kept the same way across the two setters. */
   private settingsWrites = 0;
   private readonly settingsCache = new Map<string, CacheEntry<EncryptionDefaults>>();
@@ -78,11 +80,13 @@ export class EbsStore {
     this.s = {
       insertVolume: p(`INSERT INTO ebs_volumes (volume_id, account, region, az, size, volume_type, iops, throughput, encrypted, kms_key_id, snapshot_id, multi_attach, created_at, ready_at, deleted_at, client_token, request_hash, lineage)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-      getVolume: p("SELECT * FROM ebs_volumes WHERE volume_id = ? AND account = ? AND region = ?"),
+      // A volume is found by id through its row number (VolumeSeqs), and written by it.
+      volumeSeqs: p("SELECT seq, volume_id FROM ebs_volumes"),
+      getVolume: p("SELECT * FROM ebs_volumes WHERE seq = ? AND volume_id = ? AND account = ? AND region = ?"),
       listVolumes: p("SELECT * FROM ebs_volumes WHERE account = ? AND region = ? AND (deleted_at IS NULL OR deleted_at > ?) ORDER BY volume_id"),
       volumeByToken: p("SELECT * FROM ebs_volumes WHERE account = ? AND region = ? AND client_token = ?"),
-      updateVolumeSpec: p("UPDATE ebs_volumes SET size = @size, volume_type = @volume_type, iops = @iops, throughput = @throughput, multi_attach = @multi_attach WHERE volume_id = @volume_id"),
-      markVolumeDeleted: p("UPDATE ebs_volumes SET deleted_at = ? WHERE volume_id = ?"),
+      updateVolumeSpec: p("UPDATE ebs_volumes SET size = @size, volume_type = @volume_type, iops = @iops, throughput = @throughput, multi_attach = @multi_attach WHERE seq = @seq AND volume_id = @volume_id"),
+      markVolumeDeleted: p("UPDATE ebs_volumes SET deleted_at = ? WHERE seq = ? AND volume_id = ?"),
       usageOfScope: p("SELECT volume_type, SUM(size) AS size, COALESCE(SUM(iops), 0) AS iops FROM ebs_volumes WHERE account = ? AND region = ? AND deleted_at IS NULL GROUP BY volume_type"),
       insertAttachment: p(`INSERT INTO ebs_attachments (volume_id, instance_id, account, region, device, attach_time, attached_at, detach_at, detached_at, delete_on_termination, is_root)
         VALUES (?, ?, ?, ?, ?, ?, ?, NULL, NULL, ?, ?)`),
@@ -124,11 +128,13 @@ export class EbsStore {
         ON CONFLICT (account, region) DO UPDATE SET encryption_by_default = excluded.encryption_by_default`),
       setDefaultKmsKey: p(`INSERT INTO ebs_account_settings (account, region, default_kms_key_id) VALUES (?, ?, ?)
         ON CONFLICT (account, region) DO UPDATE SET default_kms_key_id = excluded.default_kms_key_id`),
-      setAutoEnableIo: p("UPDATE ebs_volumes SET auto_enable_io = ? WHERE volume_id = ?"),
+      setAutoEnableIo: p("UPDATE ebs_volumes SET auto_enable_io = ? WHERE seq = ? AND volume_id = ?"),
     };
     const usageOfScope = this.s.usageOfScope!;
     const liveAttachments = this.s.liveAttachments!;
     this.liveAttachments = new LiveAttachments(env.db, (now) => liveAttachments.all(now) as LiveAttachment[]);
+    const volumeSeqs = this.s.volumeSeqs!;
+    this.volumeSeqs = new VolumeSeqs(env.db, () => volumeSeqs.all() as { seq: number; volume_id: string }[]);
     this.usageSums = new VolumeUsageSums(env.db, (account, region) => usageOfScope.all(account, region) as { volume_type: string; size: number; iops: number }[]);
   }
 
@@ -139,33 +145,38 @@ export class EbsStore {
   // ---- volumes
 
   insertVolume(row: VolumeRow, tags: Tag[] = []): void {
+    // Ids were unique by the primary key before the table lost it (a collision of 17 random hex digits, never seen).
+    if (this.volumeSeqs.seqOf(row.volume_id) !== undefined) throw new Error(`volume ${row.volume_id} exists`);
     // Positional: binding named parameters looks each one up by name, a cost every launch pays.
-    this.s.insertVolume!.run(
+    const { lastInsertRowid } = this.s.insertVolume!.run(
       row.volume_id, row.account, row.region, row.az, row.size, row.volume_type, row.iops, row.throughput, row.encrypted, row.kms_key_id,
       row.snapshot_id, row.multi_attach, row.created_at, row.ready_at, row.deleted_at, row.client_token, row.request_hash, row.lineage,
     );
+    this.volumeSeqs.inserted(row.volume_id, Number(lastInsertRowid));
     if (row.deleted_at === null) this.usageSums.add(row.account, row.region, row.volume_type, row.size, row.iops ?? 0);
     if (tags.length) this.tags.set(row.account, row.region, row.volume_id, "volume", tags);
   }
 
   /** A volume of this account and region that is not gone yet (deleting ones included). */
-  volume(account: string, region: string, volumeId: string): VolumeRow | undefined {
-    const row = this.s.getVolume!.get(volumeId, account, region) as VolumeRow | undefined;
+  volume(account: string, region: string, volumeId: string): StoredVolume | undefined {
+    const seq = this.volumeSeqs.seqOf(volumeId);
+    if (seq === undefined) return undefined;
+    const row = this.s.getVolume!.get(seq, volumeId, account, region) as StoredVolume | undefined;
     if (!row || this.isGone(row)) return undefined;
     return row;
   }
 
-  volumes(account: string, region: string): VolumeRow[] {
-    return this.s.listVolumes!.all(account, region, this.now() - this.timings.volumeDeleteMs) as VolumeRow[];
+  volumes(account: string, region: string): StoredVolume[] {
+    return this.s.listVolumes!.all(account, region, this.now() - this.timings.volumeDeleteMs) as StoredVolume[];
   }
 
-  volumeByToken(account: string, region: string, token: string): VolumeRow | undefined {
-    return this.s.volumeByToken!.get(account, region, token) as VolumeRow | undefined;
+  volumeByToken(account: string, region: string, token: string): StoredVolume | undefined {
+    return this.s.volumeByToken!.get(account, region, token) as StoredVolume | undefined;
   }
 
   /** Changes the size, type and performance of `before`, a volume that is not deleted. */
-  updateVolumeSpec(before: VolumeRow, spec: Pick<VolumeRow, "size" | "volume_type" | "iops" | "throughput" | "multi_attach">): void {
-    this.s.updateVolumeSpec!.run({ ...spec, volume_id: before.volume_id });
+  updateVolumeSpec(before: StoredVolume, spec: Pick<VolumeRow, "size" | "volume_type" | "iops" | "throughput" | "multi_attach">): void {
+    this.s.updateVolumeSpec!.run({ ...spec, seq: before.seq, volume_id: before.volume_id });
     this.usageSums.add(before.account, before.region, before.volume_type, -before.size, -(before.iops ?? 0));
     this.usageSums.add(before.account, before.region, spec.volume_type, spec.size, spec.iops ?? 0);
   }
@@ -186,16 +197,16 @@ export class EbsStore {
   }
 
   /** Deletes a volume: its metadata shows `deleting` for a while, its blocks are freed now. */
-  deleteVolume(row: VolumeRow): void {
+  deleteVolume(row: StoredVolume): void {
     const volumeId = row.volume_id;
-    this.s.markVolumeDeleted!.run(this.now(), volumeId);
+    this.s.markVolumeDeleted!.run(this.now(), row.seq, volumeId);
     if (row.deleted_at === null) this.usageSums.add(row.account, row.region, row.volume_type, -row.size, -(row.iops ?? 0));
     this.tags.deleteAll(row.account, row.region, volumeId);
     this.releaseVolumeBlocks(volumeId);
   }
 
-  setAutoEnableIo(volumeId: string, value: boolean): void {
-    this.s.setAutoEnableIo!.run(value ? 1 : 0, volumeId);
+  setAutoEnableIo(volume: StoredVolume, value: boolean): void {
+    this.s.setAutoEnableIo!.run(value ? 1 : 0, volume.seq, volume.volume_id);
   }
 
   // ---- account settings (encryption by default)
@@ -300,6 +311,7 @@ export class EbsStore {
     this.usageSums.clear();
     this.scopeByInstance.clear();
     this.liveAttachments.clear();
+    this.volumeSeqs.clear();
     this.attachmentGeneration++;
   }
 

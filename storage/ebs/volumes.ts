@@ -9,7 +9,7 @@ import { resourceId } from "../state/ids.js";
 import { requestFingerprint } from "../state/request-fingerprint.js";
 import { availabilityZonesOf } from "../../compute/ec2/regions.js";
 import type { EbsStore } from "./store.js";
-import type { SnapshotRow, VolumeRow } from "./schema.js";
+import type { SnapshotRow, StoredVolume, VolumeRow } from "./schema.js";
 import { EbsErrors } from "./errors.js";
 import { checkIdFormat, compileFilters, dryRun, paginate, tagsFor } from "./ec2-query.js";
 import { validateVolumeSpec, volumeTypeRule } from "./volume-types.js";
@@ -109,7 +109,7 @@ function checkQuota(store: EbsStore, account: string, region: string, type: stri
   }
 }
 
-function findVolumeOrThrow(store: EbsStore, ctx: OperationContext, volumeId: string): VolumeRow {
+function findVolumeOrThrow(store: EbsStore, ctx: OperationContext, volumeId: string): StoredVolume {
   checkIdFormat([volumeId], "vol", "InvalidVolumeID.Malformed");
   const row = store.volume(ctx.account, ctx.region, volumeId);
   if (!row || row.deleted_at !== null) throw EbsErrors.volumeNotFound([volumeId]);
