@@ -1,3 +1,5 @@
+import { memoized } from "../../storage/state/bounded-memo.js";
+
 /** The commercial regions cloudbox answers for, each with three availability zones. */
 export const REGIONS = [
   "us-east-1", "us-east-2", "us-west-1", "us-west-2", "ca-central-1", "eu-west-1", "eu-west-2", "eu-west-3",
@@ -15,7 +17,14 @@ export interface AvailabilityZone {
   id: string;
 }
 
-export function availabilityZonesOf(region: string): AvailabilityZone[] {
+const zonesByRegion = new Map<string, readonly AvailabilityZone[]>();
+
+/** Frozen and shared per region: a launch asks for its region's zones twice, and every listing once per instance. */
+export function availabilityZonesOf(region: string): readonly AvailabilityZone[] {
+  return memoized(zonesByRegion, region, 64, zonesOfRegion);
+}
+
+function zonesOfRegion(region: string): readonly AvailabilityZone[] {
   const code = REGION_CODES[region] ?? region.replace(/-/g, "");
-  return ["a", "b", "c"].map((letter, i) => ({ name: `${region}${letter}`, id: `${code}-az${i + 1}` }));
+  return Object.freeze(["a", "b", "c"].map((letter, i) => Object.freeze({ name: `${region}${letter}`, id: `${code}-az${i + 1}` })));
 }
