@@ -25,6 +25,7 @@ export function availabilityZonesOf(region: string): readonly AvailabilityZone[]
 }
 
 function zonesOfRegion(region: string): readonly AvailabilityZone[] {
-  const code = REGION_CODES[region] ?? region.replace(/-/g, "");
+  // Own keys only: a region named after an Object.prototype member ("constructor") must not find it.
+  const code = Object.hasOwn(REGION_CODES, region) ? REGION_CODES[region]! : region.replace(/-/g, "");
   return Object.freeze(["a", "b", "c"].map((letter, i) => Object.freeze({ name: `${region}${letter}`, id: `${code}-az${i + 1}` })));
 }
