@@ -106,6 +106,30 @@ describe("EBS with EC2 instances", () => {
     assert.equal((await ec2.send(new DetachVolumeCommand({ VolumeId: mappings[0]!.Ebs!.VolumeId }))).State, "detaching");
   });
 
+  it("DescribeInstances' block-device-mapping filters follow the attachments, not the devices recorded at launch", async () => {
+    const instance = await launch();
+    const byFilter = async (name: string, value: string) => {
+      const out = await ec2.send(new DescribeInstancesCommand({ Filters: [{ Name: name, Values: [value] }, { Name: "instance-id", Values: [instance.InstanceId!] }] }));
+      return out.Reservations!.flatMap((r) => r.Instances!).map((i) => i.InstanceId);
+    };
+    const { VolumeId } = await ec2.send(new CreateVolumeCommand({ AvailabilityZone: "us-east-1a", Size: 10, VolumeType: "gp3" }));
+    cb.clock.advance!(3_000);
+    assert.deepEqual(await byFilter("block-device-mapping.volume-id", VolumeId!), []);
+    await ec2.send(new AttachVolumeCommand({ VolumeId, InstanceId: instance.InstanceId, Device: "/dev/sdh" }));
+    assert.deepEqual(await byFilter("block-device-mapping.status", "attaching"), [instance.InstanceId]);
+    cb.clock.advance!(2_000);
+    assert.deepEqual(await byFilter("block-device-mapping.volume-id", VolumeId!), [instance.InstanceId]);
+    assert.deepEqual(await byFilter("block-device-mapping.device-name", "/dev/sdh"), [instance.InstanceId]);
+    assert.deepEqual(await byFilter("block-device-mapping.status", "attaching"), []);
+    const attachTime = (await ec2.send(new DescribeVolumesCommand({ VolumeIds: [VolumeId!] }))).Volumes![0]!.Attachments![0]!.AttachTime!;
+    assert.deepEqual(await byFilter("block-device-mapping.attach-time", attachTime.toISOString()), [instance.InstanceId]);
+    await ec2.send(new DetachVolumeCommand({ VolumeId }));
+    assert.deepEqual(await byFilter("block-device-mapping.status", "detaching"), [instance.InstanceId]);
+    cb.clock.advance!(2_000);
+    assert.deepEqual(await byFilter("block-device-mapping.volume-id", VolumeId!), []);
+    assert.deepEqual(await byFilter("block-device-mapping.device-name", "/dev/sdh"), []);
+  });
+
   it("terminate: DeleteOnTermination true volumes are deleted, false ones become available", async () => {
     const instance = await launch({ BlockDeviceMappings: [{ DeviceName: "/dev/sdf", Ebs: { VolumeSize: 5, DeleteOnTermination: false } }, { DeviceName: "/dev/sdh", Ebs: { VolumeSize: 5, DeleteOnTermination: true } }] });
     const { VolumeId: attachedLater } = await ec2.send(new CreateVolumeCommand({ AvailabilityZone: "us-east-1a", Size: 3 }));

@@ -1,4 +1,4 @@
-import type { DescribeInstancesRequest, DescribeInstancesResult, Reservation } from "@aws-sdk/client-ec2";
+import type { DescribeInstancesRequest, DescribeInstancesResult, Instance, InstanceBlockDeviceMapping, Reservation } from "@aws-sdk/client-ec2";
 import type { OperationContext } from "../../../sdk-compat/protocol/operation-handler.js";
 import type { Ec2Context } from "../context.js";
 import { Ec2Errors, assertIdShape, dryRunGate } from "../errors.js";
@@ -14,11 +14,18 @@ import { holdsPublicIp, parseGroups, presentCached } from "./present.js";
 import type { AttachedVolume } from "../../../storage/ebs/volume-hooks.js";
 import { visible } from "./purge.js";
 
-/** A row with its state derived once, which is what every filter reads. */
+/** A row with its state derived once and the instance as answered, which is what every filter reads. */
 export interface Derived {
   row: InstanceRow;
   state: ReturnType<typeof currentState>;
+  instance: Instance;
 }
+
+/**
+ * The block device filters read the mappings the instance is answered with (its live attachments),
+ * not the devices recorded at launch: a volume attached later matches, a detached one does not.
+ */
+const mapped = <T>(d: Derived, field: (m: InstanceBlockDeviceMapping) => T): T[] => (d.instance.BlockDeviceMappings ?? []).map(field);
 
 const publicIpOf = (d: Derived) => (holdsPublicIp(d.state) ? d.row.public_ip : null);
 
@@ -72,11 +79,11 @@ export const INSTANCE_FILTERS: Record<string, FieldReader<Derived>> = {
   "network-interface.vpc-id": (d) => d.row.vpc_id,
   "network-interface.private-dns-name": (d) => privateDnsName(d.row.private_ip, d.row.region),
   "network-interface.addresses.private-ip-address": (d) => d.row.private_ip,
-  "block-device-mapping.device-name": (d) => (JSON.parse(d.row.block_devices) as { deviceName: string }[]).map((b) => b.deviceName),
-  "block-device-mapping.volume-id": (d) => (JSON.parse(d.row.block_devices) as { volumeId?: string }[]).map((b) => b.volumeId),
-  "block-device-mapping.delete-on-termination": (d) => (JSON.parse(d.row.block_devices) as { deleteOnTermination: boolean }[]).map((b) => b.deleteOnTermination),
-  "block-device-mapping.status": (d) => (d.state === "terminated" ? [] : (JSON.parse(d.row.block_devices) as unknown[]).map(() => "attached")),
-  "block-device-mapping.attach-time": (d) => (JSON.parse(d.row.block_devices) as { attachTime: number }[]).map((b) => new Date(b.attachTime).toISOString()),
+  "block-device-mapping.device-name": (d) => mapped(d, (m) => m.DeviceName),
+  "block-device-mapping.volume-id": (d) => mapped(d, (m) => m.Ebs?.VolumeId),
+  "block-device-mapping.delete-on-termination": (d) => mapped(d, (m) => m.Ebs?.DeleteOnTermination),
+  "block-device-mapping.status": (d) => mapped(d, (m) => m.Ebs?.Status),
+  "block-device-mapping.attach-time": (d) => mapped(d, (m) => m.Ebs?.AttachTime?.toISOString()),
   "iam-instance-profile.arn": () => null,
   "placement-partition-number": () => null,
   "placement-group-id": () => null,
@@ -195,9 +202,9 @@ export function describeInstances(c: Ec2Context, input: DescribeInstancesRequest
   let lastSeq = 0;
   for (const row of rows) {
     if (after !== undefined && row.seq <= after) continue;
-    const d: Derived = { row, state: currentState(row, now) };
-    const shown = presentCached(c, row, d.state, now, attachedOf?.(row.instance_id));
-    if (!passes(filters, d, shown.tags)) continue;
+    const state = currentState(row, now);
+    const shown = presentCached(c, row, state, now, attachedOf?.(row.instance_id));
+    if (!passes(filters, { row, state, instance: shown.instance }, shown.tags)) continue;
     // A page never splits a reservation: it ends before the first instance of the next one.
     if (limit !== undefined && count >= limit && current?.ReservationId !== row.reservation_id) {
       nextToken = encodeToken(lastSeq);
