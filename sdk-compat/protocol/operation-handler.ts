@@ -1,10 +1,28 @@
 /**
+ * The principal behind a request's credentials. A plain access key is its account's root; IAM users'
+ * keys and STS sessions resolve to their user or assumed role.
+ */
+export interface Caller {
+  /** The account the credentials belong to. */
+  account: string;
+  /** `arn:aws:iam::ACCOUNT:root`, `arn:aws:iam::ACCOUNT:user/NAME`, `arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION`. */
+  arn: string;
+  /** As GetCallerIdentity answers it: the account id for root, `AIDA…` for a user, `AROA…:SESSION` for a role session. */
+  userId: string;
+  /** The access key id the request was signed with; undefined for an unsigned request. */
+  accessKeyId?: string;
+}
+
+/**
  * What a domain handler sees of a request besides its typed input: who is calling, where, and
  * nothing of HTTP. `baseUrl` is the scheme, host and port the request came to, so URLs handed back
  * (SQS QueueUrls, …) work from wherever the client is.
  */
 export interface OperationContext {
+  /** The account the request acts in: its caller's account. */
   account: string;
+  /** Who signed the request, as resource policies name principals. */
+  caller: Caller;
   region: string;
   requestId: string;
   operation: string;

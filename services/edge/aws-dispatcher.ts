@@ -6,9 +6,9 @@ import type { RawRequest, WireRequest, WireResponse } from "../../sdk-compat/pro
 
 export type { RawRequest } from "../../sdk-compat/protocol/wire.js";
 import { requestParams } from "../../sdk-compat/protocol/query-protocol.js";
-import type { OperationContext } from "../../sdk-compat/protocol/operation-handler.js";
+import type { Caller, OperationContext } from "../../sdk-compat/protocol/operation-handler.js";
 import type { RegisteredService } from "../service-registry.js";
-import { accountOf, callerScope, DEFAULT_REGION } from "./credential.js";
+import { callerOf, callerScope, DEFAULT_REGION } from "./credential.js";
 import { isFormRequest, resolveService } from "./service-resolver.js";
 import { declaredLength, readBody, SMALL_STREAMED_PAYLOAD } from "./read-body.js";
 import { s3VirtualHostPath } from "./s3-virtual-host.js";
@@ -65,13 +65,17 @@ function checkRequired(protocol: Protocol, resolved: ResolvedOperation, input: R
  * with a getter per request is kept alive by V8's scavenger, and everything it references with it.
  */
 class RequestContext implements OperationContext {
+  readonly account: string;
+
   constructor(
-    readonly account: string,
+    readonly caller: Caller,
     readonly region: string,
     readonly requestId: string,
     readonly operation: string,
     private readonly raw: RawRequest,
-  ) {}
+  ) {
+    this.account = caller.account;
+  }
 
   get baseUrl(): string {
     return this.raw.baseUrl;
@@ -186,7 +190,7 @@ export class AwsDispatcher {
       checkRequired(protocol, resolved, input);
       const handler = service.provider.handlers[resolved.operation.name];
       if (!handler) throw CommonErrors.notImplemented(resolved.operation.name);
-      const context = new RequestContext(accountOf(scope.accessKeyId), scope.region ?? DEFAULT_REGION, requestId, resolved.operation.name, raw);
+      const context = new RequestContext(callerOf(scope.accessKeyId), scope.region ?? DEFAULT_REGION, requestId, resolved.operation.name, raw);
       // Most handlers answer synchronously: awaiting a plain value would still cost a microtask turn.
       const answered = handler(input, context);
       const output = ((answered instanceof Promise ? await answered : answered) ?? {}) as Record<string, unknown>;

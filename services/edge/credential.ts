@@ -1,3 +1,5 @@
+import type { Caller } from "../../sdk-compat/protocol/operation-handler.js";
+
 /** Who is calling and where, from the SigV4 credential scope (header or presigned query). */
 export interface CallerScope {
   accessKeyId?: string;
@@ -31,3 +33,9 @@ export function accountOf(accessKeyId: string | undefined): string {
 }
 
 export const DEFAULT_REGION = "us-east-1";
+
+/** The caller of a plain access key: its account's root user. */
+export function callerOf(accessKeyId: string | undefined): Caller {
+  const account = accountOf(accessKeyId);
+  return { account, arn: `arn:aws:iam::${account}:root`, userId: account, accessKeyId };
+}

@@ -119,7 +119,7 @@ describe("EBS snapshots through the EC2 API", () => {
       instances: { find: () => undefined },
       images: { imageUsingSnapshot: (_a, _r, id) => (id === snap.SnapshotId ? "ami-0123456789abcdef0" : undefined) },
     });
-    const ctx = { account: "000000000000", region: "us-east-1", requestId: "r", operation: "DeleteSnapshot", baseUrl: cb.endpoint, signal: new AbortController().signal };
+    const ctx = { account: "000000000000", caller: { account: "000000000000", arn: "arn:aws:iam::000000000000:root", userId: "000000000000" }, region: "us-east-1", requestId: "r", operation: "DeleteSnapshot", baseUrl: cb.endpoint, signal: new AbortController().signal };
     assert.throws(() => provider.handlers["DeleteSnapshot"]!({ SnapshotId: snap.SnapshotId }, ctx), (e: Error & { code: string }) => {
       assert.equal(e.code, "InvalidSnapshot.InUse");
       assert.equal(e.message, `The snapshot ${snap.SnapshotId} is currently in use by ami-0123456789abcdef0`);
