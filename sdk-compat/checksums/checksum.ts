@@ -1,6 +1,5 @@
 import { createHash } from "node:crypto";
 import * as zlib from "node:zlib";
-import { Crc32 } from "@aws-crypto/crc32";
 import { Crc32c } from "./crc32c.js";
 import { Crc64Nvme } from "./crc64-nvme.js";
 
@@ -37,20 +36,15 @@ function uint32(value: number): Buffer {
   return out;
 }
 
-// zlib.crc32 (Node ≥ 20.15) is native and several times faster than the table-driven JS;
-// object PUTs of gigabytes go through this, so prefer it when the runtime has it.
-const nativeCrc32 = (zlib as { crc32?: (data: Uint8Array, value?: number) => number }).crc32;
-
+// zlib.crc32 (Node 20.15 and later, hence package.json's engines) is native and carries a running value.
 function crc32(): Checksum {
-  if (nativeCrc32) {
-    let value = 0;
-    return {
-      update: (chunk) => { value = nativeCrc32(chunk, value); },
-      digest: () => uint32(value),
-    };
-  }
-  const crc = new Crc32();
-  return { update: (chunk) => void crc.update(chunk), digest: () => uint32(crc.digest()) };
+  let value = 0;
+  return {
+    update: (chunk) => {
+      value = zlib.crc32(chunk, value);
+    },
+    digest: () => uint32(value),
+  };
 }
 
 function hash(name: string): Checksum {
