@@ -1,3 +1,4 @@
+import type { CORSRule } from "@aws-sdk/client-s3";
 import type { ServiceProvider } from "../../sdk-compat/protocol/operation-handler.js";
 import type { DomainEnvironment } from "../state/environment.js";
 import type { QueueDelivery } from "../../messaging/sqs/queue-delivery.js";
@@ -13,13 +14,29 @@ import { Authorizer } from "./access/authorizer.js";
 import { RequestHooks } from "./access/request-hooks.js";
 import { accessHandlers } from "./access/access-handlers.js";
 
+/**
+ * The narrow interface S3 offers the edge, which answers CORS (preflights and the headers on every answer):
+ * a bucket's CORS rules; undefined when there is no such bucket.
+ */
+export interface S3CorsRules {
+  rulesOf(bucket: string): { rules: CORSRule[] | undefined } | undefined;
+}
+
+export interface S3Provider extends ServiceProvider {
+  cors: S3CorsRules;
+}
+
+export function isS3Provider(provider: ServiceProvider | undefined): provider is S3Provider {
+  return typeof (provider as Partial<S3Provider> | undefined)?.cors?.rulesOf === "function";
+}
+
 export interface S3Deps {
   /** SQS's delivery interface (notification destinations are checked through it), looked up when needed. */
   queues?: () => QueueDelivery | undefined;
 }
 
 /** S3: a global namespace of buckets per account, immutable objects in the blob store, multipart uploads. */
-export function createS3Provider(env: DomainEnvironment, deps: S3Deps = {}): ServiceProvider {
+export function createS3Provider(env: DomainEnvironment, deps: S3Deps = {}): S3Provider {
   const store = new S3Store(env.db, env.blobs);
   const configs = new BucketConfigStore(env.db);
   const access = new AccessStore(env.db);
@@ -35,5 +52,11 @@ export function createS3Provider(env: DomainEnvironment, deps: S3Deps = {}): Ser
       ...configHandlers({ store, configs, clock: env.clock, bucketFor, queues: deps.queues ?? (() => undefined) }),
       ...accessHandlers({ access, store, bucketFor }),
     }),
+    cors: {
+      rulesOf(name) {
+        const bucket = store.bucket(name);
+        return bucket ? { rules: configs.read<CORSRule[]>(bucket.id, "cors") } : undefined;
+      },
+    },
   };
 }
