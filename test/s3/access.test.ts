@@ -4,7 +4,7 @@ import {
   S3Client, CreateBucketCommand, PutObjectCommand, GetObjectCommand, ListObjectsV2Command, PutBucketPolicyCommand, GetBucketPolicyCommand,
   DeleteBucketPolicyCommand, GetBucketPolicyStatusCommand, PutPublicAccessBlockCommand, GetPublicAccessBlockCommand, DeletePublicAccessBlockCommand,
   PutBucketAclCommand, GetBucketAclCommand, PutObjectAclCommand, GetObjectAclCommand, PutBucketOwnershipControlsCommand, GetBucketOwnershipControlsCommand,
-  DeleteBucketOwnershipControlsCommand, CopyObjectCommand, PutBucketRequestPaymentCommand, HeadBucketCommand, DeleteObjectCommand,
+  DeleteBucketOwnershipControlsCommand, CopyObjectCommand, CreateMultipartUploadCommand, UploadPartCommand, CompleteMultipartUploadCommand, PutBucketRequestPaymentCommand, HeadBucketCommand, DeleteObjectCommand,
 } from "@aws-sdk/client-s3";
 import type { Cloudbox } from "../../services/cloudbox.js";
 import { startTestCloudbox, sdkConfig, run, pythonEnv } from "../support/fixture.js";
@@ -77,6 +77,11 @@ describe("S3 access control: policies, ACLs, Block Public Access (SDK v3)", () =
     await other.send(new CreateBucketCommand({ Bucket: "other-copies" }));
     await other.send(new CopyObjectCommand({ Bucket: "other-copies", Key: "a.txt", CopySource: `${Bucket}/shared/a.txt` }));
     await rejectsWith(other.send(new CopyObjectCommand({ Bucket: "other-copies", Key: "b.txt", CopySource: `${Bucket}/private/b.txt` })), "AccessDenied", 403);
+    // A write another account is allowed to make belongs to the bucket's owner under BucketOwnerEnforced.
+    await owner.send(new PutBucketPolicyCommand({ Bucket, Policy: policy([{ Effect: "Allow", Principal: { AWS: OTHER }, Action: "s3:PutObject", Resource: `arn:aws:s3:::${Bucket}/inbox/*` }]) }));
+    await other.send(new PutObjectCommand({ Bucket, Key: "inbox/drop.txt", Body: "dropped", ACL: "bucket-owner-full-control" }));
+    assert.equal((await owner.send(new GetObjectAclCommand({ Bucket, Key: "inbox/drop.txt" }))).Owner?.ID, OWNER);
+    await rejectsWith(other.send(new PutObjectCommand({ Bucket, Key: "outside.txt", Body: "x" })), "AccessDenied", 403);
     await owner.send(new DeleteBucketPolicyCommand({ Bucket }));
     await rejectsWith(owner.send(new GetBucketPolicyCommand({ Bucket })), "NoSuchBucketPolicy", 404);
     await rejectsWith(other.send(new GetObjectCommand({ Bucket, Key: "shared/a.txt" })), "AccessDenied", 403);
@@ -162,6 +167,16 @@ describe("S3 access control: policies, ACLs, Block Public Access (SDK v3)", () =
     assert.match(await priv.text(), /<Code>AccessDenied<\/Code>/);
     assert.equal((await fetch(`${cb.endpoint}/${Bucket}?list-type=2`)).status, 403);
     assert.equal((await fetch(`${cb.endpoint}/${Bucket}/anonymous.txt`, { method: "PUT", body: "x" })).status, 403);
+
+    // ACLs given with a multipart upload or a copy reach the object they make.
+    const { UploadId } = await owner.send(new CreateMultipartUploadCommand({ Bucket, Key: "multi.txt", ACL: "public-read" }));
+    const part = await owner.send(new UploadPartCommand({ Bucket, Key: "multi.txt", UploadId, PartNumber: 1, Body: "in parts" }));
+    await owner.send(new CompleteMultipartUploadCommand({ Bucket, Key: "multi.txt", UploadId, MultipartUpload: { Parts: [{ PartNumber: 1, ETag: part.ETag }] } }));
+    assert.equal(await (await fetch(`${cb.endpoint}/${Bucket}/multi.txt`)).text(), "in parts");
+    await owner.send(new CopyObjectCommand({ Bucket, Key: "copy.txt", CopySource: `${Bucket}/private.txt`, ACL: "public-read" }));
+    assert.equal(await (await fetch(`${cb.endpoint}/${Bucket}/copy.txt`)).text(), "for me");
+    await owner.send(new CopyObjectCommand({ Bucket, Key: "copy-private.txt", CopySource: `${Bucket}/public.txt` }));
+    assert.equal((await fetch(`${cb.endpoint}/${Bucket}/copy-private.txt`)).status, 403);
 
     await owner.send(new PutPublicAccessBlockCommand({ Bucket, PublicAccessBlockConfiguration: { IgnorePublicAcls: true, BlockPublicAcls: true } }));
     assert.equal((await fetch(`${cb.endpoint}/${Bucket}/public.txt`)).status, 403);

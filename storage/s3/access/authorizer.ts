@@ -23,7 +23,8 @@ export interface Requester {
 
 export function requesterOf(ctx: OperationContext): Requester {
   if (ctx.caller.accessKeyId === undefined) return { principal: { type: "Anonymous", id: "*" } };
-  return { principal: { type: "AWS", id: ctx.caller.arn, account: ctx.caller.account }, account: ctx.caller.account };
+  // cloudbox's canonical user ids are account ids, so a policy's CanonicalUser principal names an account.
+  return { principal: { type: "AWS", id: ctx.caller.arn, account: ctx.caller.account, canonicalUser: ctx.caller.account }, account: ctx.caller.account };
 }
 
 /** ACLs decide access unless the bucket's ownership is BucketOwnerEnforced (the default of new buckets). */

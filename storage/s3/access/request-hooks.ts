@@ -5,6 +5,7 @@ import type { AccessStore, BucketAccessRow } from "./access-store.js";
 import type { StoredAcl } from "./acl.js";
 import { aclFromHeaders, isOwnerOnly } from "./acl.js";
 import type { Authorizer } from "./authorizer.js";
+import { aclsEnabled } from "./authorizer.js";
 import { AccessErrors, checkAclAllowed, checkOwnershipValue } from "./access-handlers.js";
 import type { EncryptionInput } from "./object-encryption.js";
 import { encryptionOutput, resolveEncryption } from "./object-encryption.js";
@@ -70,7 +71,8 @@ export class RequestHooks {
       const owner = row.ownership === "BucketOwnerPreferred" && input.ACL === "bucket-owner-full-control" ? row.account : ctx.account;
       const acl = aclFromHeaders(input, owner, row.account)!;
       checkAclAllowed(row, acl);
-      return acl;
+      // With ACLs disabled the bucket's owner owns every object, whoever wrote it: nothing to keep.
+      return aclsEnabled(row) ? acl : undefined;
     }
     return undefined;
   }
