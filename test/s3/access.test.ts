@@ -199,6 +199,9 @@ describe("S3 access control: policies, ACLs, Block Public Access (SDK v3)", () =
     await owner.send(new CreateBucketCommand({ Bucket: "expected-owner" }));
     await owner.send(new HeadBucketCommand({ Bucket: "expected-owner", ExpectedBucketOwner: OWNER }));
     await rejectsWith(owner.send(new PutObjectCommand({ Bucket: "expected-owner", Key: "k", Body: "x", ExpectedBucketOwner: OTHER })), "AccessDenied", 403);
+    await owner.send(new PutObjectCommand({ Bucket: "expected-owner", Key: "k", Body: "x", ExpectedBucketOwner: OWNER }));
+    await rejectsWith(owner.send(new CopyObjectCommand({ Bucket: "expected-owner", Key: "k2", CopySource: "expected-owner/k", ExpectedSourceBucketOwner: OTHER })), "AccessDenied", 403);
+    await owner.send(new CopyObjectCommand({ Bucket: "expected-owner", Key: "k2", CopySource: "expected-owner/k", ExpectedSourceBucketOwner: OWNER }));
   });
 
   it("boto3 and aws s3api set and read policies and ACLs, and the other account is refused", async () => {

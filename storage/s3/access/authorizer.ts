@@ -46,7 +46,7 @@ export class Authorizer {
   bucketFor(name: string, ctx: OperationContext, input: Input | undefined): BucketAccessRow {
     const row = this.access.bucket(name);
     if (!row) throw S3Errors.noSuchBucket(name);
-    if (input && input.ExpectedBucketOwner !== undefined && name === input.Bucket && input.ExpectedBucketOwner !== row.account) throw S3Errors.accessDenied();
+    if (input && (input.ExpectedBucketOwner !== undefined || input.ExpectedSourceBucketOwner !== undefined)) checkExpectedOwners(name, row.account, input);
     const signed = ctx.caller.accessKeyId !== undefined;
     if (row.account === ctx.account && (signed || nothingConfigured(row)) && row.policy === null) return row;
     // A copy reads its source and writes its target; when both are in one bucket, one call checks both.
@@ -106,6 +106,15 @@ export class Authorizer {
     };
     return keys;
   }
+}
+
+/**
+ * x-amz-expected-bucket-owner names the target's owner, x-amz-source-expected-bucket-owner a copy source's;
+ * either, when it names another account, refuses the request.
+ */
+function checkExpectedOwners(name: string, account: string, input: Input): void {
+  if (name === input.Bucket && input.ExpectedBucketOwner !== undefined && input.ExpectedBucketOwner !== account) throw S3Errors.accessDenied();
+  if (input.ExpectedSourceBucketOwner !== undefined && typeof input.CopySource === "string" && parseCopySource(input.CopySource).bucket === name && input.ExpectedSourceBucketOwner !== account) throw S3Errors.accessDenied();
 }
 
 /** The keys a request acts on: its Key, or each key of a DeleteObjects batch. */
