@@ -1,5 +1,5 @@
 import type { OperationContext } from "../../../sdk-compat/protocol/operation-handler.js";
-import type { AuthorizationRequest, Decision } from "../../../services/identity/policy/index.js";
+import type { AuthorizationRequest, Decision, Policy } from "../../../services/identity/policy/index.js";
 import { evaluate, parsePolicy } from "../../../services/identity/policy/index.js";
 import type { Clock } from "../../state/clock.js";
 import type { S3Store } from "../s3-store.js";
@@ -51,21 +51,22 @@ export class Authorizer {
     if (row.account === ctx.account && (signed || nothingConfigured(row)) && row.policy === null) return row;
     // A copy reads its source and writes its target; when both are in one bucket, one call checks both.
     const copySource = input && typeof input.CopySource === "string" ? parseCopySource(input.CopySource) : undefined;
-    if (copySource?.bucket === name) this.check(row, ctx, input!, COPY_SOURCE, copySource.key);
+    // Parsed once per request: a DeleteObjects batch checks up to 1,000 keys against it.
+    const policy = row.policy !== null ? parsePolicy(row.policy) : undefined;
+    if (copySource?.bucket === name) this.check(row, policy, ctx, input!, COPY_SOURCE, copySource.key);
     if (copySource && name !== input!.Bucket) return row;
     const action = s3ActionOf(ctx.operation, input?.VersionId !== undefined);
-    for (const key of keysOf(input)) this.check(row, ctx, input ?? {}, action, key);
+    for (const key of keysOf(input)) this.check(row, policy, ctx, input ?? {}, action, key);
     return row;
   }
 
-  private check(row: BucketAccessRow, ctx: OperationContext, input: Input, action: S3Action, key: string | undefined): void {
+  private check(row: BucketAccessRow, policy: Policy | undefined, ctx: OperationContext, input: Input, action: S3Action, key: string | undefined): void {
     const requester = requesterOf(ctx);
     const owner = requester.account === row.account;
     const resource = action.object && key !== undefined ? `arn:aws:s3:::${row.name}/${key}` : `arn:aws:s3:::${row.name}`;
     const block = publicAccessBlockOf(row.public_access_block);
     let decision: Decision = "ImplicitDeny";
-    if (row.policy !== null) {
-      const policy = parsePolicy(row.policy);
+    if (policy) {
       decision = evaluate([policy], { principal: requester.principal, action: action.action, resource, context: this.conditionKeys(ctx, input, requester, row) });
       if (decision === "Deny") throw S3Errors.accessDenied();
       // RestrictPublicBuckets: a public policy lets in only the owner's account (and AWS services).
