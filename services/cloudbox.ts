@@ -7,6 +7,7 @@ import { Platform } from "./platform.js";
 import { loadControlApp } from "./control/control-app.js";
 import { answerHealth, HEALTH_PATHS } from "./control/health.js";
 import { httpHandler } from "./edge/http-adapter.js";
+import { withS3Cors } from "./edge/s3-cors.js";
 import type { Clock, VirtualClock } from "../storage/state/clock.js";
 import { InProcessHandler } from "../sdk-compat/client/in-process-handler.js";
 
@@ -55,7 +56,7 @@ export async function startCloudbox(options: CloudboxOptions = {}): Promise<Clou
       },
     };
   }
-  const aws = httpHandler(platform.dispatcher, options.logRequests ? (line) => process.stderr.write(`${line}\n`) : undefined);
+  const aws = httpHandler(withS3Cors(platform.dispatcher, platform.services), options.logRequests ? (line) => process.stderr.write(`${line}\n`) : undefined);
   let control: ReturnType<typeof loadControlApp> | undefined;
   const app = (req: IncomingMessage, res: ServerResponse): void => {
     const url = req.url ?? "/";

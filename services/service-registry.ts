@@ -27,7 +27,8 @@ export interface RegisteredService {
 }
 
 const definitions: Record<ServiceName, { protocols: (model: ServiceModel) => Protocol[]; create: (env: DomainEnvironment, others: Map<string, RegisteredService>) => ServiceProvider }> = {
-  s3: { protocols: (m) => [new RestProtocol(m, "rest-xml")], create: createS3Provider },
+  // S3 checks notification destinations through SQS's delivery interface.
+  s3: { protocols: (m) => [new RestProtocol(m, "rest-xml")], create: (env, others) => createS3Provider(env, { queues: () => queueDeliveryOf(others.get("sqs")?.provider) }) },
   // SQS answers both protocols for good: clients moved to JSON and back more than once.
   sqs: { protocols: (m) => [new JsonProtocol(m), new SqsQueryProtocol(m)], create: createSqsProvider },
   // SNS reaches SQS through SQS's delivery interface, looked up per delivery so start order does not matter.

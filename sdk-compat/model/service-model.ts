@@ -68,6 +68,8 @@ export interface Operation {
   output?: MemberRef & { resultWrapper?: string };
   errors?: MemberRef[];
   httpChecksum?: { requestAlgorithmMember?: string; requestChecksumRequired?: boolean; requestValidationModeMember?: string; responseAlgorithms?: string[] };
+  /** The model marks operations a successor replaced (S3's PutBucketLifecycle): the router prefers the successor. */
+  deprecated?: boolean;
 }
 
 export interface ServiceMetadata {

@@ -62,7 +62,12 @@ export class RestRouter {
   private readonly byMethod = new Map<string, Route[]>();
 
   constructor(model: ServiceModel) {
-    for (const operation of Object.values(model.operations)) {
+    const operations = Object.values(model.operations);
+    // A deprecated operation that shares its method and URI with its successor (S3's PutBucketLifecycle and
+    // PutBucketLifecycleConfiguration) is not routed: clients send the successor's shape.
+    const current = new Set(operations.filter((o) => !o.deprecated).map((o) => `${o.http.method} ${o.http.requestUri}`));
+    for (const operation of operations) {
+      if (operation.deprecated && current.has(`${operation.http.method} ${operation.http.requestUri}`)) continue;
       const route = compile(model, operation);
       const list = this.byMethod.get(route.method) ?? [];
       list.push(route);

@@ -4,7 +4,7 @@ import { writeResponse } from "./write-response.js";
 import { HttpRawRequest } from "./http-raw-request.js";
 
 /** Turns a node HTTP request into a RawRequest for the dispatcher and writes its answer back. */
-export function httpHandler(dispatcher: AwsDispatcher, log?: (line: string) => void) {
+export function httpHandler(dispatcher: Pick<AwsDispatcher, "dispatch">, log?: (line: string) => void) {
   return (req: IncomingMessage, res: ServerResponse): void => {
     const started = log ? process.hrtime.bigint() : 0n;
     const raw = new HttpRawRequest(req, res);

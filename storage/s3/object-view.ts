@@ -12,6 +12,14 @@ export interface StoredAttributes {
 
 export const DEFAULT_CONTENT_TYPE = "binary/octet-stream";
 
+/** The stored headers of an object: its content headers and, when not SSE-S3, how it is encrypted. */
+interface StoredHeaders extends ContentHeaders {
+  ServerSideEncryption?: string;
+  SSEKMSKeyId?: string;
+  SSEKMSEncryptionContext?: string;
+  BucketKeyEnabled?: boolean;
+}
+
 interface AttributeInput {
   ContentType?: string;
   CacheControl?: string;
@@ -22,6 +30,11 @@ interface AttributeInput {
   Expires?: Date | string;
   WebsiteRedirectLocation?: string;
   Metadata?: Record<string, string>;
+  /** Already completed by the bucket's default encryption (access/object-encryption.ts). */
+  ServerSideEncryption?: string;
+  SSEKMSKeyId?: string;
+  SSEKMSEncryptionContext?: string;
+  BucketKeyEnabled?: boolean;
 }
 
 /** The checks every write of a new key makes: 1,024 UTF-8 bytes of key, 2 KB of user metadata. */
@@ -36,7 +49,7 @@ export function checkKeyAndMetadata(key: string, metadata: Record<string, string
 }
 
 export function storedAttributes(input: AttributeInput): StoredAttributes {
-  const headers: ContentHeaders = {};
+  const headers: StoredHeaders = {};
   let any = false;
   if (input.CacheControl !== undefined) (headers.CacheControl = input.CacheControl), (any = true);
   if (input.ContentDisposition !== undefined) (headers.ContentDisposition = input.ContentDisposition), (any = true);
@@ -46,6 +59,14 @@ export function storedAttributes(input: AttributeInput): StoredAttributes {
   if (input.ContentLanguage !== undefined) (headers.ContentLanguage = input.ContentLanguage), (any = true);
   if (input.Expires !== undefined) (headers.Expires = input.Expires instanceof Date ? input.Expires.toUTCString() : input.Expires), (any = true);
   if (input.WebsiteRedirectLocation !== undefined) (headers.WebsiteRedirectLocation = input.WebsiteRedirectLocation), (any = true);
+  // SSE-S3 is what an object without these has: only KMS encryption is recorded.
+  if (input.ServerSideEncryption !== undefined && input.ServerSideEncryption !== "AES256") {
+    headers.ServerSideEncryption = input.ServerSideEncryption;
+    if (input.SSEKMSKeyId !== undefined) headers.SSEKMSKeyId = input.SSEKMSKeyId;
+    if (input.SSEKMSEncryptionContext !== undefined) headers.SSEKMSEncryptionContext = input.SSEKMSEncryptionContext;
+    if (input.BucketKeyEnabled) headers.BucketKeyEnabled = true;
+    any = true;
+  }
   const metadata = input.Metadata && Object.keys(input.Metadata).length ? JSON.stringify(input.Metadata) : null;
   return { content_type: input.ContentType || DEFAULT_CONTENT_TYPE, headers: any ? JSON.stringify(headers) : null, metadata };
 }
@@ -60,13 +81,16 @@ export function objectHeaders(row: ObjectRow, checksumMode: string | undefined, 
     ServerSideEncryption: "AES256",
   };
   if (row.headers) {
-    const h = JSON.parse(row.headers) as ContentHeaders;
+    const h = JSON.parse(row.headers) as StoredHeaders;
     if (h.CacheControl !== undefined) out.CacheControl = h.CacheControl;
     if (h.ContentDisposition !== undefined) out.ContentDisposition = h.ContentDisposition;
     if (h.ContentEncoding !== undefined) out.ContentEncoding = h.ContentEncoding;
     if (h.ContentLanguage !== undefined) out.ContentLanguage = h.ContentLanguage;
     if (h.Expires !== undefined) out.Expires = h.Expires;
     if (h.WebsiteRedirectLocation !== undefined) out.WebsiteRedirectLocation = h.WebsiteRedirectLocation;
+    if (h.ServerSideEncryption !== undefined) out.ServerSideEncryption = h.ServerSideEncryption;
+    if (h.SSEKMSKeyId !== undefined) out.SSEKMSKeyId = h.SSEKMSKeyId;
+    if (h.BucketKeyEnabled) out.BucketKeyEnabled = true;
   }
   if (row.metadata) out.Metadata = JSON.parse(row.metadata);
   if (row.storage_class !== "STANDARD") out.StorageClass = row.storage_class;
