@@ -1,3 +1,4 @@
+import { parsePolicy, PolicySyntaxError } from "../../services/identity/policy/index.js";
 import { SnsErrors } from "./sns-errors.js";
 import type { CompiledPolicy, FilterPolicyScope } from "./filter-policy.js";
 import { compileFilterPolicy, isFilterPolicyScope } from "./filter-policy.js";
@@ -53,6 +54,10 @@ export function validateTopicAttribute(name: string, value: string, fifo: boolea
       if (value.length > 100) throw SnsErrors.invalidParameter("DisplayName");
       return;
     case "Policy":
+      if (value === "") return;
+      if (!isJsonObject(value)) throw SnsErrors.invalidParameter(`${name}: failed to parse JSON.`);
+      checkTopicPolicy(value);
+      return;
     case "DeliveryPolicy":
     case "DataProtectionPolicy":
     case "ArchivePolicy":
@@ -61,6 +66,18 @@ export function validateTopicAttribute(name: string, value: string, fifo: boolea
     case "TracingConfig":
       if (value !== "Active" && value !== "PassThrough") throw SnsErrors.invalidParameter("TracingConfig");
       return;
+  }
+}
+
+/** A topic policy is policy language whose statements name their principals (it is a resource policy). */
+function checkTopicPolicy(value: string): void {
+  try {
+    for (const statement of parsePolicy(value).statements) {
+      if (!statement.principal && !statement.notPrincipal) throw new PolicySyntaxError("Missing required field Principal");
+    }
+  } catch (error) {
+    if (error instanceof PolicySyntaxError) throw SnsErrors.invalidParameter(`Policy Error: ${error.message}`);
+    throw error;
   }
 }
 

@@ -128,6 +128,7 @@ export function subscriptionHandlers(c: SnsContext) {
       if (!topicOfSubscription(arn)) throw SnsErrors.invalidParameter("SubscriptionId");
       const row = store.getSubscription.get(arn);
       if (!row) return;
+      c.checkSubscriptionAccess(row, ctx);
       store.deleteSubscription.run(arn);
       if (row.protocol === "http" || row.protocol === "https") {
         const topic = store.getTopic.get(row.topic_arn);
