@@ -21,6 +21,11 @@ const SETTABLE_TOPIC = new Set([
   ...FEEDBACK,
 ]);
 
+function hasStatements(text: string): boolean {
+  const statement = (JSON.parse(text) as { Statement?: unknown }).Statement;
+  return Array.isArray(statement) ? statement.length > 0 : statement !== undefined;
+}
+
 function isJsonObject(text: string): boolean {
   try {
     const v: unknown = JSON.parse(text);
@@ -38,6 +43,9 @@ export function validateTopicAttribute(name: string, value: string, fifo: boolea
     return;
   }
   if (!SETTABLE_TOPIC.has(name)) throw SnsErrors.invalidParameter(creating ? `Attributes Reason: Unknown attribute ${name}` : "AttributeName");
+  if (FEEDBACK.includes(name) && value !== "") {
+    throw SnsErrors.notHonoured(`the topic attribute ${name}`, "delivery status logging to CloudWatch Logs is not emulated");
+  }
   switch (name) {
     case "SignatureVersion":
       if (value !== "1" && value !== "2") throw SnsErrors.invalidParameter("Attributes Reason: SignatureVersion: Invalid value [" + value + "]. Must be 1 or 2.");
@@ -59,12 +67,20 @@ export function validateTopicAttribute(name: string, value: string, fifo: boolea
       checkTopicPolicy(value);
       return;
     case "DeliveryPolicy":
+      if (value !== "" && !isJsonObject(value)) throw SnsErrors.invalidParameter(`${name}: failed to parse JSON.`);
+      return;
     case "DataProtectionPolicy":
+      if (value !== "" && !isJsonObject(value)) throw SnsErrors.invalidParameter(`${name}: failed to parse JSON.`);
+      // A policy of no statements changes nothing; statements (audit, deny, de-identify) would change deliveries.
+      if (value !== "" && hasStatements(value)) throw SnsErrors.notHonoured("DataProtectionPolicy statements", "message data protection (audit, deny, de-identify) is not emulated; only a policy with an empty Statement list is accepted");
+      return;
     case "ArchivePolicy":
       if (value !== "" && !isJsonObject(value)) throw SnsErrors.invalidParameter(`${name}: failed to parse JSON.`);
+      if (value !== "" && Object.keys(JSON.parse(value) as object).length > 0) throw SnsErrors.notHonoured("the topic attribute ArchivePolicy", "message archiving and replay are not emulated");
       return;
     case "TracingConfig":
       if (value !== "Active" && value !== "PassThrough") throw SnsErrors.invalidParameter("TracingConfig");
+      if (value === "Active") throw SnsErrors.notHonoured("TracingConfig Active", "X-Ray tracing is not emulated; PassThrough is accepted");
       return;
   }
 }
@@ -114,6 +130,9 @@ export function validateSubscriptionAttributes(
   const reason = context === "subscribe" ? "Attributes Reason: " : "";
   for (const name of changed) {
     if (!SETTABLE_SUBSCRIPTION.has(name)) throw SnsErrors.invalidParameter(`${reason}AttributeName`);
+  }
+  if (changed.includes("ReplayPolicy") && attributes["ReplayPolicy"]) {
+    throw SnsErrors.notHonoured("the subscription attribute ReplayPolicy", "message archiving and replay are not emulated");
   }
   if (changed.includes("RawMessageDelivery")) {
     const value = attributes["RawMessageDelivery"]!;

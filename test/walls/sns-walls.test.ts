@@ -3,7 +3,8 @@ import assert from "node:assert/strict";
 import {
   SNSClient, CreateTopicCommand, PublishCommand, PublishBatchCommand, SubscribeCommand, GetTopicAttributesCommand, SetTopicAttributesCommand,
   ListSubscriptionsByTopicCommand, AddPermissionCommand, RemovePermissionCommand, DeleteTopicCommand, TagResourceCommand, ListTagsForResourceCommand,
-  GetSubscriptionAttributesCommand, UnsubscribeCommand, ListTopicsCommand,
+  GetSubscriptionAttributesCommand, UnsubscribeCommand, ListTopicsCommand, CreatePlatformApplicationCommand, CreatePlatformEndpointCommand,
+  DeleteEndpointCommand, GetEndpointAttributesCommand,
 } from "@aws-sdk/client-sns";
 import { SQSClient, CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SetQueueAttributesCommand } from "@aws-sdk/client-sqs";
 import type { Cloudbox } from "../../services/cloudbox.js";
@@ -108,6 +109,13 @@ describe("SNS: another account's topic is reachable only through its policy", ()
     }
     await b.send(new UnsubscribeCommand({ SubscriptionArn }));
     await a.send(new RemovePermissionCommand({ TopicArn: topicArn, Label: "b-subscribes" }));
+  });
+
+  it("another account cannot delete a platform endpoint", async () => {
+    const { PlatformApplicationArn } = await a.send(new CreatePlatformApplicationCommand({ Name: "app", Platform: "GCM", Attributes: { PlatformCredential: "k" } }));
+    const { EndpointArn } = await a.send(new CreatePlatformEndpointCommand({ PlatformApplicationArn, Token: "device-1" }));
+    await b.send(new DeleteEndpointCommand({ EndpointArn }));
+    assert.equal((await a.send(new GetEndpointAttributesCommand({ EndpointArn }))).Attributes?.["Token"], "device-1");
   });
 
   it("a topic Policy that is not valid policy language is refused", async () => {
