@@ -190,7 +190,7 @@ export class SnsDeliverer {
   }
 
   /** Enqueues as the topic: the queue's policy decides whether SNS may send for this topic (a queue of another account needs it to). */
-  private enqueue(queueArn: string, message: QueueMessage, published: PublishedMessage): void {
+  private enqueue(queueArn: string, message: QueueMessage, published: { topicArn: string; account: string }): void {
     const queues = this.deps.queues();
     if (!queues) throw new Error("SQS is not running in this cloudbox, so SNS cannot deliver to queues.");
     const source: DeliverySource = { service: "sns.amazonaws.com", sourceArn: published.topicArn, sourceAccount: published.account };
@@ -262,6 +262,14 @@ export class SnsDeliverer {
           if (kind === "UnsubscribeConfirmation") headers["x-amz-sns-subscription-arn"] = sub.arn;
           const target: DeliveryTarget = { arn: sub.arn, protocol: sub.protocol, endpoint: sub.endpoint, raw: false, http: sub.http };
           this.post({ url: sub.endpoint, headers, body }, target, 0, () => {});
+        } else if (sub.protocol === "sqs") {
+          // Another account's queue subscribed by the topic's owner: its owner confirms from the message, if its policy lets SNS send it.
+          const target: DeliveryTarget = { arn: sub.arn, protocol: sub.protocol, endpoint: sub.endpoint, raw: false, http: sub.http };
+          try {
+            this.enqueue(sub.endpoint, { body }, { topicArn: fields.topicArn, account: fields.topicArn.split(":")[4] ?? "" });
+          } catch (error) {
+            this.deps.onFailure?.(target, error instanceof Error ? error.message : String(error));
+          }
         } else if (sub.protocol === "email" || sub.protocol === "email-json") {
           this.deps.capture({
             account: sub.account,

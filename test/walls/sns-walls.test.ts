@@ -4,9 +4,9 @@ import {
   SNSClient, CreateTopicCommand, PublishCommand, PublishBatchCommand, SubscribeCommand, GetTopicAttributesCommand, SetTopicAttributesCommand,
   ListSubscriptionsByTopicCommand, AddPermissionCommand, RemovePermissionCommand, DeleteTopicCommand, TagResourceCommand, ListTagsForResourceCommand,
   GetSubscriptionAttributesCommand, UnsubscribeCommand, ListTopicsCommand, CreatePlatformApplicationCommand, CreatePlatformEndpointCommand,
-  DeleteEndpointCommand, GetEndpointAttributesCommand,
+  DeleteEndpointCommand, GetEndpointAttributesCommand, ConfirmSubscriptionCommand,
 } from "@aws-sdk/client-sns";
-import { SQSClient, CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SetQueueAttributesCommand } from "@aws-sdk/client-sqs";
+import { SQSClient, CreateQueueCommand, DeleteMessageCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SetQueueAttributesCommand } from "@aws-sdk/client-sqs";
 import type { Cloudbox } from "../../services/cloudbox.js";
 import { failure, run, startTestCloudbox } from "../support/fixture.js";
 import { A, B, C, asAccount, pythonAs, queryAs } from "./accounts.js";
@@ -145,6 +145,7 @@ except botocore.exceptions.ClientError as e:
 describe("SNS → SQS across accounts: the queue's policy decides", () => {
   let cb: Cloudbox;
   let snsA: SNSClient;
+  let snsB: SNSClient;
   let sqsB: SQSClient;
   let topicArn: string;
   let queueUrl: string;
@@ -153,46 +154,69 @@ describe("SNS → SQS across accounts: the queue's policy decides", () => {
   before(async () => {
     cb = await startTestCloudbox();
     snsA = new SNSClient(asAccount(cb, A));
+    snsB = new SNSClient(asAccount(cb, B));
     sqsB = new SQSClient(asAccount(cb, B));
     topicArn = (await snsA.send(new CreateTopicCommand({ Name: "fan-out" }))).TopicArn!;
     queueUrl = (await sqsB.send(new CreateQueueCommand({ QueueName: "inbox" }))).QueueUrl!;
     queueArn = (await sqsB.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ["QueueArn"] }))).Attributes!.QueueArn!;
-    await snsA.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: "sqs", Endpoint: queueArn, Attributes: { RawMessageDelivery: "true" } }));
   });
   after(async () => {
     snsA.destroy();
+    snsB.destroy();
     sqsB.destroy();
     await cb.stop();
   });
 
-  /** Publishes `body` and reports what the queue received within a short wait. */
-  async function publishAndReceive(body: string): Promise<string[]> {
-    await snsA.send(new PublishCommand({ TopicArn: topicArn, Message: body }));
-    const { Messages } = await sqsB.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, WaitTimeSeconds: 1, MaxNumberOfMessages: 10 }));
+  async function receive(url = queueUrl): Promise<string[]> {
+    const { Messages } = await sqsB.send(new ReceiveMessageCommand({ QueueUrl: url, WaitTimeSeconds: 1, MaxNumberOfMessages: 10 }));
+    for (const m of Messages ?? []) await sqsB.send(new DeleteMessageCommand({ QueueUrl: url, ReceiptHandle: m.ReceiptHandle! }));
     return (Messages ?? []).map((m) => m.Body!);
   }
 
-  async function failuresFor(reason: RegExp): Promise<number> {
-    const { failures } = (await (await fetch(`${cb.endpoint}/_cloudbox/sns/delivery-failures`)).json()) as { failures: { endpoint: string; reason: string }[] };
-    return failures.filter((f) => f.endpoint === queueArn && reason.test(f.reason)).length;
+  /** Publishes `body` and reports what the queue received within a short wait. */
+  async function publishAndReceive(body: string, url = queueUrl): Promise<string[]> {
+    await snsA.send(new PublishCommand({ TopicArn: topicArn, Message: body }));
+    return receive(url);
   }
 
-  const setPolicy = (statement: Record<string, unknown>) =>
-    sqsB.send(new SetQueueAttributesCommand({ QueueUrl: queueUrl, Attributes: { Policy: JSON.stringify({ Version: "2012-10-17", Statement: [statement] }) } }));
+  async function failuresFor(reason: RegExp, endpoint = queueArn): Promise<number> {
+    const { failures } = (await (await fetch(`${cb.endpoint}/_cloudbox/sns/delivery-failures`)).json()) as { failures: { endpoint: string; reason: string }[] };
+    return failures.filter((f) => f.endpoint === endpoint && reason.test(f.reason)).length;
+  }
 
-  it("without a queue policy nothing is delivered, and the refusal is in the delivery-failures view", async () => {
-    assert.deepEqual(await publishAndReceive("no policy"), []);
-    assert.equal(await failuresFor(/AccessDenied|Access to the resource .* is denied/), 1);
+  const setPolicy = (...statements: Record<string, unknown>[]) =>
+    sqsB.send(new SetQueueAttributesCommand({ QueueUrl: queueUrl, Attributes: { Policy: JSON.stringify({ Version: "2012-10-17", Statement: statements }) } }));
+  /** AWS's documented statement for SNS fan-out: the SNS service, sending for this topic only. */
+  const allowTopic = () => ({ Effect: "Allow", Principal: { Service: "sns.amazonaws.com" }, Action: "sqs:SendMessage", Resource: queueArn, Condition: { ArnEquals: { "aws:SourceArn": topicArn } } });
+
+  const subscribe = () => snsA.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: "sqs", Endpoint: queueArn, Attributes: { RawMessageDelivery: "true" }, ReturnSubscriptionArn: true }));
+
+  it("the topic owner subscribing another account's queue waits for the queue owner; without a queue policy the confirmation is refused", async () => {
+    await subscribe();
+    const { Subscriptions } = await snsA.send(new ListSubscriptionsByTopicCommand({ TopicArn: topicArn }));
+    assert.deepEqual(Subscriptions?.map((s) => s.SubscriptionArn), ["PendingConfirmation"]);
+    assert.deepEqual(await receive(), []);
+    assert.equal(await failuresFor(/Access to the resource .* is denied/), 1);
+    // A pending subscription gets nothing either.
+    assert.deepEqual(await publishAndReceive("while pending"), []);
   });
 
-  it("a policy for sns.amazonaws.com with aws:SourceArn = the topic lets it deliver", async () => {
-    await setPolicy({ Effect: "Allow", Principal: { Service: "sns.amazonaws.com" }, Action: "sqs:SendMessage", Resource: queueArn, Condition: { ArnEquals: { "aws:SourceArn": topicArn } } });
+  it("with a policy for sns.amazonaws.com and aws:SourceArn = the topic, the confirmation arrives, the queue owner confirms and messages flow", async () => {
+    await setPolicy(allowTopic());
+    await subscribe();
+    const [confirmation] = await receive();
+    const envelope = JSON.parse(confirmation!) as { Type: string; TopicArn: string; Token: string };
+    assert.equal(envelope.Type, "SubscriptionConfirmation");
+    assert.equal(envelope.TopicArn, topicArn);
+    await snsB.send(new ConfirmSubscriptionCommand({ TopicArn: topicArn, Token: envelope.Token }));
     assert.deepEqual(await publishAndReceive("with policy"), ["with policy"]);
   });
 
-  it("a policy naming another topic does not", async () => {
-    await setPolicy({ Effect: "Allow", Principal: { Service: "sns.amazonaws.com" }, Action: "sqs:SendMessage", Resource: queueArn, Condition: { ArnEquals: { "aws:SourceArn": topicArn.replace(A, C) } } });
+  it("a policy naming another topic refuses the delivery and records it", async () => {
+    const before = await failuresFor(/denied/);
+    await setPolicy({ ...allowTopic(), Condition: { ArnEquals: { "aws:SourceArn": topicArn.replace(A, C) } } });
     assert.deepEqual(await publishAndReceive("wrong topic"), []);
+    assert.equal(await failuresFor(/denied/), before + 1);
   });
 
   it("a policy allowing the topic owner's account lets it deliver", async () => {
@@ -201,20 +225,23 @@ describe("SNS → SQS across accounts: the queue's policy decides", () => {
   });
 
   it("an explicit deny stops delivery again", async () => {
-    await sqsB.send(new SetQueueAttributesCommand({
-      QueueUrl: queueUrl,
-      Attributes: {
-        Policy: JSON.stringify({
-          Version: "2012-10-17",
-          Statement: [
-            { Effect: "Allow", Principal: { Service: "sns.amazonaws.com" }, Action: "sqs:SendMessage", Resource: queueArn },
-            { Effect: "Deny", Principal: "*", Action: "sqs:SendMessage", Resource: queueArn, Condition: { ArnEquals: { "aws:SourceArn": topicArn } } },
-          ],
-        }),
-      },
-    }));
+    await setPolicy(
+      { Effect: "Allow", Principal: { Service: "sns.amazonaws.com" }, Action: "sqs:SendMessage", Resource: queueArn },
+      { Effect: "Deny", Principal: "*", Action: "sqs:SendMessage", Resource: queueArn, Condition: { ArnEquals: { "aws:SourceArn": topicArn } } },
+    );
     const before = await failuresFor(/denied/);
     assert.deepEqual(await publishAndReceive("denied"), []);
     assert.equal(await failuresFor(/denied/), before + 1);
+  });
+
+  it("the queue owner subscribing its own queue to another account's topic needs no confirmation, but still the queue policy", async () => {
+    await snsA.send(new AddPermissionCommand({ TopicArn: topicArn, Label: "b-subscribes", AWSAccountId: [B], ActionName: ["Subscribe"] }));
+    const { QueueUrl: ownUrl } = await sqsB.send(new CreateQueueCommand({ QueueName: "own-inbox" }));
+    const ownArn = (await sqsB.send(new GetQueueAttributesCommand({ QueueUrl: ownUrl, AttributeNames: ["QueueArn"] }))).Attributes!.QueueArn!;
+    const { SubscriptionArn } = await snsB.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: "sqs", Endpoint: ownArn, Attributes: { RawMessageDelivery: "true" } }));
+    assert.match(SubscriptionArn!, new RegExp(`^${topicArn}:`));
+    assert.deepEqual(await publishAndReceive("no policy yet", ownUrl!), []);
+    await sqsB.send(new SetQueueAttributesCommand({ QueueUrl: ownUrl, Attributes: { Policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ ...allowTopic(), Resource: ownArn }] }) } }));
+    assert.deepEqual(await publishAndReceive("own subscription", ownUrl!), ["own subscription"]);
   });
 });
