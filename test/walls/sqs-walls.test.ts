@@ -106,6 +106,51 @@ describe("SQS: another account's queue is reachable only through its policy", ()
     }
   });
 
+  it("over the query protocol each shareable operation is refused, then allowed by a policy naming only it, then refused by a deny", async () => {
+    const { QueueUrl: url } = await a.send(new CreateQueueCommand({ QueueName: "orders-by-query" }));
+    const arn = (await a.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ["QueueArn"] }))).Attributes!.QueueArn!;
+    const handle = async () => {
+      await a.send(new SendMessageCommand({ QueueUrl: url, MessageBody: "h" }));
+      return (await a.send(new ReceiveMessageCommand({ QueueUrl: url, VisibilityTimeout: 30 }))).Messages![0]!.ReceiptHandle!;
+    };
+    const cases: Array<[string, string, () => Promise<Record<string, string>>]> = [
+      ["SendMessage", "SendMessage", async () => ({ QueueUrl: url!, MessageBody: "q" })],
+      ["SendMessageBatch", "SendMessage", async () => ({ QueueUrl: url!, "SendMessageBatchRequestEntry.1.Id": "1", "SendMessageBatchRequestEntry.1.MessageBody": "q" })],
+      ["ReceiveMessage", "ReceiveMessage", async () => ({ QueueUrl: url! })],
+      ["DeleteMessage", "DeleteMessage", async () => ({ QueueUrl: url!, ReceiptHandle: await handle() })],
+      ["DeleteMessageBatch", "DeleteMessage", async () => ({ QueueUrl: url!, "DeleteMessageBatchRequestEntry.1.Id": "1", "DeleteMessageBatchRequestEntry.1.ReceiptHandle": await handle() })],
+      ["ChangeMessageVisibility", "ChangeMessageVisibility", async () => ({ QueueUrl: url!, ReceiptHandle: await handle(), VisibilityTimeout: "0" })],
+      ["GetQueueAttributes", "GetQueueAttributes", async () => ({ QueueUrl: url!, "AttributeName.1": "All" })],
+      ["ListDeadLetterSourceQueues", "ListDeadLetterSourceQueues", async () => ({ QueueUrl: url! })],
+      ["GetQueueUrl", "GetQueueUrl", async () => ({ QueueName: "orders-by-query", QueueOwnerAWSAccountId: A })],
+      ["PurgeQueue", "PurgeQueue", async () => ({ QueueUrl: url! })],
+    ];
+    const policy = (...statements: object[]) => a.send(new SetQueueAttributesCommand({ QueueUrl: url, Attributes: { Policy: JSON.stringify({ Version: "2012-10-17", Statement: statements }) } }));
+    for (const [Action, granted, params] of cases) {
+      const refused = await queryAs(cb, B, "sqs", { Action, ...(await params()) }, "2012-11-05");
+      assert.equal(refused.status, 403, `${Action} before the grant: ${refused.text}`);
+      assert.match(refused.text, /<Code>AccessDenied<\/Code>/);
+      const allow = { Effect: "Allow", Principal: { AWS: B }, Action: `sqs:${granted}`, Resource: arn };
+      await policy(allow);
+      const allowed = await queryAs(cb, B, "sqs", { Action, ...(await params()) }, "2012-11-05");
+      assert.equal(allowed.status, 200, `${Action} under the grant: ${allowed.text}`);
+      const otherAccount = await queryAs(cb, C, "sqs", { Action, ...(await params()) }, "2012-11-05");
+      assert.equal(otherAccount.status, 403, `${Action} by a third account`);
+      await policy(allow, { Effect: "Deny", Principal: { AWS: `arn:aws:iam::${B}:root` }, Action: `sqs:${granted}`, Resource: arn });
+      const denied = await queryAs(cb, B, "sqs", { Action, ...(await params()) }, "2012-11-05");
+      assert.equal(denied.status, 403, `${Action} under the deny`);
+      assert.match(denied.text, /explicit deny in a resource-based policy/);
+      await a.send(new SetQueueAttributesCommand({ QueueUrl: url, Attributes: { Policy: "" } }));
+    }
+    // The owner-only operations stay refused under a grant of everything.
+    await policy({ Effect: "Allow", Principal: { AWS: B }, Action: "sqs:*", Resource: arn });
+    for (const [Action, params] of [["DeleteQueue", {}], ["SetQueueAttributes", { "Attribute.1.Name": "VisibilityTimeout", "Attribute.1.Value": "3" }], ["TagQueue", { "Tag.1.Key": "k", "Tag.1.Value": "v" }], ["UntagQueue", { "TagKey.1": "k" }], ["ListQueueTags", {}], ["AddPermission", { Label: "l", "AWSAccountId.1": C, "ActionName.1": "SendMessage" }], ["RemovePermission", { Label: "l" }]] as const) {
+      const refused = await queryAs(cb, B, "sqs", { Action, QueueUrl: url!, ...params }, "2012-11-05");
+      assert.equal(refused.status, 403, `${Action}: ${refused.text}`);
+      assert.match(refused.text, /<Code>AccessDenied<\/Code>/);
+    }
+  });
+
   it("refuses another account's queue that does not exist the same way, and tells its owner it does not exist", async () => {
     const missing = queueUrl.replace(/orders$/, "no-such-queue");
     const denied = await failure(b.send(new SendMessageCommand({ QueueUrl: missing, MessageBody: "x" })));
