@@ -32,7 +32,8 @@ export function createSqsProvider(env: DomainEnvironment): SqsProvider {
     const queue = queues.byArn(arn);
     const account = arn.split(":")[4] ?? "";
     if (queue) authorizeQueue(queue, ctx, clock.now(), operation);
-    else if (account !== ctx.account) authorizeQueue({ account, arn, policy: null }, ctx, clock.now(), operation);
+    // What is not a queue ARN at all is left to the task's own ResourceNotFound.
+    else if (/^\d{12}$/.test(account) && account !== ctx.account) authorizeQueue({ account, arn, policy: null }, ctx, clock.now(), operation);
   }
 
   /** The source queue a task handle was issued for (handles carry it), if the handle is one of ours. */

@@ -21,6 +21,12 @@ export const OWNER_ONLY_ACTIONS: ReadonlySet<string> = new Set([
   "AddPermission", "CreateQueue", "DeleteQueue", "ListQueueTags", "ListQueues", "RemovePermission", "SetQueueAttributes", "TagQueue", "UntagQueue",
 ]);
 
+/** The actions a queue policy (and AddPermission) can grant another account; the batch actions come with their single ones. */
+export const SHAREABLE_ACTIONS: ReadonlySet<string> = new Set([
+  "ChangeMessageVisibility", "DeleteMessage", "GetQueueAttributes", "GetQueueUrl", "ListDeadLetterSourceQueues", "PurgeQueue",
+  "ReceiveMessage", "SendMessage", "StartMessageMoveTask", "CancelMessageMoveTask", "ListMessageMoveTasks",
+]);
+
 /** The queue a request names, whether or not it exists: enough to authorize before looking it up. */
 export interface QueueTarget {
   account: string;

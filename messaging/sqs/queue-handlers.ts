@@ -3,18 +3,13 @@ import type { OperationContext } from "../../sdk-compat/protocol/operation-handl
 import { SqsErrors } from "./errors.js";
 import type { Queue } from "./queue-store.js";
 import { queueArn } from "./queue-store.js";
-import { authorizeQueue, OWNER_ONLY_ACTIONS } from "./queue-access.js";
+import { authorizeQueue, OWNER_ONLY_ACTIONS, SHAREABLE_ACTIONS } from "./queue-access.js";
 import { ALL_ATTRIBUTE_NAMES, defaultAttributes, parseRedriveAllowPolicy, parseRedrivePolicy, validateAttributes } from "./queue-attributes.js";
 import { checkRange, decodeToken, encodeToken } from "./request-checks.js";
 import type { SqsContext } from "./sqs-context.js";
 
 /** AWS's limit on the actions of one policy statement (AddPermission writes one statement). */
 const MAX_ACTIONS_PER_STATEMENT = 7;
-/** The actions AddPermission can grant another account; the batch actions come with their single ones. */
-const SHAREABLE_ACTIONS = new Set([
-  "ChangeMessageVisibility", "DeleteMessage", "GetQueueAttributes", "GetQueueUrl", "ListDeadLetterSourceQueues", "PurgeQueue",
-  "ReceiveMessage", "SendMessage", "StartMessageMoveTask", "CancelMessageMoveTask", "ListMessageMoveTasks",
-]);
 
 const QUEUE_NAME = /^[A-Za-z0-9_-]{1,80}$/;
 const FIFO_QUEUE_NAME = /^[A-Za-z0-9_-]{1,75}\.fifo$/;
