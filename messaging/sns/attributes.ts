@@ -1,3 +1,4 @@
+import { parsePolicy, PolicySyntaxError } from "../../services/identity/policy/index.js";
 import { SnsErrors } from "./sns-errors.js";
 import type { CompiledPolicy, FilterPolicyScope } from "./filter-policy.js";
 import { compileFilterPolicy, isFilterPolicyScope } from "./filter-policy.js";
@@ -20,6 +21,11 @@ const SETTABLE_TOPIC = new Set([
   ...FEEDBACK,
 ]);
 
+function hasStatements(text: string): boolean {
+  const statement = (JSON.parse(text) as { Statement?: unknown }).Statement;
+  return Array.isArray(statement) ? statement.length > 0 : statement !== undefined;
+}
+
 function isJsonObject(text: string): boolean {
   try {
     const v: unknown = JSON.parse(text);
@@ -37,6 +43,9 @@ export function validateTopicAttribute(name: string, value: string, fifo: boolea
     return;
   }
   if (!SETTABLE_TOPIC.has(name)) throw SnsErrors.invalidParameter(creating ? `Attributes Reason: Unknown attribute ${name}` : "AttributeName");
+  if (FEEDBACK.includes(name) && value !== "") {
+    throw SnsErrors.notHonoured(`the topic attribute ${name}`, "delivery status logging to CloudWatch Logs is not emulated");
+  }
   switch (name) {
     case "SignatureVersion":
       if (value !== "1" && value !== "2") throw SnsErrors.invalidParameter("Attributes Reason: SignatureVersion: Invalid value [" + value + "]. Must be 1 or 2.");
@@ -53,14 +62,38 @@ export function validateTopicAttribute(name: string, value: string, fifo: boolea
       if (value.length > 100) throw SnsErrors.invalidParameter("DisplayName");
       return;
     case "Policy":
+      if (value === "") return;
+      if (!isJsonObject(value)) throw SnsErrors.invalidParameter(`${name}: failed to parse JSON.`);
+      checkTopicPolicy(value);
+      return;
     case "DeliveryPolicy":
+      if (value !== "" && !isJsonObject(value)) throw SnsErrors.invalidParameter(`${name}: failed to parse JSON.`);
+      return;
     case "DataProtectionPolicy":
+      if (value !== "" && !isJsonObject(value)) throw SnsErrors.invalidParameter(`${name}: failed to parse JSON.`);
+      // A policy of no statements changes nothing; statements (audit, deny, de-identify) would change deliveries.
+      if (value !== "" && hasStatements(value)) throw SnsErrors.notHonoured("DataProtectionPolicy statements", "message data protection (audit, deny, de-identify) is not emulated; only a policy with an empty Statement list is accepted");
+      return;
     case "ArchivePolicy":
       if (value !== "" && !isJsonObject(value)) throw SnsErrors.invalidParameter(`${name}: failed to parse JSON.`);
+      if (value !== "" && Object.keys(JSON.parse(value) as object).length > 0) throw SnsErrors.notHonoured("the topic attribute ArchivePolicy", "message archiving and replay are not emulated");
       return;
     case "TracingConfig":
       if (value !== "Active" && value !== "PassThrough") throw SnsErrors.invalidParameter("TracingConfig");
+      if (value === "Active") throw SnsErrors.notHonoured("TracingConfig Active", "X-Ray tracing is not emulated; PassThrough is accepted");
       return;
+  }
+}
+
+/** A topic policy is policy language whose statements name their principals (it is a resource policy). */
+function checkTopicPolicy(value: string): void {
+  try {
+    for (const statement of parsePolicy(value).statements) {
+      if (!statement.principal && !statement.notPrincipal) throw new PolicySyntaxError("Missing required field Principal");
+    }
+  } catch (error) {
+    if (error instanceof PolicySyntaxError) throw SnsErrors.invalidParameter(`Policy Error: ${error.message}`);
+    throw error;
   }
 }
 
@@ -97,6 +130,9 @@ export function validateSubscriptionAttributes(
   const reason = context === "subscribe" ? "Attributes Reason: " : "";
   for (const name of changed) {
     if (!SETTABLE_SUBSCRIPTION.has(name)) throw SnsErrors.invalidParameter(`${reason}AttributeName`);
+  }
+  if (changed.includes("ReplayPolicy") && attributes["ReplayPolicy"]) {
+    throw SnsErrors.notHonoured("the subscription attribute ReplayPolicy", "message archiving and replay are not emulated");
   }
   if (changed.includes("RawMessageDelivery")) {
     const value = attributes["RawMessageDelivery"]!;

@@ -3,7 +3,7 @@ import type { ClientRequest } from "node:http";
 import { request as httpsRequest } from "node:https";
 import { randomUUID } from "node:crypto";
 import type { Clock } from "../../storage/state/clock.js";
-import type { QueueDelivery, QueueMessage } from "../sqs/queue-delivery.js";
+import type { DeliverySource, QueueDelivery, QueueMessage } from "../sqs/queue-delivery.js";
 import type { CompiledPolicy, FilterPolicyScope } from "./filter-policy.js";
 import { attributeSubject, bodySubject, policyMatches } from "./filter-policy.js";
 import type { HttpPolicy } from "./delivery-policy.js";
@@ -137,10 +137,10 @@ export class SnsDeliverer {
       case "sqs": {
         const message = this.queueMessage(published, target, text, envelopeFor);
         try {
-          this.enqueue(target.endpoint, message);
+          this.enqueue(target.endpoint, message, published);
         } catch (error) {
           this.deps.onFailure?.(target, error instanceof Error ? error.message : String(error));
-          this.redrive(target, message);
+          this.redrive(target, message, published);
         }
         return;
       }
@@ -156,7 +156,7 @@ export class SnsDeliverer {
         };
         if (target.raw) headers["x-amz-sns-rawdelivery"] = "true";
         const body = target.raw ? text : envelopeFor();
-        this.post({ url: target.endpoint, headers, body }, target, 0, () => this.redrive(target, this.queueMessage(published, target, text, envelopeFor)));
+        this.post({ url: target.endpoint, headers, body }, target, 0, () => this.redrive(target, this.queueMessage(published, target, text, envelopeFor), published));
         return;
       }
       default:
@@ -189,22 +189,24 @@ export class SnsDeliverer {
     return message;
   }
 
-  private enqueue(queueArn: string, message: QueueMessage): void {
+  /** Enqueues as the topic: the queue's policy decides whether SNS may send for this topic (a queue of another account needs it to). */
+  private enqueue(queueArn: string, message: QueueMessage, published: { topicArn: string; account: string }): void {
     const queues = this.deps.queues();
     if (!queues) throw new Error("SQS is not running in this cloudbox, so SNS cannot deliver to queues.");
+    const source: DeliverySource = { service: "sns.amazonaws.com", sourceArn: published.topicArn, sourceAccount: published.account };
     // A FIFO topic may feed standard queues, which refuse a deduplication id.
     if (message.messageDeduplicationId !== undefined && !queueArn.endsWith(".fifo")) {
       const { messageDeduplicationId: _dropped, ...rest } = message;
-      queues.deliver(queueArn, rest);
+      queues.deliver(queueArn, rest, source);
       return;
     }
-    queues.deliver(queueArn, message);
+    queues.deliver(queueArn, message, source);
   }
 
-  private redrive(target: DeliveryTarget, message: QueueMessage): void {
+  private redrive(target: DeliveryTarget, message: QueueMessage, published: PublishedMessage): void {
     if (!target.deadLetterArn) return;
     try {
-      this.enqueue(target.deadLetterArn, message);
+      this.enqueue(target.deadLetterArn, message, published);
     } catch (error) {
       this.deps.onFailure?.(target, `dead-letter queue: ${error instanceof Error ? error.message : String(error)}`);
     }
@@ -260,6 +262,14 @@ export class SnsDeliverer {
           if (kind === "UnsubscribeConfirmation") headers["x-amz-sns-subscription-arn"] = sub.arn;
           const target: DeliveryTarget = { arn: sub.arn, protocol: sub.protocol, endpoint: sub.endpoint, raw: false, http: sub.http };
           this.post({ url: sub.endpoint, headers, body }, target, 0, () => {});
+        } else if (sub.protocol === "sqs") {
+          // Another account's queue subscribed by the topic's owner: its owner confirms from the message, if its policy lets SNS send it.
+          const target: DeliveryTarget = { arn: sub.arn, protocol: sub.protocol, endpoint: sub.endpoint, raw: false, http: sub.http };
+          try {
+            this.enqueue(sub.endpoint, { body }, { topicArn: fields.topicArn, account: fields.topicArn.split(":")[4] ?? "" });
+          } catch (error) {
+            this.deps.onFailure?.(target, error instanceof Error ? error.message : String(error));
+          }
         } else if (sub.protocol === "email" || sub.protocol === "email-json") {
           this.deps.capture({
             account: sub.account,

@@ -190,8 +190,10 @@ export function createPlatformEndpoints(env: DomainEnvironment) {
       return out;
     },
 
-    DeleteEndpoint(input: Sns.DeleteEndpointInput): void {
-      if (input.EndpointArn) deleteEndpoint.run(input.EndpointArn);
+    DeleteEndpoint(input: Sns.DeleteEndpointInput, ctx: OperationContext): void {
+      const row = input.EndpointArn ? getEndpoint.get(input.EndpointArn) : undefined;
+      // Deleting an endpoint that is not there succeeds, as on AWS; another account's is not there for this caller.
+      if (row && row.app_arn.includes(`:${ctx.region}:${ctx.account}:`)) deleteEndpoint.run(row.arn);
     },
   };
 

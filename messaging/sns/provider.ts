@@ -10,6 +10,9 @@ import { compileFilterPolicy } from "./filter-policy.js";
 import type { CapturedDelivery } from "./delivery.js";
 import { SnsDeliverer } from "./delivery.js";
 import { signer } from "./message-signing.js";
+import { defaultTopicPolicy } from "./attributes.js";
+import type { TopicTarget } from "./topic-access.js";
+import { authorizeTopic } from "./topic-access.js";
 import { createPlatformEndpoints } from "./platform-endpoints.js";
 import type { SnsContext } from "./sns-context.js";
 import { parseJson } from "./sns-context.js";
@@ -111,12 +114,22 @@ export function createSnsProvider(env: DomainEnvironment, deps: SnsDeps = {}): S
     return policy;
   }
 
+  function accessTarget(row: TopicRow): TopicTarget {
+    return { arn: row.arn, account: row.account, policyText: attributesOf(row.attributes)["Policy"] };
+  }
+
+  function authorize(row: TopicRow | undefined, arn: string, account: string, ctx: OperationContext): void {
+    authorizeTopic(row && accessTarget(row), { arn, account }, ctx, defaultTopicPolicy);
+  }
+
   function ownTopic(arn: string | undefined, ctx: OperationContext): TopicRow {
     if (!arn) throw SnsErrors.invalidParameter("TopicArn");
     const parts = parseTopicArn(arn);
     if (!parts) throw SnsErrors.invalidParameter("TopicArn");
     const row = store.getTopic.get(arn);
-    if (!row || row.account !== ctx.account || row.region !== ctx.region) throw SnsErrors.topicNotFound();
+    // Authorized before it is found: another account's topic answers nothing about itself to a caller its policy refuses.
+    authorize(row, arn, parts.account, ctx);
+    if (!row || row.region !== ctx.region) throw SnsErrors.topicNotFound();
     return row;
   }
 
@@ -130,8 +143,15 @@ export function createSnsProvider(env: DomainEnvironment, deps: SnsDeps = {}): S
   function ownSubscription(arn: string | undefined, ctx: OperationContext): SubscriptionRow {
     if (!arn || !topicOfSubscription(arn)) throw SnsErrors.invalidParameter("SubscriptionArn");
     const row = store.getSubscription.get(arn);
+    if (row) checkSubscriptionAccess(row, ctx);
     if (!row || row.region !== ctx.region) throw SnsErrors.subscriptionNotFound();
     return row;
+  }
+
+  /** A subscription is its subscriber's and its topic owner's to read, change or end. */
+  function checkSubscriptionAccess(row: SubscriptionRow, ctx: OperationContext): void {
+    const topicOwner = parseTopicArn(row.topic_arn)?.account;
+    if (row.account !== ctx.account && topicOwner !== ctx.account) throw SnsErrors.notAuthorized(ctx.caller.arn, ctx.operation, row.arn, "none");
   }
 
   function signatureVersion(topic: TopicRow): "1" | "2" {
@@ -143,13 +163,22 @@ export function createSnsProvider(env: DomainEnvironment, deps: SnsDeps = {}): S
   }
 
   function resourceTopic(arn: string | undefined, ctx: OperationContext): TopicRow {
-    if (!arn || !parseTopicArn(arn)) throw SnsErrors.resourceNotFound();
+    const parts = arn ? parseTopicArn(arn) : undefined;
+    if (!arn || !parts) throw SnsErrors.resourceNotFound();
     const row = store.getTopic.get(arn);
-    if (!row || row.account !== ctx.account || row.region !== ctx.region) throw SnsErrors.resourceNotFound();
+    authorize(row, arn, parts.account, ctx);
+    if (!row || row.region !== ctx.region) throw SnsErrors.resourceNotFound();
     return row;
   }
 
-  const context: SnsContext = { env, store, clock, deliverer, platform, attributesOf, policyOf, ownTopic, topicByArn, ownSubscription, resourceTopic, signatureVersion, tagsOf };
+  function authorizeTopicRow(row: TopicRow, ctx: OperationContext): void {
+    authorize(row, row.arn, row.account, ctx);
+  }
+
+  const context: SnsContext = {
+    env, store, clock, deliverer, platform, attributesOf, policyOf, ownTopic, topicByArn, ownSubscription, resourceTopic, signatureVersion, tagsOf,
+    authorize, authorizeTopicRow, checkSubscriptionAccess,
+  };
   const handlers = { ...topicHandlers(context), ...subscriptionHandlers(context), ...publishHandlers(context), ...smsHandlers(context), ...platform.handlers };
 
   function view(row: CapturedRow): CapturedDeliveryView {

@@ -61,7 +61,11 @@ export function publishHandlers(c: SnsContext) {
   /** The plan of the topic a publish names (NotFound when it is not the caller's), read again after any SNS write. */
   function planFor(arn: string | undefined, ctx: OperationContext): PublishPlan {
     const cached = arn === undefined ? undefined : plans.get(arn);
-    if (cached && cached.writes === store.writes.count && cached.topic.account === ctx.account && cached.topic.region === ctx.region) return cached;
+    if (cached && cached.writes === store.writes.count && cached.topic.region === ctx.region) {
+      // The plan is shared by every caller; whether this one may publish is decided on each call.
+      c.authorizeTopicRow(cached.topic, ctx);
+      return cached;
+    }
     const topic = ownTopic(arn, ctx);
     if (plans.size >= MAX_PLANS) plans.clear();
     const plan: PublishPlan = {

@@ -25,6 +25,11 @@ export interface SnsContext {
   ownSubscription(arn: string | undefined, ctx: OperationContext): SubscriptionRow;
   /** The topic a tagging call names, else ResourceNotFound. */
   resourceTopic(arn: string | undefined, ctx: OperationContext): TopicRow;
+  /** AuthorizationError unless the topic's policy (or ownership) lets the caller perform the request's operation. */
+  authorize(row: TopicRow | undefined, arn: string, account: string, ctx: OperationContext): void;
+  authorizeTopicRow(row: TopicRow, ctx: OperationContext): void;
+  /** AuthorizationError unless the caller is the subscription's subscriber or its topic's owner. */
+  checkSubscriptionAccess(row: SubscriptionRow, ctx: OperationContext): void;
   signatureVersion(topic: TopicRow): "1" | "2";
   tagsOf(topic: TopicRow): [string, string][];
 }

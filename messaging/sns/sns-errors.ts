@@ -18,5 +18,15 @@ export const SnsErrors = {
   batchIdsNotDistinct: () => new ServiceError("BatchEntryIdsNotDistinct", "Two or more batch entries in the request have the same Id.", { status: 400 }),
   invalidBatchEntryId: () => new ServiceError("InvalidBatchEntryId", "A batch entry id can only contain alphanumeric characters, hyphens and underscores. It can be at most 80 letters long.", { status: 400 }),
   batchTooLong: () => new ServiceError("BatchRequestTooLong", "The length of all the messages put together is more than the limit.", { status: 400 }),
+  /** A parameter or attribute whose effect cloudbox does not emulate: refused rather than stored and ignored. */
+  notHonoured: (what: string, why: string) =>
+    new ServiceError("NotImplemented", `cloudbox does not honour ${what}: ${why}.`, { status: 501, fault: "Receiver" }),
   authorization: (message: string) => new ServiceError("AuthorizationError", message, { status: 403 }),
+  /** A caller the topic's policy does not admit (SNS writes the action as SNS:Name). */
+  notAuthorized: (callerArn: string, action: string, resourceArn: string, why: "none" | "explicit") =>
+    new ServiceError(
+      "AuthorizationError",
+      `User: ${callerArn} is not authorized to perform: SNS:${action} on resource: ${resourceArn} ${why === "explicit" ? "with an explicit deny in a resource-based policy" : `because no resource-based policy allows the SNS:${action} action`}`,
+      { status: 403 },
+    ),
 };

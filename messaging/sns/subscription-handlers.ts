@@ -89,7 +89,8 @@ export function subscriptionHandlers(c: SnsContext) {
           return { row: existing, created: false };
         }
         const arn = `${topic.arn}:${randomUUID()}`;
-        const pending = NEEDS_CONFIRMATION.has(protocol);
+        // A queue of another account than the subscriber's is confirmed by its owner, as on AWS.
+        const pending = NEEDS_CONFIRMATION.has(protocol) || (protocol === "sqs" && parseQueueArn(endpoint)?.account !== ctx.account);
         const attrs: Record<string, string> = { ...requested };
         if (attrs["FilterPolicy"] && !attrs["FilterPolicyScope"]) attrs["FilterPolicyScope"] = "MessageAttributes";
         attrs["ConfirmationWasAuthenticated"] = pending ? "false" : "true";
@@ -128,6 +129,7 @@ export function subscriptionHandlers(c: SnsContext) {
       if (!topicOfSubscription(arn)) throw SnsErrors.invalidParameter("SubscriptionId");
       const row = store.getSubscription.get(arn);
       if (!row) return;
+      c.checkSubscriptionAccess(row, ctx);
       store.deleteSubscription.run(arn);
       if (row.protocol === "http" || row.protocol === "https") {
         const topic = store.getTopic.get(row.topic_arn);

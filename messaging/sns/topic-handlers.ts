@@ -71,8 +71,9 @@ export function topicHandlers(c: SnsContext) {
       const arn = input.TopicArn;
       if (!arn || !parseTopicArn(arn)) throw SnsErrors.invalidParameter("TopicArn");
       const row = store.getTopic.get(arn);
+      c.authorize(row, arn, parseTopicArn(arn)!.account, ctx);
       // Deleting a topic that does not exist succeeds, as in AWS.
-      if (!row || row.account !== ctx.account || row.region !== ctx.region) return;
+      if (!row || row.region !== ctx.region) return;
       env.db.transaction(() => {
         store.deleteTopicSubscriptions.run(arn);
         store.deleteTopicDedup.run(arn);

@@ -31,4 +31,16 @@ export const SqsErrors = {
   resourceNotFound: (message: string) => sender("ResourceNotFoundException", message, 404),
   unsupportedOperation: (message: string) => sender("UnsupportedOperation", message),
   overLimit: (message: string) => sender("OverLimit", message, 403),
+  /**
+   * AWS's answer to a caller the queue's policy does not admit, in both protocols (the json protocol's
+   * x-amzn-query-error carries AccessDenied too). The action is named lower-cased, as AWS writes it.
+   */
+  /** A delivery (SNS fan-out) the queue's policy refuses, in the words SNS's delivery logs quote from SQS. */
+  deliveryDenied: (queue: { account: string; region: string; name: string }, why: "none" | "explicit") =>
+    sender("AccessDenied", `Access to the resource https://sqs.${queue.region}.amazonaws.com/${queue.account}/${queue.name} is denied${why === "explicit" ? " by an explicit deny in the queue policy" : ""}.`, 403),
+  accessDenied: (callerArn: string, action: string, queueArn: string, why: "none" | "explicit") => {
+    const lower = action.toLowerCase();
+    const reason = why === "explicit" ? "with an explicit deny in a resource-based policy" : `because no resource-based policy allows the ${lower} action`;
+    return sender("AccessDenied", `User: ${callerArn} is not authorized to perform: ${lower} on resource: ${queueArn} ${reason}`, 403);
+  },
 };

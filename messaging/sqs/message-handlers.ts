@@ -135,7 +135,7 @@ export function messageHandlers(sqs: SqsContext) {
   const handlers = {
       SendMessage(input: Sqs.SendMessageRequest, ctx: OperationContext): Sqs.SendMessageResult {
         const queue = resolve(input.QueueUrl, ctx);
-        return sendOne(queue, prepareMessage(queue, input), ctx.account);
+        return sendOne(queue, prepareMessage(queue, input), ctx.caller.userId);
       },
 
       SendMessageBatch(input: Sqs.SendMessageBatchRequest, ctx: OperationContext): Sqs.SendMessageBatchResult {
@@ -161,7 +161,7 @@ export function messageHandlers(sqs: SqsContext) {
           }
         }
         if (accepted.length) {
-          const outcomes = db.transaction(() => messages.sendMany(queue, accepted.map((a) => a.prepared), ctx.account, clock.now()));
+          const outcomes = db.transaction(() => messages.sendMany(queue, accepted.map((a) => a.prepared), ctx.caller.userId, clock.now()));
           for (let i = 0; i < accepted.length; i++) {
             const { id, prepared } = accepted[i]!;
             const outcome = outcomes[i]!;

@@ -7,6 +7,8 @@ import { prepareMessage } from "./message-input.js";
 import type { QueueDelivery, QueueMessage } from "./queue-delivery.js";
 import { checkRange } from "./request-checks.js";
 import { createSqsContext } from "./sqs-context.js";
+import type { DeliverySource } from "./queue-access.js";
+import { authorizeQueue, deliveryDecision } from "./queue-access.js";
 import { queueHandlers } from "./queue-handlers.js";
 import { messageHandlers } from "./message-handlers.js";
 
@@ -21,9 +23,36 @@ export function createSqsProvider(env: DomainEnvironment): SqsProvider {
   const { clock, queues, longPoll, tasks } = sqs;
   const { handlers: forMessages, sendOne } = messageHandlers(sqs);
 
-  function deliver(queueArn: string, message: QueueMessage): string {
+  /**
+   * Move tasks name queues by ARN: the caller must be allowed the operation on the queue (another
+   * account's queue that does not exist is refused as if it did, like QueueUrls).
+   */
+  function authorizeArn(arn: string | undefined, ctx: OperationContext, operation = ctx.operation): void {
+    if (!arn) return;
+    const queue = queues.byArn(arn);
+    const account = arn.split(":")[4] ?? "";
+    if (queue) authorizeQueue(queue, ctx, clock.now(), operation);
+    // What is not a queue ARN at all is left to the task's own ResourceNotFound.
+    else if (/^\d{12}$/.test(account) && account !== ctx.account) authorizeQueue({ account, arn, policy: null }, ctx, clock.now(), operation);
+  }
+
+  /** The source queue a task handle was issued for (handles carry it), if the handle is one of ours. */
+  function taskSource(handle: string | undefined): string | undefined {
+    try {
+      const sourceArn = (JSON.parse(Buffer.from(handle ?? "", "base64").toString("utf8")) as { sourceArn?: unknown }).sourceArn;
+      return typeof sourceArn === "string" ? sourceArn : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  function deliver(queueArn: string, message: QueueMessage, source?: DeliverySource): string {
     const queue = queues.byArn(queueArn);
     if (!queue) throw SqsErrors.queueDoesNotExist();
+    if (source) {
+      const decision = deliveryDecision(queue, source, clock.now());
+      if (decision !== "Allow") throw SqsErrors.deliveryDenied(queue, decision === "Deny" ? "explicit" : "none");
+    }
     const input: MessageInput = {
       MessageBody: message.body,
       MessageAttributes: message.attributes as MessageInput["MessageAttributes"],
@@ -52,15 +81,19 @@ export function createSqsProvider(env: DomainEnvironment): SqsProvider {
       ...forMessages,
 
       StartMessageMoveTask(input: Sqs.StartMessageMoveTaskRequest, ctx: OperationContext): Sqs.StartMessageMoveTaskResult {
+        authorizeArn(input.SourceArn, ctx);
+        if (input.DestinationArn !== undefined) authorizeArn(input.DestinationArn, ctx, "SendMessage");
         return { TaskHandle: tasks.start(input, ctx, clock.now()) };
       },
 
-      CancelMessageMoveTask(input: Sqs.CancelMessageMoveTaskRequest): Sqs.CancelMessageMoveTaskResult {
+      CancelMessageMoveTask(input: Sqs.CancelMessageMoveTaskRequest, ctx: OperationContext): Sqs.CancelMessageMoveTaskResult {
+        authorizeArn(taskSource(input.TaskHandle), ctx);
         return { ApproximateNumberOfMessagesMoved: tasks.cancel(input.TaskHandle ?? "", clock.now()) };
       },
 
-      ListMessageMoveTasks(input: Sqs.ListMessageMoveTasksRequest): Sqs.ListMessageMoveTasksResult {
+      ListMessageMoveTasks(input: Sqs.ListMessageMoveTasksRequest, ctx: OperationContext): Sqs.ListMessageMoveTasksResult {
         checkRange("MaxResults", input.MaxResults, 1, 10, "MaxResults must be between 1 and 10.");
+        authorizeArn(input.SourceArn, ctx);
         return { Results: tasks.list(input.SourceArn ?? "", input.MaxResults ?? 1, clock.now()) };
       },
     },

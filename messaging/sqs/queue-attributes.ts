@@ -1,3 +1,4 @@
+import { parsePolicy, PolicySyntaxError } from "../../services/identity/policy/index.js";
 import { SqsErrors } from "./errors.js";
 
 /** The 2025 limit: bodies (with attributes) up to 1 MiB, which is also the default for new queues. */
@@ -73,14 +74,7 @@ export function validateAttributes(input: Record<string, string>, fifo: boolean,
     } else if (name === "KmsMasterKeyId") {
       out[name] = value;
     } else if (name === "Policy") {
-      if (value !== "") {
-        try {
-          const doc = JSON.parse(value) as unknown;
-          if (!doc || typeof doc !== "object" || Array.isArray(doc)) throw new Error("not an object");
-        } catch {
-          throw SqsErrors.invalidAttributeValue(name, "Invalid policy document.");
-        }
-      }
+      if (value !== "") checkQueuePolicy(value);
       out[name] = value;
     } else if (name === "RedrivePolicy") {
       if (value !== "") parseRedrivePolicy(value);
@@ -115,6 +109,22 @@ export function validateAttributes(input: Record<string, string>, fifo: boolean,
     throw SqsErrors.invalidAttributeValue("FifoThroughputLimit", "The perMessageGroupId value is allowed only when the value for DeduplicationScope is messageGroup.");
   }
   return out;
+}
+
+/**
+ * A queue policy must be valid policy language, and as a resource policy each statement names its
+ * principals (Principal or NotPrincipal): a statement without them would otherwise apply to everyone.
+ */
+function checkQueuePolicy(value: string): void {
+  try {
+    const policy = parsePolicy(value);
+    for (const statement of policy.statements) {
+      if (!statement.principal && !statement.notPrincipal) throw new PolicySyntaxError("Missing required field Principal");
+    }
+  } catch (error) {
+    if (error instanceof PolicySyntaxError) throw SqsErrors.invalidAttributeValue("Policy", error.message);
+    throw error;
+  }
 }
 
 export function parseRedrivePolicy(value: string): RedrivePolicy {

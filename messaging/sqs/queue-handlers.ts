@@ -2,9 +2,14 @@ import type * as Sqs from "@aws-sdk/client-sqs";
 import type { OperationContext } from "../../sdk-compat/protocol/operation-handler.js";
 import { SqsErrors } from "./errors.js";
 import type { Queue } from "./queue-store.js";
+import { queueArn } from "./queue-store.js";
+import { authorizeQueue, OWNER_ONLY_ACTIONS, SHAREABLE_ACTIONS } from "./queue-access.js";
 import { ALL_ATTRIBUTE_NAMES, defaultAttributes, parseRedriveAllowPolicy, parseRedrivePolicy, validateAttributes } from "./queue-attributes.js";
 import { checkRange, decodeToken, encodeToken } from "./request-checks.js";
 import type { SqsContext } from "./sqs-context.js";
+
+/** AWS's limit on the actions of one policy statement (AddPermission writes one statement). */
+const MAX_ACTIONS_PER_STATEMENT = 7;
 
 const QUEUE_NAME = /^[A-Za-z0-9_-]{1,80}$/;
 const FIFO_QUEUE_NAME = /^[A-Za-z0-9_-]{1,75}\.fifo$/;
@@ -19,7 +24,10 @@ export function queueHandlers(sqs: SqsContext) {
   function checkRedrive(queue: { arn: string; fifo: boolean }, value: string | undefined): void {
     if (!value) return;
     const policy = parseRedrivePolicy(value);
-    const target = queues.byArn(policy.deadLetterTargetArn);
+    // A dead-letter queue is in the source's own account and region.
+    const [, , , region, account] = queue.arn.split(":");
+    const [, , , targetRegion, targetAccount] = policy.deadLetterTargetArn.split(":");
+    const target = targetRegion === region && targetAccount === account ? queues.byArn(policy.deadLetterTargetArn) : undefined;
     const invalid = (reason: string) => SqsErrors.invalidParameterValue(`Value ${value} for parameter RedrivePolicy is invalid. Reason: ${reason}`);
     if (!target) throw invalid("Dead letter target does not exist.");
     if (target.fifo !== queue.fifo) throw invalid("Dead-letter queue must be same type of queue as the source.");
@@ -49,7 +57,11 @@ export function queueHandlers(sqs: SqsContext) {
   }
 
   function policyOf(queue: Queue): { Version: string; Id: string; Statement: Record<string, unknown>[] } {
-    if (queue.attributes.Policy) return JSON.parse(queue.attributes.Policy) as { Version: string; Id: string; Statement: Record<string, unknown>[] };
+    if (queue.attributes.Policy) {
+      const stored = JSON.parse(queue.attributes.Policy) as { Version: string; Id: string; Statement: Record<string, unknown>[] | Record<string, unknown> };
+      // A policy set by hand may hold one statement as an object; AddPermission adds to a list.
+      return { ...stored, Statement: Array.isArray(stored.Statement) ? stored.Statement : [stored.Statement] };
+    }
     return { Version: "2012-10-17", Id: `${queue.arn}/SQSDefaultPolicy`, Statement: [] };
   }
 
@@ -79,7 +91,12 @@ export function queueHandlers(sqs: SqsContext) {
       },
 
       GetQueueUrl(input: Sqs.GetQueueUrlRequest, ctx: OperationContext): Sqs.GetQueueUrlResult {
-        const queue = queues.get(input.QueueOwnerAWSAccountId ?? ctx.account, ctx.region, input.QueueName ?? "");
+        const owner = input.QueueOwnerAWSAccountId ?? ctx.account;
+        if (!/^\d{12}$/.test(owner)) throw SqsErrors.invalidParameter("QueueOwnerAWSAccountId", owner, "Must be a 12-digit AWS account id.");
+        const name = input.QueueName ?? "";
+        const queue = queues.get(owner, ctx.region, name);
+        // Another account's queue is found only when its policy lets the caller GetQueueUrl.
+        authorizeQueue(queue ?? { account: owner, arn: queueArn(ctx.region, owner, name), policy: null }, ctx, clock.now());
         if (!queue) throw SqsErrors.queueDoesNotExist();
         return { QueueUrl: url(ctx, queue) };
       },
@@ -180,6 +197,17 @@ export function queueHandlers(sqs: SqsContext) {
         if (!/^[A-Za-z0-9_-]{1,80}$/.test(label)) throw SqsErrors.invalidParameter("Label", label, "Can only include alphanumeric characters, hyphens, or underscores. 1 to 80 in length");
         if (!input.AWSAccountIds?.length) throw SqsErrors.missingParameter("AWSAccountId");
         if (!input.Actions?.length) throw SqsErrors.missingParameter("ActionName");
+        for (const account of input.AWSAccountIds) {
+          if (!/^\d{12}$/.test(account)) throw SqsErrors.invalidParameter("PrincipalId", account, "Unable to verify.");
+        }
+        if (input.Actions.length > MAX_ACTIONS_PER_STATEMENT) {
+          throw SqsErrors.overLimit(`${input.Actions.length} Actions were found, maximum allowed is ${MAX_ACTIONS_PER_STATEMENT}.`);
+        }
+        for (const action of input.Actions) {
+          if (action === "*") continue;
+          if (OWNER_ONLY_ACTIONS.has(action)) throw SqsErrors.invalidParameter("ActionName", action, "Only the queue owner is allowed to invoke this action.");
+          if (!SHAREABLE_ACTIONS.has(action)) throw SqsErrors.invalidParameter("ActionName", action, "Please refer to the appropriate WSDL for a list of valid actions.");
+        }
         const policy = policyOf(queue);
         if (policy.Statement.some((s) => s.Sid === label)) throw SqsErrors.invalidParameter("Label", label, "Already exists.");
         const principals = input.AWSAccountIds.map((a) => `arn:aws:iam::${a}:root`);

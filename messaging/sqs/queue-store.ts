@@ -1,4 +1,6 @@
 import type { Database } from "../../storage/state/database.js";
+import type { Policy } from "../../services/identity/policy/index.js";
+import { parsePolicy } from "../../services/identity/policy/index.js";
 import type { RedrivePolicy } from "./queue-attributes.js";
 import { parseRedrivePolicy } from "./queue-attributes.js";
 
@@ -23,6 +25,8 @@ export interface Queue {
   contentBasedDeduplication: boolean;
   dedupPerGroup: boolean;
   redrive: RedrivePolicy | null;
+  /** The Policy attribute, parsed; null when there is none (or a stored one no longer parses: it then grants nothing). */
+  policy: Policy | null;
   /** Clock time of the last sweep of messages past retention. */
   sweptAt: number;
 }
@@ -42,6 +46,16 @@ interface QueueRow {
 
 export const queueArn = (region: string, account: string, name: string): string => `arn:aws:sqs:${region}:${account}:${name}`;
 
+function storedPolicy(text: string | undefined): Policy | null {
+  if (!text) return null;
+  try {
+    return parsePolicy(text);
+  } catch {
+    // Stored before policies were checked on the way in; granting nothing keeps the queue its owner's.
+    return null;
+  }
+}
+
 function derive(queue: Queue): Queue {
   const a = queue.attributes;
   queue.visibilityTimeout = Number(a.VisibilityTimeout);
@@ -52,6 +66,7 @@ function derive(queue: Queue): Queue {
   queue.contentBasedDeduplication = a.ContentBasedDeduplication === "true";
   queue.dedupPerGroup = a.DeduplicationScope === "messageGroup";
   queue.redrive = a.RedrivePolicy ? parseRedrivePolicy(a.RedrivePolicy) : null;
+  queue.policy = storedPolicy(a.Policy);
   return queue;
 }
 
@@ -164,6 +179,7 @@ export class QueueStore {
       contentBasedDeduplication: false,
       dedupPerGroup: false,
       redrive: null,
+      policy: null,
       sweptAt: 0,
     });
   }

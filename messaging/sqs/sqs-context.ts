@@ -8,7 +8,8 @@ import { MessageStore } from "./message-store.js";
 import { MoveTasks } from "./move-tasks.js";
 import { SQS_MIGRATIONS } from "./schema.js";
 import type { Queue } from "./queue-store.js";
-import { QueueStore } from "./queue-store.js";
+import { queueArn, QueueStore } from "./queue-store.js";
+import { authorizeQueue } from "./queue-access.js";
 import { parseQueueUrl } from "./queue-url.js";
 
 /** What the SQS handlers share: the stores, the long-poll waiters, move tasks and the clock. */
@@ -19,7 +20,7 @@ export interface SqsContext {
   messages: MessageStore;
   longPoll: LongPoll;
   tasks: MoveTasks;
-  /** The queue a QueueUrl names (any host), or QueueDoesNotExist. */
+  /** The queue a QueueUrl names (any host), if the caller may perform the request's operation on it; else QueueDoesNotExist or AccessDenied. */
   resolve(queueUrl: string | undefined, ctx: OperationContext): Queue;
   /** Drops cached QueueUrl lookups, after a queue went away. */
   forgetUrls(): void;
@@ -49,13 +50,19 @@ export function createSqsContext(env: DomainEnvironment): SqsContext {
     resolve(queueUrl, ctx) {
       if (!queueUrl) throw SqsErrors.missingParameter("QueueUrl");
       const key = `${ctx.account}\n${ctx.region}\n${queueUrl}`;
-      const known = byUrl.get(key);
-      if (known) return known;
-      const parsed = parseQueueUrl(queueUrl, ctx.account, ctx.region);
-      const queue = parsed && queues.get(parsed.account, parsed.region, parsed.name);
-      if (!queue) throw SqsErrors.queueDoesNotExist();
-      if (byUrl.size >= 10_000) byUrl.clear();
-      byUrl.set(key, queue);
+      let queue = byUrl.get(key);
+      if (!queue) {
+        const parsed = parseQueueUrl(queueUrl, ctx.account, ctx.region);
+        queue = parsed && queues.get(parsed.account, parsed.region, parsed.name);
+        if (!queue) {
+          // Another account's queue is authorized before it is looked up, as on AWS: no policy, no answer about it.
+          if (parsed && parsed.account !== ctx.account) authorizeQueue({ account: parsed.account, arn: queueArn(parsed.region, parsed.account, parsed.name), policy: null }, ctx, clock.now());
+          throw SqsErrors.queueDoesNotExist();
+        }
+        if (byUrl.size >= 10_000) byUrl.clear();
+        byUrl.set(key, queue);
+      }
+      authorizeQueue(queue, ctx, clock.now());
       return queue;
     },
     forgetUrls() {

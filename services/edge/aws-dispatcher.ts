@@ -10,6 +10,7 @@ import type { Caller, OperationContext } from "../../sdk-compat/protocol/operati
 import type { RegisteredService } from "../service-registry.js";
 import { callerOf, callerScope, DEFAULT_REGION } from "./credential.js";
 import { isFormRequest, resolveService } from "./service-resolver.js";
+import { unservedAnswer } from "./unserved-service.js";
 import { declaredLength, readBody, SMALL_STREAMED_PAYLOAD } from "./read-body.js";
 import { s3VirtualHostPath } from "./s3-virtual-host.js";
 import { randomUUID } from "node:crypto";
@@ -202,6 +203,8 @@ export class AwsDispatcher {
       wire.stream?.resume();
       // a decoder that failed has unpiped the request: drain it so the answer can be written
       if (wire.stream !== raw.body) raw.body.resume();
+      const unserved = unservedAnswer(thrown, requestId);
+      if (unserved) return unserved;
       let error: ServiceError;
       if (thrown instanceof ServiceError) {
         error = thrown;

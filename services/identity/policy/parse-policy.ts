@@ -125,7 +125,7 @@ export function parsePolicy(text: string): Policy {
   const rawStatements = document["Statement"];
   if (rawStatements === undefined) fail("Missing required field Statement");
   const list = Array.isArray(rawStatements) ? rawStatements : [rawStatements];
-  if (list.length === 0) fail("Could not parse the policy: Statement is empty!");
+  // An empty Statement list is a document that allows nothing; services that refuse one (IAM) check it.
   const policy: Policy = { statements: list.map(statement) };
   if (version !== undefined) policy.version = version as string;
   if (id !== undefined) policy.id = id as string;
