@@ -6,7 +6,7 @@ import { gunzipSync } from "node:zlib";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 
-const SERVICES = { s3: "2006-03-01", sqs: "2012-11-05", sns: "2010-03-31", ec2: "2016-11-15", ebs: "2019-11-02" };
+const SERVICES = { s3: "2006-03-01", sqs: "2012-11-05", sns: "2010-03-31", ec2: "2016-11-15", ebs: "2019-11-02", sts: "2011-06-15", iam: "2010-05-08" };
 const DROP = new Set(["documentation", "documentationUrl", "examples", "deprecatedMessage"]);
 
 const python = process.env.PYTHON ?? "python3";

@@ -14,6 +14,7 @@ Usage: cloudbox [options]
   --clock <kind>     real (default) or virtual (time moves only via /_cloudbox/clock)  CLOUDBOX_CLOCK
   --settings <file>  JSON of per-service settings, e.g. {"ec2":{"fleet":{"zones":{"us-east-1a":{"m5":1}}}}}
                                                                                       CLOUDBOX_SETTINGS
+  --account-id <id>  the account of access keys that name none (default 000000000000) CLOUDBOX_ACCOUNT_ID
   --durable          fsync every commit (survive power loss, not only a kill)         CLOUDBOX_DURABLE
   --log-requests     print one line per request to stderr                             CLOUDBOX_LOG_REQUESTS
   -h, --help         this text
@@ -36,6 +37,7 @@ export async function main(argv: string[]): Promise<number> {
         "data-dir": { type: "string" },
         services: { type: "string" },
         clock: { type: "string" },
+        "account-id": { type: "string" },
         durable: { type: "boolean" },
         settings: { type: "string" },
         "log-requests": { type: "boolean" },
@@ -62,6 +64,11 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const services = (values.services ?? process.env["CLOUDBOX_SERVICES"])?.split(",").map((s) => s.trim()).filter(Boolean);
+  const accountId = values["account-id"] ?? process.env["CLOUDBOX_ACCOUNT_ID"];
+  if (accountId !== undefined && !/^\d{12}$/.test(accountId)) {
+    process.stderr.write(`cloudbox: --account-id is a 12-digit AWS account id, not "${accountId}".\n`);
+    return 2;
+  }
   const settingsFile = values.settings ?? process.env["CLOUDBOX_SETTINGS"];
   let settings: Record<string, Record<string, unknown>> | undefined;
   if (settingsFile) {
@@ -79,6 +86,7 @@ export async function main(argv: string[]): Promise<number> {
       dataDir: values["data-dir"] ?? process.env["CLOUDBOX_DATA_DIR"],
       services,
       clock,
+      accountId,
       durable: values.durable ?? envFlag("CLOUDBOX_DURABLE"),
       settings,
       logRequests: values["log-requests"] ?? envFlag("CLOUDBOX_LOG_REQUESTS"),

@@ -1,6 +1,6 @@
 import type { Clock } from "../storage/state/clock.js";
 
-export const ALL_SERVICES = ["s3", "sqs", "sns", "ec2", "ebs"] as const;
+export const ALL_SERVICES = ["s3", "sqs", "sns", "ec2", "ebs", "sts", "iam"] as const;
 export type ServiceName = (typeof ALL_SERVICES)[number];
 
 export interface CloudboxOptions {
@@ -20,6 +20,8 @@ export interface CloudboxOptions {
   durable?: boolean;
   /** Per-service settings (for example `{ ec2: { fleet: … } }`). */
   settings?: Record<string, Record<string, unknown>>;
+  /** The account of access keys that name none (not 12 digits, not issued by IAM or STS). Default 000000000000. */
+  accountId?: string;
   /** Log each request to stderr. */
   logRequests?: boolean;
 }
@@ -32,4 +34,11 @@ export function resolveServices(requested: CloudboxOptions["services"]): Service
   const unknown = requested.filter((s) => !(ALL_SERVICES as readonly string[]).includes(s));
   if (unknown.length) throw new Error(`Unknown service(s): ${unknown.join(", ")}. cloudbox serves: ${ALL_SERVICES.join(", ")}.`);
   return requested as ServiceName[];
+}
+
+/** The default account, checked: AWS account ids are 12 digits. */
+export function resolveAccountId(requested: string | undefined): string {
+  if (requested === undefined) return "000000000000";
+  if (!/^\d{12}$/.test(requested)) throw new Error(`The account id must be 12 digits, not "${requested}".`);
+  return requested;
 }

@@ -7,10 +7,13 @@ import { BlobStore } from "../storage/blobs/blob-store.js";
 import type { Clock } from "../storage/state/clock.js";
 import { RealClock, VirtualClock } from "../storage/state/clock.js";
 import type { CloudboxOptions } from "./config.js";
-import { resolveServices } from "./config.js";
+import { resolveAccountId, resolveServices } from "./config.js";
 import type { RegisteredService } from "./service-registry.js";
 import { registerService } from "./service-registry.js";
 import { AwsDispatcher } from "./edge/aws-dispatcher.js";
+import { identityCallers } from "./edge/credential.js";
+import { IdentityStore } from "./identity/identity-store.js";
+import { CallerResolver } from "./identity/callers.js";
 
 function packageVersion(): string {
   try {
@@ -28,11 +31,14 @@ export class Platform {
   readonly clock: Clock;
   readonly services = new Map<string, RegisteredService>();
   readonly dispatcher: AwsDispatcher;
+  /** Who credentials stand for: IAM users' keys, STS sessions, plain keys as their account's root. */
+  readonly callers: CallerResolver;
   readonly dataDir: string;
   readonly version = packageVersion();
   private readonly temporary: boolean;
 
   constructor(options: CloudboxOptions = {}) {
+    const defaultAccount = resolveAccountId(options.accountId);
     this.temporary = !options.dataDir;
     this.dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), "cloudbox-"));
     mkdirSync(this.dataDir, { recursive: true });
@@ -40,12 +46,13 @@ export class Platform {
     this.blobs = new BlobStore(this.db, this.dataDir);
     const clock = options.clock ?? "real";
     this.clock = clock === "real" ? new RealClock() : clock === "virtual" ? new VirtualClock() : clock;
+    this.callers = new CallerResolver(new IdentityStore(this.db), this.clock, defaultAccount);
     for (const name of resolveServices(options.services)) {
-      this.services.set(name, registerService(name, { db: this.db, blobs: this.blobs, clock: this.clock, settings: options.settings?.[name] ?? {} }, this.services));
+      this.services.set(name, registerService(name, { db: this.db, blobs: this.blobs, clock: this.clock, settings: options.settings?.[name] ?? {} }, this.services, { callers: this.callers }));
     }
     this.dispatcher = new AwsDispatcher(this.services, (error, request) => {
       process.stderr.write(`cloudbox: internal error on ${request.method} ${request.url}: ${error instanceof Error ? error.stack : String(error)}\n`);
-    }, { now: () => this.clock.now() });
+    }, { now: () => this.clock.now(), resolveCaller: identityCallers(this.callers) });
   }
 
   /** Wipes every resource of every service, as if cloudbox had just started. */

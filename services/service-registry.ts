@@ -17,6 +17,10 @@ import { createEc2Provider } from "../compute/ec2/provider.js";
 import type { Ec2Provider } from "../compute/ec2/provider.js";
 import { createEbsDirectProvider } from "../storage/ebs/direct-provider.js";
 import { createEbsVolumeProvider } from "../storage/ebs/volume-provider.js";
+import { createStsProvider } from "./identity/sts-provider.js";
+import { createIamProvider } from "./identity/iam-provider.js";
+import { CallerResolver } from "./identity/callers.js";
+import { IdentityStore } from "./identity/identity-store.js";
 
 export interface RegisteredService {
   name: ServiceName;
@@ -26,7 +30,12 @@ export interface RegisteredService {
   provider: ServiceProvider;
 }
 
-const definitions: Record<ServiceName, { protocols: (model: ServiceModel) => Protocol[]; create: (env: DomainEnvironment, others: Map<string, RegisteredService>) => ServiceProvider }> = {
+/** What the platform shares with services beyond their environment: who credentials stand for. */
+export interface PlatformServices {
+  callers: CallerResolver;
+}
+
+const definitions: Record<ServiceName, { protocols: (model: ServiceModel) => Protocol[]; create: (env: DomainEnvironment, others: Map<string, RegisteredService>, platform: PlatformServices) => ServiceProvider }> = {
   // S3 checks notification destinations through SQS's delivery interface.
   s3: { protocols: (m) => [new RestProtocol(m, "rest-xml")], create: (env, others) => createS3Provider(env, { queues: () => queueDeliveryOf(others.get("sqs")?.provider) }) },
   // SQS answers both protocols for good: clients moved to JSON and back more than once.
@@ -35,6 +44,9 @@ const definitions: Record<ServiceName, { protocols: (model: ServiceModel) => Pro
   sns: { protocols: (m) => [new QueryProtocol(m)], create: (env, others) => createSnsProvider(env, { queues: () => queueDeliveryOf(others.get("sqs")?.provider) }) },
   ec2: { protocols: (m) => [new Ec2Protocol(m)], create: createEc2WithEbs },
   ebs: { protocols: (m) => [new RestProtocol(m, "rest-json")], create: createEbsDirectProvider },
+  sts: { protocols: (m) => [new QueryProtocol(m)], create: (env, _others, platform) => createStsProvider(env, { callers: platform.callers }) },
+  // IAM is global: its state is keyed by account only, whatever region a client signs for (us-east-1).
+  iam: { protocols: (m) => [new QueryProtocol(m)], create: createIamProvider },
 };
 
 function queueDeliveryOf(provider: ServiceProvider | undefined): QueueDelivery | undefined {
@@ -43,7 +55,12 @@ function queueDeliveryOf(provider: ServiceProvider | undefined): QueueDelivery |
 }
 
 /** `others` is the platform's registry, for providers that call another service (SNS → SQS). */
-export function registerService(name: ServiceName, env: DomainEnvironment, others: Map<string, RegisteredService> = new Map()): RegisteredService {
+export function registerService(
+  name: ServiceName,
+  env: DomainEnvironment,
+  others: Map<string, RegisteredService> = new Map(),
+  platform: PlatformServices = { callers: new CallerResolver(new IdentityStore(env.db), env.clock) },
+): RegisteredService {
   const definition = definitions[name];
   // The model (EC2's is 1 MB of JSON) and the protocols built on it load on the service's first
   // request: start-up and idle memory only pay for what is used.
@@ -57,7 +74,7 @@ export function registerService(name: ServiceName, env: DomainEnvironment, other
     get protocols() {
       return (protocols ??= definition.protocols(this.model));
     },
-    provider: definition.create(env, others),
+    provider: definition.create(env, others, platform),
   };
 }
 

@@ -8,7 +8,8 @@ export type { RawRequest } from "../../sdk-compat/protocol/wire.js";
 import { requestParams } from "../../sdk-compat/protocol/query-protocol.js";
 import type { Caller, OperationContext } from "../../sdk-compat/protocol/operation-handler.js";
 import type { RegisteredService } from "../service-registry.js";
-import { callerOf, callerScope, DEFAULT_REGION } from "./credential.js";
+import type { ResolveCaller } from "./credential.js";
+import { callerScope, DEFAULT_REGION, rootCallers } from "./credential.js";
 import { isFormRequest, resolveService } from "./service-resolver.js";
 import { unservedAnswer } from "./unserved-service.js";
 import { declaredLength, readBody, SMALL_STREAMED_PAYLOAD } from "./read-body.js";
@@ -98,6 +99,8 @@ export interface DispatcherOptions {
    * signatures) is checked against the secret this returns for its access key. Default: off.
    */
   secretFor?: (accessKeyId: string) => string | undefined;
+  /** Who a request's credentials stand for (identity's resolver); default: every key is its account's root. */
+  resolveCaller?: ResolveCaller;
 }
 
 /**
@@ -107,6 +110,7 @@ export interface DispatcherOptions {
  */
 export class AwsDispatcher {
   private readonly now: () => number;
+  private readonly resolveCaller: ResolveCaller;
 
   constructor(
     private readonly services: Map<string, RegisteredService>,
@@ -114,6 +118,7 @@ export class AwsDispatcher {
     private readonly options: DispatcherOptions = {},
   ) {
     this.now = options.now ?? Date.now;
+    this.resolveCaller = options.resolveCaller ?? rootCallers();
   }
 
   async dispatch(raw: RawRequest): Promise<DispatchResult> {
@@ -156,6 +161,7 @@ export class AwsDispatcher {
       service = resolveService(this.services, scope, raw.headers, wire.stream && !queryAction ? undefined : requestParams(wire));
       if (!service) throw new ServiceError("UnrecognizedClientException", "The request does not name a service cloudbox serves.");
       protocol = this.pickProtocol(service, raw.headers);
+      const caller = this.resolveCaller(scope, service.name);
       const presigned = parsePresignedQuery(query);
       if (presigned) checkPresignedExpiry(presigned, this.now());
       if (protocol.name === "rest-xml") {
@@ -191,7 +197,7 @@ export class AwsDispatcher {
       checkRequired(protocol, resolved, input);
       const handler = service.provider.handlers[resolved.operation.name];
       if (!handler) throw CommonErrors.notImplemented(resolved.operation.name);
-      const context = new RequestContext(callerOf(scope.accessKeyId), scope.region ?? DEFAULT_REGION, requestId, resolved.operation.name, raw);
+      const context = new RequestContext(caller, scope.region ?? DEFAULT_REGION, requestId, resolved.operation.name, raw);
       // Most handlers answer synchronously: awaiting a plain value would still cost a microtask turn.
       const answered = handler(input, context);
       const output = ((answered instanceof Promise ? await answered : answered) ?? {}) as Record<string, unknown>;

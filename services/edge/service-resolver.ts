@@ -4,7 +4,7 @@ import type { CallerScope } from "./credential.js";
 import { unservedQueryApi, unservedService } from "./unserved-service.js";
 
 const TARGET_PREFIXES: Record<string, ServiceName> = { AmazonSQS: "sqs" };
-const QUERY_VERSIONS: Record<string, ServiceName> = { "2012-11-05": "sqs", "2010-03-31": "sns", "2016-11-15": "ec2" };
+const QUERY_VERSIONS: Record<string, ServiceName> = { "2012-11-05": "sqs", "2010-03-31": "sns", "2016-11-15": "ec2", "2011-06-15": "sts", "2010-05-08": "iam" };
 
 /**
  * Picks the service of a request: the SigV4 signing name first, then `X-Amz-Target`, then (for

@@ -25,7 +25,7 @@ describe("the edge: health, errors in each protocol's envelope, and staying up",
   it("answers health on /_cloudbox/health and LocalStack's path", async () => {
     for (const path of ["/_cloudbox/health", "/_localstack/health"]) {
       const res = await request(cb.endpoint).get(path).expect(200);
-      assert.deepEqual(Object.keys(res.body.services).sort(), ["ebs", "ec2", "s3", "sns", "sqs"]);
+      assert.deepEqual(Object.keys(res.body.services).sort(), ["ebs", "ec2", "iam", "s3", "sns", "sqs", "sts"]);
       assert.equal(res.body.services.s3, "running");
     }
   });
