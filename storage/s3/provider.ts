@@ -7,6 +7,11 @@ import { bucketHandlers } from "./bucket-handlers.js";
 import { objectHandlers } from "./object-handlers.js";
 import { listingHandlers } from "./listing.js";
 import { multipartHandlers } from "./multipart-handlers.js";
+import { versioningHandlers } from "./versioning-handlers.js";
+import { versionListingHandlers } from "./version-listing.js";
+import { taggingHandlers } from "./tagging-handlers.js";
+import { objectLockHandlers } from "./object-lock-handlers.js";
+import { objectAttributeHandlers } from "./object-attributes.js";
 
 /** S3: a global namespace of buckets per account, immutable objects in the blob store, multipart uploads. */
 export function createS3Provider(env: DomainEnvironment): ServiceProvider {
@@ -23,6 +28,11 @@ export function createS3Provider(env: DomainEnvironment): ServiceProvider {
       ...objectHandlers({ store, clock: env.clock, bucketFor }),
       ...listingHandlers(store, bucketFor),
       ...multipartHandlers(store, env.clock, bucketFor),
+      ...versioningHandlers(store, bucketFor),
+      ...versionListingHandlers(store, env.clock, bucketFor),
+      ...taggingHandlers(store, bucketFor),
+      ...objectLockHandlers(store, env.clock, bucketFor),
+      ...objectAttributeHandlers(store, env.clock, bucketFor),
     },
   };
 }
