@@ -32,7 +32,11 @@ export function bucketHandlers(store: S3Store, clock: Clock, bucketFor: (name: s
         if (existing.region === US_EAST_1 && ctx.region === US_EAST_1) return { Location: `/${name}` };
         throw S3Errors.bucketAlreadyOwnedByYou(name);
       }
-      s.insertBucket.run(name, ctx.account, ctx.region, clock.now());
+      store.db.transaction(() => {
+        const { lastInsertRowid } = s.insertBucket.run(name, ctx.account, ctx.region, clock.now());
+        // Object Lock needs versioning, so a bucket created with it is versioned from the start.
+        if (input.ObjectLockEnabledForBucket) s.setObjectLock.run("{}", lastInsertRowid), s.setVersioning.run("Enabled", lastInsertRowid);
+      });
       return { Location: `/${name}`, BucketArn: `arn:aws:s3:::${name}` } as CreateBucketOutput;
     },
 
@@ -50,7 +54,7 @@ export function bucketHandlers(store: S3Store, clock: Clock, bucketFor: (name: s
     DeleteBucket(input: DeleteBucketRequest, ctx: OperationContext): Record<string, never> {
       const bucket = bucketFor(input.Bucket!, ctx);
       store.db.transaction(() => {
-        if (s.anyObject.get(bucket.id)) throw S3Errors.bucketNotEmpty(bucket.name);
+        if (s.anyObject.get(bucket.id) || s.anyVersion.get(bucket.id)) throw S3Errors.bucketNotEmpty(bucket.name);
         for (const { upload_id } of s.uploadsOfBucket.all(bucket.id) as { upload_id: string }[]) store.removeUpload(upload_id);
         s.deleteBucket.run(bucket.id);
       });

@@ -29,7 +29,7 @@ export function decodeToken(token: string): { kind: "k" | "p"; value: string } {
 const utf8Compare = (a: string, b: string): number => Buffer.compare(Buffer.from(a, "utf8"), Buffer.from(b, "utf8"));
 
 /** The smallest string greater than every key that starts with `prefix` (in UTF-8 byte order). */
-function pastPrefix(prefix: string): string {
+export function pastPrefix(prefix: string): string {
   const points = Array.from(prefix);
   const last = points.pop()!.codePointAt(0)!;
   if (last >= 0x10ffff) return prefix + "\u{10ffff}";
@@ -103,10 +103,17 @@ function startCursor(prefix: string, after: string | undefined): Cursor {
   return { after: false, value: prefix };
 }
 
-function maxKeysOf(value: number | undefined): number {
+export function maxKeysOf(value: number | undefined): number {
   if (value === undefined) return 1000;
   if (value < 0 || !Number.isInteger(value)) throw S3Errors.invalidArgument("Argument maxKeys must be an integer between 0 and 2147483647", "maxKeys", String(value));
   return Math.min(value, 1000);
+}
+
+/** The key encoder of a listing's encoding-type (none, or `url`). */
+export function encoder(encodingType: string | undefined): (s: string) => string {
+  if (encodingType === undefined) return (s) => s;
+  if (encodingType !== "url") throw S3Errors.invalidArgument("Invalid Encoding Method specified in Request", "encoding-type", encodingType);
+  return urlEncodeKey;
 }
 
 export function listingHandlers(store: S3Store, bucketFor: (name: string, ctx: OperationContext) => BucketRow) {
@@ -120,12 +127,6 @@ export function listingHandlers(store: S3Store, bucketFor: (name: string, ctx: O
       if (owner) item.Owner = owner;
       return item;
     });
-  }
-
-  function encoder(encodingType: string | undefined): (s: string) => string {
-    if (encodingType === undefined) return (s) => s;
-    if (encodingType !== "url") throw S3Errors.invalidArgument("Invalid Encoding Method specified in Request", "encoding-type", encodingType);
-    return urlEncodeKey;
   }
 
   return {

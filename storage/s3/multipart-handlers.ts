@@ -17,8 +17,13 @@ import { combineFullObjectCrc, compositeChecksum } from "../../sdk-compat/checks
 import { checkCopySourceConditions, checkWriteConditions } from "./conditions.js";
 import { parseCopySource } from "./copy-source.js";
 import { checkKeyAndMetadata, segmentsOf, sliceSegments, storedAttributes } from "./object-view.js";
-import { MAX_SINGLE_UPLOAD, storageClassOf } from "./object-handlers.js";
+import { committedState, MAX_SINGLE_UPLOAD, storageClassOf } from "./object-handlers.js";
 import { urlEncodeKey } from "./listing.js";
+import { NEW_VERSION } from "./s3-store.js";
+import { answeredVersionId, Versions } from "./versions.js";
+import { storedTags, tagsOfHeader } from "./tags.js";
+import { lockOfWrite } from "./object-lock.js";
+import { checkReadable } from "./restore.js";
 
 /** Every part but the last must be at least 5 MiB. */
 export const MIN_PART_SIZE = 5 * 1024 * 1024;
@@ -30,6 +35,7 @@ const unquote = (etag: string): string => etag.trim().replace(/^"(.*)"$/, "$1");
 
 export function multipartHandlers(store: S3Store, clock: Clock, bucketFor: (name: string, ctx: OperationContext) => BucketRow) {
   const s = store.s;
+  const versions = new Versions(store);
 
   function uploadOf(bucket: BucketRow, key: string, uploadId: string): UploadRow {
     const upload = s.upload.get(uploadId) as UploadRow | undefined;
@@ -78,11 +84,13 @@ export function multipartHandlers(store: S3Store, clock: Clock, bucketFor: (name
         if (type === "FULL_OBJECT" && algorithm.startsWith("SHA")) throw S3Errors.invalidRequest(`The FULL_OBJECT checksum type cannot be used with the ${algorithm.toLowerCase()} checksum algorithm.`);
         if (type === "COMPOSITE" && algorithm === "CRC64NVME") throw S3Errors.invalidRequest("The COMPOSITE checksum type cannot be used with the crc64nvme checksum algorithm.");
       }
+      const tags = input.Tagging !== undefined ? storedTags(tagsOfHeader(input.Tagging)) : null;
+      const lock = lockOfWrite(bucket.object_lock, input, clock.now());
       const uploadId = randomBytes(48).toString("base64url");
       s.insertUpload.run({
         upload_id: uploadId, bucket_id: bucket.id, key: input.Key!, initiated: clock.now(), account: ctx.account,
         ...storedAttributes(input), storage_class: storageClassOf(input.StorageClass),
-        checksum_algorithm: algorithm ?? null, checksum_type: algorithm ? type! : null,
+        checksum_algorithm: algorithm ?? null, checksum_type: algorithm ? type! : null, tags, ...lock,
       });
       const out: Out = { Bucket: bucket.name, Key: input.Key, UploadId: uploadId, ServerSideEncryption: "AES256" };
       if (algorithm) Object.assign(out, { ChecksumAlgorithm: algorithm, ChecksumType: type });
@@ -111,9 +119,9 @@ export function multipartHandlers(store: S3Store, clock: Clock, bucketFor: (name
       const sourceBucket = bucketFor(source.bucket, ctx);
       // Take references on the source bytes first so they outlive a concurrent delete while we hash them.
       const segments = store.db.transaction((): BlobSegment[] => {
-        const src = store.object(sourceBucket.id, source.key);
-        if (!src) throw S3Errors.noSuchKey(source.key);
+        const src = versions.resolveCopySource(sourceBucket, source.key, source.versionId).row;
         checkCopySourceConditions(input, src.etag, src.last_modified);
+        checkReadable(src, clock.now());
         let start = 0;
         let end = src.size - 1;
         if (input.CopySourceRange !== undefined) {
@@ -190,17 +198,23 @@ export function multipartHandlers(store: S3Store, clock: Clock, bucketFor: (name
         const segments: BlobSegment[] = parts.flatMap((p) => JSON.parse(p.segments) as BlobSegment[]);
         const size = parts.reduce((n, p) => n + p.size, 0);
         store.retainAll(segments.map((x) => x.id));
-        store.removeObject(bucket.id, key);
         store.removeUpload(uploadId);
-        s.insertObject.run({
+        const state = committedState(store, bucket.id, bucket.name);
+        const row = {
           bucket_id: bucket.id, key, size, etag, last_modified: clock.now(), blob_id: null, segments: JSON.stringify(segments), part_sizes: JSON.stringify(parts.map((p) => p.size)),
           content_type: upload.content_type, headers: upload.headers, metadata: upload.metadata, storage_class: upload.storage_class,
           checksum_algorithm: algorithm, checksum_value: checksumValue, checksum_type: algorithm ? upload.checksum_type : null,
-        });
-        return {
+          part_checksums: algorithm ? JSON.stringify(parts.map((p) => p.checksum ?? "")) : null,
+          ...NEW_VERSION, tags: upload.tags, lock_mode: upload.lock_mode, lock_until: upload.lock_until, legal_hold: upload.legal_hold,
+        };
+        versions.writeCurrent(state.versioning, row);
+        const out: Out = {
           Location: `${ctx.baseUrl}/${bucket.name}/${urlEncodeKey(key)}`, Bucket: bucket.name, Key: key, ETag: etag, ServerSideEncryption: "AES256",
           ...checksumOut(algorithm, checksumValue, upload.checksum_type),
         };
+        const versionId = answeredVersionId(row.version_id, state.versioning);
+        if (versionId !== undefined) out.VersionId = versionId;
+        return out;
       });
     },
 

@@ -2,6 +2,9 @@ import type { Readable } from "node:stream";
 import type { BlobSegment } from "../blobs/blob-store.js";
 import type { ContentHeaders, ObjectRow, S3Store } from "./s3-store.js";
 import { S3Errors } from "./s3-errors.js";
+import { tagCountOf } from "./tags.js";
+import { lockHeaders } from "./object-lock.js";
+import { restoreHeader } from "./restore.js";
 
 /** Content headers and user metadata of a write, as stored with the object or upload. */
 export interface StoredAttributes {
@@ -72,7 +75,7 @@ export function storedAttributes(input: AttributeInput): StoredAttributes {
 }
 
 /** The response headers GetObject and HeadObject share (before response-* overrides). */
-export function objectHeaders(row: ObjectRow, checksumMode: string | undefined, whole: boolean): Record<string, unknown> {
+export function objectHeaders(row: ObjectRow, checksumMode: string | undefined, whole: boolean, now: number): Record<string, unknown> {
   const out: Record<string, unknown> = {
     AcceptRanges: "bytes",
     LastModified: new Date(row.last_modified),
@@ -95,6 +98,12 @@ export function objectHeaders(row: ObjectRow, checksumMode: string | undefined, 
   if (row.metadata) out.Metadata = JSON.parse(row.metadata);
   if (row.storage_class !== "STANDARD") out.StorageClass = row.storage_class;
   if (row.part_sizes) out.PartsCount = (JSON.parse(row.part_sizes) as number[]).length;
+  if (row.tags) out.TagCount = tagCountOf(row.tags);
+  if (row.lock_mode !== null || row.legal_hold !== 0) Object.assign(out, lockHeaders(row));
+  if (row.restore_ready_at !== null) {
+    const restore = restoreHeader(row, now);
+    if (restore) out.Restore = restore;
+  }
   // A checksum describes the whole object: ranges get none (composite ones are per part anyway).
   if (checksumMode === "ENABLED" && whole && row.checksum_algorithm && row.checksum_value) {
     out[`Checksum${row.checksum_algorithm}`] = row.checksum_value;

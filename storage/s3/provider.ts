@@ -34,6 +34,11 @@ export interface S3Deps {
   /** SQS's delivery interface (notification destinations are checked through it), looked up when needed. */
   queues?: () => QueueDelivery | undefined;
 }
+import { versioningHandlers } from "./versioning-handlers.js";
+import { versionListingHandlers } from "./version-listing.js";
+import { taggingHandlers } from "./tagging-handlers.js";
+import { objectLockHandlers } from "./object-lock-handlers.js";
+import { objectAttributeHandlers } from "./object-attributes.js";
 
 /** S3: a global namespace of buckets per account, immutable objects in the blob store, multipart uploads. */
 export function createS3Provider(env: DomainEnvironment, deps: S3Deps = {}): S3Provider {
@@ -49,6 +54,11 @@ export function createS3Provider(env: DomainEnvironment, deps: S3Deps = {}): S3P
       ...objectHandlers({ store, clock: env.clock, bucketFor }),
       ...listingHandlers(store, bucketFor),
       ...multipartHandlers(store, env.clock, bucketFor),
+      ...versioningHandlers(store, bucketFor),
+      ...versionListingHandlers(store, env.clock, bucketFor),
+      ...taggingHandlers(store, bucketFor),
+      ...objectLockHandlers(store, env.clock, bucketFor),
+      ...objectAttributeHandlers(store, env.clock, bucketFor),
       ...configHandlers({ store, configs, clock: env.clock, bucketFor, queues: deps.queues ?? (() => undefined) }),
       ...accessHandlers({ access, store, bucketFor }),
     }),

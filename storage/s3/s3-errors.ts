@@ -3,10 +3,19 @@ import { ServiceError } from "../../sdk-compat/errors/service-error.js";
 /** S3's error codes, messages and statuses, verbatim; fields become elements of the error XML. */
 export const S3Errors = {
   noSuchBucket: (bucket: string) => new ServiceError("NoSuchBucket", "The specified bucket does not exist", { status: 404, fields: { BucketName: bucket } }),
-  noSuchKey: (key: string) => new ServiceError("NoSuchKey", "The specified key does not exist.", { status: 404, fields: { Key: key } }),
+  noSuchKey: (key: string, headers?: Record<string, string>) => new ServiceError("NoSuchKey", "The specified key does not exist.", { status: 404, fields: { Key: key }, headers }),
+  noSuchVersion: (key: string, versionId: string) =>
+    new ServiceError("NoSuchVersion", "The specified version does not exist.", { status: 404, fields: { Key: key, VersionId: versionId } }),
+  invalidVersionId: (versionId: string) =>
+    new ServiceError("InvalidArgument", "Invalid version id specified", { fields: { ArgumentName: "versionId", ArgumentValue: versionId } }),
+  methodNotAllowed: (method: string, resourceType: string, headers?: Record<string, string>) =>
+    new ServiceError("MethodNotAllowed", "The specified method is not allowed against this resource.", { status: 405, fields: { Method: method, ResourceType: resourceType }, headers }),
+  /** A header cloudbox does not honour: refused, never accepted and ignored. */
+  headerNotImplemented: (header: string) =>
+    new ServiceError("NotImplemented", "A header you provided implies functionality that is not implemented", { status: 501, fields: { Header: header } }),
   noSuchUpload: (uploadId: string) =>
     new ServiceError("NoSuchUpload", "The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.", { status: 404, fields: { UploadId: uploadId } }),
-  accessDenied: () => new ServiceError("AccessDenied", "Access Denied", { status: 403 }),
+  accessDenied: (message = "Access Denied") => new ServiceError("AccessDenied", message, { status: 403 }),
   invalidBucketName: (bucket: string) => new ServiceError("InvalidBucketName", "The specified bucket is not valid.", { fields: { BucketName: bucket } }),
   bucketAlreadyExists: (bucket: string) =>
     new ServiceError("BucketAlreadyExists", "The requested bucket name is not available. The bucket namespace is shared by all users of the system. Please select a different name and try again.", { status: 409, fields: { BucketName: bucket } }),

@@ -30,8 +30,8 @@ describe("--data-dir: state survives restarts and kill -9", () => {
     const dataDir = mkdtempSync(join(tmpdir(), "cloudbox-persist-"));
     const small = Buffer.from("acknowledged means durable");
     const large = randomBytes(300 * 1024);
+    const first = await startCli(dataDir);
     try {
-      const first = await startCli(dataDir);
       const s3 = new S3Client(config(first.endpoint));
       await s3.send(new CreateBucketCommand({ Bucket: "kept" }));
       await s3.send(new PutObjectCommand({ Bucket: "kept", Key: "small.txt", Body: small }));
@@ -60,6 +60,8 @@ describe("--data-dir: state survives restarts and kill -9", () => {
         await exited(second.child);
       }
     } finally {
+      // A failed step must not leave the first server running (the test run would wait for it forever).
+      if (first.child.exitCode === null && first.child.signalCode === null) first.child.kill("SIGKILL");
       rmSync(dataDir, { recursive: true, force: true });
     }
   });

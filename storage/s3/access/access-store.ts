@@ -49,7 +49,7 @@ export class AccessStore {
   constructor(private readonly db: Database) {
     db.registerSchema("s3-access", MIGRATIONS);
     const sql = db.sql;
-    this.bucketWithAccess = sql.prepare(`SELECT b.id, b.name, b.account, b.region, b.created_at, a.ownership, a.acl, a.policy, a.public_access_block, a.request_payer, a.encryption
+    this.bucketWithAccess = sql.prepare(`SELECT b.id, b.name, b.account, b.region, b.created_at, b.versioning, b.object_lock, a.ownership, a.acl, a.policy, a.public_access_block, a.request_payer, a.encryption
       FROM s3_buckets b LEFT JOIN s3_bucket_access a ON a.bucket_id = b.id WHERE b.name = ?`);
     const columns: AccessColumn[] = ["ownership", "acl", "policy", "public_access_block", "request_payer", "encryption"];
     this.setColumn = Object.fromEntries(columns.map((c) => [c, sql.prepare(`INSERT INTO s3_bucket_access (bucket_id, ${c}) VALUES (?, ?) ON CONFLICT (bucket_id) DO UPDATE SET ${c} = excluded.${c}`)])) as Record<AccessColumn, Statement>;
