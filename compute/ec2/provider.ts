@@ -8,7 +8,6 @@ import type { Ec2Context } from "./context.js";
 import { ec2Settings } from "./settings.js";
 import type { InstanceView } from "./instance-view.js";
 import { InstanceStore } from "./instances/instance-store.js";
-import { VcpuUsage } from "./instances/vcpu-usage.js";
 import { instanceHandlers } from "./instances/handlers.js";
 import { instanceView } from "./instances/instance-view.js";
 import { forgetPresented } from "./instances/present.js";
@@ -51,7 +50,6 @@ export function createEc2Provider(env: DomainEnvironment, deps: Ec2Dependencies 
     env,
     settings,
     instances,
-    usage: new VcpuUsage(instances),
     tags: new TagStore(env.db),
     network: new NetworkStore(env.db, settings.defaultSubnetPrefixLength, () => env.clock.now()),
     hypervisor: new Hypervisor(new Fleet(settings.fleet), instances, settings.fleet.placement),
@@ -65,13 +63,9 @@ export function createEc2Provider(env: DomainEnvironment, deps: Ec2Dependencies 
     hosts: (region, filter) => c.hypervisor.report(region, env.clock.now(), filter),
     reset: () => {
       c.network.reset();
-      c.hypervisor.reset();
-      c.usage.reset();
       c.tags.reset();
-      c.instances.forgetCached();
       forgetPresented(c);
       forgetListedReservations(c);
-      c.volumes?.reset?.();
     },
     handlers: {
       DescribeRegions(input: DescribeRegionsRequest, _ctx: OperationContext): DescribeRegionsResult {

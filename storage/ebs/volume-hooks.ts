@@ -45,8 +45,6 @@ export interface VolumeHooks {
    * volumes are absent from the map. The map may be shared between calls: callers never mutate it.
    */
   attachedToInstances(account: string, region: string, instanceIds?: readonly string[]): Map<string, AttachedVolume[]>;
-  /** Forgets what EBS keeps in memory, after the database was emptied (a platform reset). */
-  reset?(): void;
   /** Deletes the DeleteOnTermination volumes and detaches the others. */
   instanceTerminated(account: string, region: string, instanceId: string): void;
   /** ModifyInstanceAttribute BlockDeviceMapping: returns false when no volume is attached at that device. */

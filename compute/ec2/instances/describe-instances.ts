@@ -111,7 +111,7 @@ export function rowsById(c: Ec2Context, ctx: OperationContext, ids: string[], no
   const missing: string[] = [];
   for (const id of ids) assertIdShape(id, "i", "InvalidInstanceID.Malformed");
   for (const id of new Set(ids)) {
-    const row = c.instances.byIdCached(id);
+    const row = c.instances.byId(id);
     if (!row || row.account !== ctx.account || row.region !== ctx.region || !visible(c, row, now)) missing.push(id);
     else rows.push(row);
   }
@@ -131,12 +131,12 @@ export function candidateRows(c: Ec2Context, ctx: OperationContext, ids: string[
     for (const v of tagFilter.Values!) for (const id of c.tags.resourcesWith(ctx.account, ctx.region, tagFilter.Name!.slice(4), v)) if (id.startsWith("i-")) found.add(id);
     const rows: InstanceRow[] = [];
     for (const id of found) {
-      const row = c.instances.byIdCached(id);
+      const row = c.instances.byId(id);
       if (row && visible(c, row, now)) rows.push(row);
     }
     return rows.sort((a, b) => a.seq - b.seq);
   }
-  return c.instances.allCached(ctx.account, ctx.region).filter((r) => visible(c, r, now));
+  return c.instances.all(ctx.account, ctx.region).filter((r) => visible(c, r, now));
 }
 
 /**
