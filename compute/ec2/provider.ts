@@ -10,8 +10,6 @@ import type { InstanceView } from "./instance-view.js";
 import { InstanceStore } from "./instances/instance-store.js";
 import { instanceHandlers } from "./instances/handlers.js";
 import { instanceView } from "./instances/instance-view.js";
-import { forgetPresented } from "./instances/present.js";
-import { forgetListedReservations } from "./instances/describe-instances.js";
 import { TagStore } from "../tags/tag-store.js";
 import { tagHandlers } from "../tags/tag-handlers.js";
 import { NetworkStore } from "../network/network-store.js";
@@ -63,9 +61,6 @@ export function createEc2Provider(env: DomainEnvironment, deps: Ec2Dependencies 
     hosts: (region, filter) => c.hypervisor.report(region, env.clock.now(), filter),
     reset: () => {
       c.network.reset();
-      c.tags.reset();
-      forgetPresented(c);
-      forgetListedReservations(c);
     },
     handlers: {
       DescribeRegions(input: DescribeRegionsRequest, _ctx: OperationContext): DescribeRegionsResult {

@@ -72,6 +72,8 @@ export function createVolumeHooks(store: EbsStore): VolumeHooks {
       return out;
     },
 
+    attachmentVersions: (account, region) => store.attachmentVersions(account, region),
+
     instanceTerminated(account, region, instanceId): void {
       db.transaction(() => {
         for (const attachment of store.attachmentsOfInstance(account, region, instanceId)) {

@@ -53,6 +53,10 @@ export class EbsStore {
       liveOfVolume: p("SELECT rowid AS seq, * FROM ebs_attachments WHERE volume_id = ? AND (detached_at IS NULL OR detached_at > ?) ORDER BY attach_time, rowid"),
       liveOfInstance: p(`SELECT rowid AS seq, * FROM ebs_attachments WHERE account = ? AND region = ? AND instance_id = ? AND (detached_at IS NULL OR detached_at > ?)
         ORDER BY attach_time, is_root DESC, rowid`),
+      // What attachmentState derives, per live attachment, concatenated per instance by SQLite.
+      attachmentVersions: p(`SELECT instance_id, group_concat(volume_id || ',' || device || ',' || delete_on_termination || ',' || attach_time || ','
+          || CASE WHEN detach_at IS NOT NULL THEN 'detaching' WHEN attached_at > @now THEN 'attaching' ELSE 'attached' END, ';') AS version
+        FROM ebs_attachments WHERE account = @account AND region = @region AND (detached_at IS NULL OR detached_at > @now) GROUP BY instance_id`).raw(),
       liveOfScope: p("SELECT rowid AS seq, * FROM ebs_attachments WHERE account = ? AND region = ? AND (detached_at IS NULL OR detached_at > ?) ORDER BY attach_time, is_root DESC, rowid"),
       detachAttachment: p("UPDATE ebs_attachments SET detach_at = ?, detached_at = ? WHERE rowid = ?"),
       setDeleteOnTermination: p("UPDATE ebs_attachments SET delete_on_termination = ? WHERE rowid = ?"),
@@ -209,6 +213,11 @@ export class EbsStore {
       if (rows.length) out.set(instanceId, rows);
     }
     return out;
+  }
+
+  /** A text per instance that changes whenever its live attachments or their states do. */
+  attachmentVersions(account: string, region: string): Map<string, string> {
+    return new Map(this.s.attachmentVersions!.all({ account, region, now: this.now() }) as [string, string][]);
   }
 
   private attachmentsOfScope(account: string, region: string): AttachmentRow[] {

@@ -228,6 +228,9 @@ export interface InstanceRow {
 
 export type NewInstance = Omit<InstanceRow, "seq" | "version">;
 
+/** What a listing reads of every row: enough to derive its state and name its answer's version. */
+export type ListedRow = Pick<InstanceRow, "seq" | "instance_id" | "reservation_id" | "account" | "region" | "version" | "state" | "settles_at" | "guest_shutdown_at" | "guest_shutdown_ends_at" | "shutdown_behavior" | "terminated_at">;
+
 const COLUMNS: (keyof NewInstance)[] = [
   "instance_id", "account", "region", "reservation_id", "launch_index", "image_id", "instance_type", "vcpus", "memory_mib", "host_threads", "gpus", "quota_bucket", "socket", "host_family", "hypervisor",
   "az", "subnet_id", "vpc_id", "private_ip", "public_ip", "eni_id", "mac", "host_id", "previous_host_id", "key_name", "launch_time",
@@ -264,6 +267,8 @@ export class InstanceStore {
       insert: sql.prepare(`INSERT INTO ec2_instances (${COLUMNS.join(", ")}) VALUES (${COLUMNS.map(() => "?").join(", ")})`),
       byId: sql.prepare("SELECT * FROM ec2_instances WHERE instance_id = ?"),
       all: sql.prepare("SELECT * FROM ec2_instances WHERE account = ? AND region = ? ORDER BY seq"),
+      listed: sql.prepare(`SELECT seq, instance_id, reservation_id, account, region, version, state, settles_at, guest_shutdown_at, guest_shutdown_ends_at, shutdown_behavior, terminated_at
+        FROM ec2_instances WHERE account = ? AND region = ? ORDER BY seq`),
       byToken: sql.prepare("SELECT * FROM ec2_instances WHERE account = ? AND region = ? AND client_token = ? ORDER BY seq"),
       hostLoad: sql.prepare("SELECT host_id, socket, threads, memory_mib AS mem, gpus, guests FROM ec2_host_load WHERE region = ? AND az = ? AND host_family = ? AND guests > 0"),
       hostReleasing: sql.prepare(`SELECT host_id, socket, host_threads AS threads, memory_mib AS mem, gpus, 1 AS guests FROM ec2_instances WHERE ${releasing} AND az = ? AND host_family = ?`),
@@ -295,6 +300,11 @@ export class InstanceStore {
 
   all(account: string, region: string): InstanceRow[] {
     return this.s["all"]!.all(account, region) as InstanceRow[];
+  }
+
+  /** Every row of an account and region, narrowly: a whole row is read only for an answer not cached yet. */
+  listed(account: string, region: string): ListedRow[] {
+    return this.s["listed"]!.all(account, region) as ListedRow[];
   }
 
   /** The rows launched with this client token, in launch order. */
