@@ -23,8 +23,6 @@ export function createVolumeHooks(store: EbsStore): VolumeHooks {
       // whole: a nested one (a savepoint, two more statements per launch) would add nothing.
       return db.sql.inTransaction ? create() : db.transaction(create);
       function create(): AttachedVolume[] {
-        // Plain loops, not map(): the arrays made here reach DescribeInstances' and the XML
-        // writer's optimized code, which would be sent back to the compiler by a new array class.
         const devices = new Set<string>();
         const plans: { plan: VolumePlan; request: LaunchVolumeRequest; isRoot: boolean }[] = [];
         for (let index = 0; index < volumes.length; index++) {

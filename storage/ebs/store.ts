@@ -282,8 +282,12 @@ export class EbsStore {
 
   /** Points a volume block at a new blob (a guest write), freeing the blob it replaces. */
   writeVolumeBlock(volumeId: string, index: number, blobId: string, checksum: string): void {
-    const old = this.volumeBlock(volumeId, index);
-    this.s.replaceVolumeBlock!.run(volumeId, index, blobId, checksum);
+    this.replaceBlock(this.s.replaceVolumeBlock!, this.volumeBlock(volumeId, index), volumeId, index, blobId, checksum);
+  }
+
+  /** Points a block of a volume or snapshot at a new blob, which it retains, releasing the one it held. */
+  private replaceBlock(replace: Statement, old: BlockRow | undefined, ownerId: string, index: number, blobId: string, checksum: string): void {
+    replace.run(ownerId, index, blobId, checksum);
     this.env.blobs.retain(blobId);
     if (old) this.env.blobs.release(old.blob_id);
   }
@@ -391,10 +395,7 @@ export class EbsStore {
 
   /** Stores a block written through PutSnapshotBlock, freeing the blob it replaces. */
   writeSnapshotBlock(snapshotId: string, index: number, blobId: string, checksum: string): void {
-    const old = this.snapshotBlock(snapshotId, index);
-    this.s.replaceSnapshotBlock!.run(snapshotId, index, blobId, checksum);
-    this.env.blobs.retain(blobId);
-    if (old) this.env.blobs.release(old.blob_id);
+    this.replaceBlock(this.s.replaceSnapshotBlock!, this.snapshotBlock(snapshotId, index), snapshotId, index, blobId, checksum);
   }
 
   writtenBlocks(snapshotId: string): BlockRow[] {

@@ -260,7 +260,7 @@ export class InstanceStore {
     const sql = db.sql;
     const holds = "host_id IS NOT NULL AND (host_release_at IS NULL OR host_release_at > ?)";
     // Rows that hold their host until a time still ahead: few, found through ec2_instances_by_release.
-    const releasing = "region = ? AND host_release_at > ? AND host_id IS NOT NULL";
+    const releasing = "region = @region AND host_release_at > @now AND host_id IS NOT NULL";
     const holdsAddress = "(terminated_at IS NULL OR terminated_at > ?)";
     this.s = {
       // Positional parameters: better-sqlite3 looks each named one up on the object (~4 µs for 60).
@@ -270,10 +270,10 @@ export class InstanceStore {
       listed: sql.prepare(`SELECT seq, instance_id, reservation_id, account, region, version, state, settles_at, guest_shutdown_at, guest_shutdown_ends_at, shutdown_behavior, terminated_at
         FROM ec2_instances WHERE account = ? AND region = ? ORDER BY seq`),
       byToken: sql.prepare("SELECT * FROM ec2_instances WHERE account = ? AND region = ? AND client_token = ? ORDER BY seq"),
-      hostLoad: sql.prepare("SELECT host_id, socket, threads, memory_mib AS mem, gpus, guests FROM ec2_host_load WHERE region = ? AND az = ? AND host_family = ? AND guests > 0"),
-      hostReleasing: sql.prepare(`SELECT host_id, socket, host_threads AS threads, memory_mib AS mem, gpus, 1 AS guests FROM ec2_instances WHERE ${releasing} AND az = ? AND host_family = ?`),
-      vcpuLoad: sql.prepare("SELECT vcpus FROM ec2_vcpu_load WHERE account = ? AND region = ? AND quota_bucket = ?").pluck(),
-      vcpuReleasing: sql.prepare(`SELECT COALESCE(SUM(vcpus), 0) FROM ec2_instances WHERE ${releasing} AND account = ? AND quota_bucket = ?`).pluck(),
+      hostUsage: sql.prepare(`SELECT host_id, socket, threads, memory_mib AS mem, gpus, guests FROM ec2_host_load WHERE region = @region AND az = @az AND host_family = @family AND guests > 0
+        UNION ALL SELECT host_id, socket, host_threads, memory_mib, gpus, 1 FROM ec2_instances WHERE ${releasing} AND az = @az AND host_family = @family`),
+      vcpusInUse: sql.prepare(`SELECT COALESCE((SELECT vcpus FROM ec2_vcpu_load WHERE account = @account AND region = @region AND quota_bucket = @bucket), 0)
+        + (SELECT COALESCE(SUM(vcpus), 0) FROM ec2_instances WHERE ${releasing} AND account = @account AND quota_bucket = @bucket)`).pluck(),
       onHosts: sql.prepare(`SELECT instance_id, account, instance_type, vcpus, memory_mib, host_threads, socket, host_id, az, host_family, state, settles_at, guest_shutdown_at, guest_shutdown_ends_at, shutdown_behavior FROM ec2_instances WHERE region = ? AND ${holds}`),
       publicIpTaken: sql.prepare("SELECT 1 FROM ec2_instances WHERE region = ? AND public_ip = ? LIMIT 1").pluck(),
       privateIpHeld: sql.prepare(`SELECT 1 FROM ec2_instances WHERE subnet_id = ? AND private_ip = ? AND ${holdsAddress} LIMIT 1`).pluck(),
@@ -314,7 +314,7 @@ export class InstanceStore {
 
   /** Threads, memory and GPUs held per host and socket among one AZ's hosts of one family. */
   hostUsage(region: string, az: string, family: string, now: number): HostUsage[] {
-    return [...(this.s["hostLoad"]!.all(region, az, family) as HostUsage[]), ...(this.s["hostReleasing"]!.all(region, now, az, family) as HostUsage[])];
+    return this.s["hostUsage"]!.all({ region, az, family, now }) as HostUsage[];
   }
 
   onHosts(region: string, now: number): Pick<InstanceRow, "instance_id" | "account" | "instance_type" | "vcpus" | "memory_mib" | "host_threads" | "socket" | "host_id" | "az" | "host_family" | "state" | "settles_at" | "guest_shutdown_at" | "guest_shutdown_ends_at" | "shutdown_behavior">[] {
@@ -323,8 +323,7 @@ export class InstanceStore {
 
   /** Running On-Demand vCPUs of an account, region and quota bucket. */
   vcpusInUse(account: string, region: string, bucket: string, now: number): number {
-    const forGood = (this.s["vcpuLoad"]!.get(account, region, bucket) as number | undefined) ?? 0;
-    return forGood + (this.s["vcpuReleasing"]!.get(region, now, account, bucket) as number);
+    return this.s["vcpusInUse"]!.get({ account, region, bucket, now }) as number;
   }
 
   /** Whether an instance that is not terminated holds this private address of the subnet. */
