@@ -5,7 +5,7 @@ import type { Shape } from "../model/service-model.js";
  * a string that changes whenever anything the structure shows changes (a row version, a derived
  * state, its tags). The XML writer then writes each (shape, element, version) once and sends the
  * same bytes again; a value without a version is always written as it is. DescribeInstances over
- * 1,000 unchanged instances costs about a tenth of writing them (bench: 23 ms → 2.5 ms server CPU).
+ * 1,000 unchanged instances: 22 ms of server CPU written afresh each time, about 6 ms with the cache.
  */
 const VERSION = Symbol("answer version");
 const MAKE = Symbol("answer maker");

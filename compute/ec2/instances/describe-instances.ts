@@ -10,22 +10,23 @@ import { typeSpec } from "../../hypervisor/catalog-port.js";
 import { findImage } from "../../images/catalogue.js";
 import type { InstanceRow, ListedRow } from "./instance-store.js";
 import { STATE_CODES, currentState } from "./lifecycle.js";
-import { holdsPublicIp, parseGroups, presentDeferred, presentVersioned } from "./present.js";
+import { blockDevices, holdsPublicIp, parseGroups, presentDeferred, presentVersioned } from "./present.js";
 import type { AttachedVolume } from "../../../storage/ebs/volume-hooks.js";
 import { visible } from "./purge.js";
 
-/** A row with its state derived once and the instance as answered, which is what every filter reads. */
+/** A row with its state derived once and its attachments, which is what every filter reads. */
 export interface Derived {
+  c: Ec2Context;
   row: InstanceRow;
   state: ReturnType<typeof currentState>;
-  instance: Instance;
+  attached: AttachedVolume[] | undefined;
 }
 
 /**
  * The block device filters read the mappings the instance is answered with (its live attachments),
  * not the devices recorded at launch: a volume attached later matches, a detached one does not.
  */
-const mapped = <T>(d: Derived, field: (m: InstanceBlockDeviceMapping) => T): T[] => (d.instance.BlockDeviceMappings ?? []).map(field);
+const mapped = <T>(d: Derived, field: (m: InstanceBlockDeviceMapping) => T): T[] => blockDevices(d.c, d.row, d.state, d.attached).map(field);
 
 const publicIpOf = (d: Derived) => (holdsPublicIp(d.state) ? d.row.public_ip : null);
 
@@ -181,7 +182,7 @@ export function describeInstances(c: Ec2Context, input: DescribeInstancesRequest
       const tags = tagged ? (tagged.get(row.instance_id) ?? new Map<string, string>()) : c.tags.tagsOf(row.account, row.region, row.instance_id);
       const attached = attachedOf?.(row.instance_id);
       instance = presentVersioned(c, full, state, now, tags, attached);
-      if (!passes(filters, { row: full, state, instance }, tags)) continue;
+      if (!passes(filters, { c, row: full, state, attached }, tags)) continue;
     }
     // A page never splits a reservation: it ends before the first instance of the next one.
     if (limit !== undefined && count >= limit && current?.ReservationId !== row.reservation_id) {

@@ -9,7 +9,7 @@ import { currentState, guestShutDown, stateOf } from "./lifecycle.js";
 import type { InstanceStateName } from "./lifecycle.js";
 import { availabilityZonesOf } from "../regions.js";
 import { typeSpec } from "../../hypervisor/catalog-port.js";
-import { deferred, versioned } from "../../../sdk-compat/protocol/answer-cache.js";
+import { deferred } from "../../../sdk-compat/protocol/answer-cache.js";
 
 const LAUNCH_STATE_REASON = { Code: "pending", Message: "pending" };
 const metadataOptions = (state: "pending" | "applied") =>
@@ -27,7 +27,7 @@ function placement(row: InstanceRow): Instance["Placement"] {
   return { AvailabilityZone: row.az, AvailabilityZoneId: availabilityZonesOf(row.region).find((z) => z.name === row.az)?.id, GroupName: row.placement_group ?? "", Tenancy: row.tenancy as "default" };
 }
 
-function blockDevices(c: Ec2Context, row: InstanceRow, state: InstanceStateName, attached: AttachedVolume[] | undefined): InstanceBlockDeviceMapping[] {
+export function blockDevices(c: Ec2Context, row: InstanceRow, state: InstanceStateName, attached: AttachedVolume[] | undefined): InstanceBlockDeviceMapping[] {
   const out: InstanceBlockDeviceMapping[] = [];
   if (state === "terminated") return out;
   if (c.volumes) {
@@ -134,7 +134,7 @@ function cpuOptions(name: string, vcpus: number): { CoreCount: number; ThreadsPe
  * derived state, tags, attachments): the answer cache writes its XML once per version.
  */
 export function presentVersioned(c: Ec2Context, row: InstanceRow, state: InstanceStateName, now: number, tags: Map<string, string>, attached: AttachedVolume[] | undefined): Instance {
-  return versioned(presentInstance(c, row, now, tags, attached), answerVersion(row, state, now, tags, attached));
+  return deferred(answerVersion(row, state, now, tags, attached), () => presentInstance(c, row, now, tags, attached));
 }
 
 /**
