@@ -14,7 +14,6 @@ import { createS3Provider } from "../storage/s3/provider.js";
 import { createSqsProvider } from "../messaging/sqs/provider.js";
 import { createSnsProvider } from "../messaging/sns/provider.js";
 import { createEc2Provider } from "../compute/ec2/provider.js";
-import type { Ec2Provider } from "../compute/ec2/provider.js";
 import { createEbsDirectProvider } from "../storage/ebs/direct-provider.js";
 import { createEbsVolumeProvider } from "../storage/ebs/volume-provider.js";
 import { createStsProvider } from "./identity/sts-provider.js";
@@ -80,21 +79,8 @@ export function registerService(
 
 /**
  * The ec2 service also serves EBS's EC2-API operations (volumes, attachments, snapshots). EBS reads
- * instances through EC2's InstanceView and tags through EC2's tag store; EC2 calls EBS's VolumeHooks.
- * Each needs the other, so EBS gets late-bound views of EC2 that resolve once both exist.
+ * instances, tags and images through the interface EC2 declares (Ec2ForVolumes); EC2 calls EBS's VolumeHooks.
  */
 function createEc2WithEbs(env: DomainEnvironment): ServiceProvider {
-  let ec2: Ec2Provider | undefined;
-  const ebs = createEbsVolumeProvider(env, {
-    instances: { find: (account, region, instanceId) => ec2!.instances.find(account, region, instanceId) },
-    tags: {
-      set: (account, region, resourceId, resourceType, tags) => ec2!.tags.set(account, region, resourceId, resourceType, tags),
-      deleteAll: (account, region, resourceId) => ec2!.tags.deleteAll(account, region, resourceId),
-      tagsOf: (account, region, resourceId) => ec2!.tags.tagsOf(account, region, resourceId),
-      tagsOfType: (account, region, resourceType) => ec2!.tags.tagsOfType(account, region, resourceType),
-    },
-    images: { imageUsingSnapshot: (account, region, snapshotId) => ec2!.images.imageUsingSnapshot(account, region, snapshotId) },
-  });
-  ec2 = createEc2Provider(env, { volumes: ebs.hooks, extraHandlers: ebs.handlers });
-  return ec2;
+  return createEc2Provider(env, { volumes: (ec2) => createEbsVolumeProvider(env, ec2) });
 }

@@ -1,7 +1,7 @@
 import type { Filter, InstanceTypeInfo } from "@aws-sdk/client-ec2";
 import { ServiceError } from "../../sdk-compat/errors/service-error.js";
 import { allInstanceTypes, instanceType } from "./instance-types.js";
-import { wildcardMatcher } from "./wildcard.js";
+import { wildcardMatcher } from "../ec2/filters.js";
 
 /**
  * DescribeInstanceTypes filtering, for the EC2 handler: the filter names of the API reference, each reading

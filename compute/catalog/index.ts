@@ -5,4 +5,4 @@ export { allHostTypes, hostTypeFor, hostTypeOfFamily, totalCores, totalThreads, 
 export { footprintOf, maxInstancesPerHost, hostCapacity, instancesPerHost, type InstanceFootprint } from "./host-capacity.js";
 export { describeInstanceTypes, filterInstanceTypes, instanceTypePredicate, invalidFilter, INSTANCE_TYPE_FILTER_NAMES } from "./describe-filter.js";
 export { describeInstanceTypeOfferings, isOffered } from "./offerings.js";
-export { wildcardMatcher } from "./wildcard.js";
+export { wildcardMatcher } from "../ec2/filters.js";

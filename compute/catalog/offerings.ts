@@ -3,7 +3,7 @@ import { ServiceError } from "../../sdk-compat/errors/service-error.js";
 import { availabilityZonesOf } from "../ec2/regions.js";
 import { invalidFilter } from "./describe-filter.js";
 import { allInstanceTypes, instanceType } from "./instance-types.js";
-import { wildcardMatcher } from "./wildcard.js";
+import { wildcardMatcher } from "../ec2/filters.js";
 
 /**
  * DescribeInstanceTypeOfferings data. Every catalogue type is offered in every region and zone cloudbox

@@ -6,14 +6,12 @@ import type { TagStore } from "../tags/tag-store.js";
 import type { NetworkStore } from "../network/network-store.js";
 import type { Hypervisor } from "../hypervisor/hypervisor.js";
 import type { KeyPairStore } from "../keys/key-pair-store.js";
-import type { VcpuUsage } from "./instances/vcpu-usage.js";
 
 /** Everything the EC2 handlers share, built once per provider. */
 export interface Ec2Context {
   env: DomainEnvironment;
   settings: Ec2Settings;
   instances: InstanceStore;
-  usage: VcpuUsage;
   tags: TagStore;
   network: NetworkStore;
   hypervisor: Hypervisor;

@@ -1,21 +1,45 @@
 import type { Filter } from "@aws-sdk/client-ec2";
 import { Ec2Errors } from "./errors.js";
 
-/** A filter value as a predicate: EC2 wildcards are `*` (any run) and `?` (one char), case-sensitive. */
+/**
+ * EC2's query conventions, for every EC2-API Describe (instances, instance types, volumes,
+ * snapshots): filter values with wildcards, filters compiled against a table of field readers,
+ * MaxResults and NextToken.
+ */
+
+/** A filter value as a predicate. */
 export type ValueMatcher = (value: string) => boolean;
 
-export function valueMatcher(values: string[]): ValueMatcher {
-  const exact = new Set<string>();
-  const patterns: RegExp[] = [];
-  for (const v of values) {
-    if (/[*?]/.test(v)) patterns.push(new RegExp(`^${v.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, "[\\s\\S]*").replace(/\?/g, "[\\s\\S]")}$`));
-    else exact.add(v);
+/**
+ * EC2 filter value matching: `*` is any run of characters, `?` exactly one, `\` escapes the next character;
+ * matching is case-sensitive and anchored at both ends (Using_Filtering: "Filter names and values are
+ * case-sensitive"). Compiled once per value so a filter over many items costs one RegExp.
+ */
+export function wildcardMatcher(pattern: string): (value: string) => boolean {
+  if (!/[*?\\]/.test(pattern)) return (value) => value === pattern;
+  let source = "";
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i]!;
+    if (c === "\\" && i + 1 < pattern.length) source += escapeRegExp(pattern[++i]!);
+    else if (c === "*") source += "[\\s\\S]*";
+    else if (c === "?") source += "[\\s\\S]";
+    else source += escapeRegExp(c);
   }
-  if (patterns.length === 0) return (s) => exact.has(s);
-  return (s) => exact.has(s) || patterns.some((p) => p.test(s));
+  const re = new RegExp(`^${source}$`);
+  return (value) => re.test(value);
 }
 
-export const hasWildcard = (v: string): boolean => /[*?]/.test(v);
+function escapeRegExp(c: string): string {
+  return c.replace(/[.*+?^${}()|[\]\\/-]/g, "\\$&");
+}
+
+/** Any of the values (a filter's values are OR'ed). */
+export function valueMatcher(values: string[]): ValueMatcher {
+  const matchers = values.map(wildcardMatcher);
+  return (s) => matchers.some((m) => m(s));
+}
+
+export const hasWildcard = (v: string): boolean => /[*?\\]/.test(v);
 
 /** What a resource exposes to filters: a value (or several) per filter name, and its tags. */
 export type FieldReader<T> = (item: T) => string | number | boolean | undefined | null | (string | number | boolean | undefined | null)[];

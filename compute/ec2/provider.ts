@@ -8,11 +8,8 @@ import type { Ec2Context } from "./context.js";
 import { ec2Settings } from "./settings.js";
 import type { InstanceView } from "./instance-view.js";
 import { InstanceStore } from "./instances/instance-store.js";
-import { VcpuUsage } from "./instances/vcpu-usage.js";
 import { instanceHandlers } from "./instances/handlers.js";
 import { instanceView } from "./instances/instance-view.js";
-import { forgetPresented } from "./instances/present.js";
-import { forgetListedReservations } from "./instances/describe-instances.js";
 import { TagStore } from "../tags/tag-store.js";
 import { tagHandlers } from "../tags/tag-handlers.js";
 import { NetworkStore } from "../network/network-store.js";
@@ -25,11 +22,19 @@ import { Fleet } from "../hypervisor/fleet.js";
 import { Hypervisor } from "../hypervisor/hypervisor.js";
 import type { HostReport } from "../hypervisor/hypervisor.js";
 
+/** What EC2 declares to the modules whose EC2-API operations it serves (EBS): instances, tags and images. */
+export interface Ec2ForVolumes {
+  instances: InstanceView;
+  tags: TagStore;
+  images: ImageSnapshotUsage;
+}
+
 export interface Ec2Dependencies {
-  /** EBS's side of launch volumes, attachments and DeleteOnTermination. */
-  volumes?: VolumeHooks;
-  /** More EC2 operations from other modules (EBS volumes and snapshots), merged into this service. */
-  extraHandlers?: ServiceHandlers;
+  /**
+   * EBS, made from EC2's declared interface once EC2's stores exist: its side of launch volumes,
+   * attachments and DeleteOnTermination, and its EC2-API operations, merged into this service.
+   */
+  volumes?: (ec2: Ec2ForVolumes) => { hooks: VolumeHooks; handlers: ServiceHandlers };
 }
 
 export interface Ec2Provider extends ServiceProvider {
@@ -51,27 +56,24 @@ export function createEc2Provider(env: DomainEnvironment, deps: Ec2Dependencies 
     env,
     settings,
     instances,
-    usage: new VcpuUsage(instances),
     tags: new TagStore(env.db),
     network: new NetworkStore(env.db, settings.defaultSubnetPrefixLength, () => env.clock.now()),
     hypervisor: new Hypervisor(new Fleet(settings.fleet), instances, settings.fleet.placement),
     keys: new KeyPairStore(env.db),
-    volumes: deps.volumes,
+    volumes: undefined,
   };
-  return {
+  const declared: Ec2ForVolumes = {
     instances: instanceView(c),
     tags: c.tags,
     images: { imageUsingSnapshot: (_account, region, snapshotId) => imagesOf(region).find((i) => i.rootSnapshotId === snapshotId)?.imageId },
+  };
+  const ebs = deps.volumes?.(declared);
+  c.volumes = ebs?.hooks;
+  return {
+    ...declared,
     hosts: (region, filter) => c.hypervisor.report(region, env.clock.now(), filter),
     reset: () => {
       c.network.reset();
-      c.hypervisor.reset();
-      c.usage.reset();
-      c.tags.reset();
-      c.instances.forgetCached();
-      forgetPresented(c);
-      forgetListedReservations(c);
-      c.volumes?.reset?.();
     },
     handlers: {
       DescribeRegions(input: DescribeRegionsRequest, _ctx: OperationContext): DescribeRegionsResult {
@@ -94,7 +96,7 @@ export function createEc2Provider(env: DomainEnvironment, deps: Ec2Dependencies 
       ...imageHandlers(c),
       ...keyPairHandlers(c),
       ...tagHandlers(c),
-      ...deps.extraHandlers,
+      ...ebs?.handlers,
     },
   };
 }

@@ -30,33 +30,25 @@ interface Guest {
 export interface OccupancySource {
   hostUsage(region: string, az: string, family: string, now: number): { host_id: string; socket: number; threads: number; mem: number; gpus: number; guests: number }[];
   onHosts(region: string, now: number): Guest[];
-  nextHostRelease(region: string, az: string, family: string, now: number): number | null;
 }
 
 /**
- * A placement in progress: the occupancy of one AZ's hosts of one family as memoized, with the
- * guests this request places on top, so a multi-instance launch sees its own choices. Only the
- * hosts it places on are copied.
+ * A placement in progress: the occupancy of one AZ's hosts of one family as the rows hold it, with
+ * the guests this request places on top, so a multi-instance launch sees its own choices.
  */
 export class PlacementSession {
-  /** Copies of the loads of the hosts this session placed guests on, with those guests. */
-  readonly placed = new Map<string, HostLoad>();
-
-  constructor(readonly hosts: Host[], private readonly base: Map<string, HostLoad>, private readonly policy: PlacementPolicy, readonly key: string, readonly memo: object) {}
+  constructor(readonly hosts: Host[], private readonly loads: Map<string, HostLoad>, private readonly policy: PlacementPolicy) {}
 
   get(hostId: string): HostLoad | undefined {
-    return this.placed.get(hostId) ?? this.base.get(hostId);
+    return this.loads.get(hostId);
   }
 
   place(type: TypeSpec, avoid?: string): Slot | undefined {
     const slot = chooseSlot(this.hosts, this, type, this.policy, avoid);
     if (slot) {
       const hostId = slot.host.hostId;
-      let load = this.placed.get(hostId);
-      if (!load) {
-        const was = this.base.get(hostId);
-        this.placed.set(hostId, (load = was ? copyLoad(was) : emptyLoad(slot.host.spec.sockets)));
-      }
+      let load = this.loads.get(hostId);
+      if (!load) this.loads.set(hostId, (load = emptyLoad(slot.host.spec.sockets)));
       occupy(load, type, slot.socket, slot.host);
     }
     return slot;
@@ -88,37 +80,9 @@ export interface HostReport {
 
 const round = (n: number) => Math.round(n * 100) / 100;
 
-interface Memo {
-  loads: Map<string, HostLoad>;
-  /** The next moment a guest's host is released: the sums are stale from then on. */
-  validUntil: number;
-}
-
-const copyLoad = (l: HostLoad): HostLoad => ({ threads: [...l.threads], memoryMiB: l.memoryMiB, gpus: l.gpus, guests: l.guests });
-
-/**
- * Placement over the fleet. A host's occupancy is the sum over the instance rows that hold it; the
- * sums of one AZ and family are memoized until the next release time in those rows, a committed
- * launch adds its own guests to them, and stops, starts and terminations drop them (invalidate).
- */
+/** Placement over the fleet. A host's occupancy is the sum over the instance rows that hold it, read for each placement. */
 export class Hypervisor {
-  private readonly memo = new Map<string, Memo>();
-
   constructor(private readonly fleet: Fleet, private readonly occupancy: OccupancySource, private readonly policy: PlacementPolicy) {}
-
-  /** Makes a placement session's guests part of the memoized occupancy, once its transaction committed. */
-  commit(session: PlacementSession): void {
-    const memo = this.memo.get(session.key);
-    if (memo && memo === session.memo) for (const [hostId, load] of session.placed) memo.loads.set(hostId, load);
-  }
-
-  invalidate(region: string, az: string, family: string): void {
-    this.memo.delete(`${region}/${az}/${family}`);
-  }
-
-  reset(): void {
-    this.memo.clear();
-  }
 
   hostsFor(region: string, az: string, type: TypeSpec): Host[] {
     const spec = hostSpecFor(type);
@@ -129,26 +93,20 @@ export class Hypervisor {
 
   session(region: string, az: string, type: TypeSpec, now: number): PlacementSession {
     const hosts = this.hostsFor(region, az, type);
-    const key = `${region}/${az}/${type.family}`;
-    let memo = this.memo.get(key);
-    if (!memo || now >= memo.validUntil) {
-      const loads = new Map<string, HostLoad>();
-      if (hosts.length) {
-        const sockets = hosts[0]!.spec.sockets;
-        for (const u of this.occupancy.hostUsage(region, az, type.family, now)) {
-          let load = loads.get(u.host_id);
-          if (!load) loads.set(u.host_id, (load = emptyLoad(sockets)));
-          if (u.socket >= 0) load.threads[u.socket]! += u.threads;
-          else for (let s = 0; s < sockets; s++) load.threads[s]! += u.threads / sockets;
-          load.memoryMiB += u.mem;
-          load.gpus += u.gpus;
-          load.guests += u.guests;
-        }
+    const loads = new Map<string, HostLoad>();
+    if (hosts.length) {
+      const sockets = hosts[0]!.spec.sockets;
+      for (const u of this.occupancy.hostUsage(region, az, type.family, now)) {
+        let load = loads.get(u.host_id);
+        if (!load) loads.set(u.host_id, (load = emptyLoad(sockets)));
+        if (u.socket >= 0) load.threads[u.socket]! += u.threads;
+        else for (let s = 0; s < sockets; s++) load.threads[s]! += u.threads / sockets;
+        load.memoryMiB += u.mem;
+        load.gpus += u.gpus;
+        load.guests += u.guests;
       }
-      memo = { loads, validUntil: this.occupancy.nextHostRelease(region, az, type.family, now) ?? Infinity };
-      this.memo.set(key, memo);
     }
-    return new PlacementSession(hosts, memo.loads, this.policy, key, memo);
+    return new PlacementSession(hosts, loads, this.policy);
   }
 
   /** Every host of a region (optionally one AZ / family) with what runs on it, for the control plane. */

@@ -1,7 +1,6 @@
 import type { PlacementPolicy } from "../ec2/settings.js";
 import type { TypeSpec } from "./catalog-port.js";
 import type { Host } from "./fleet.js";
-import { sharedFrozen } from "../shared-frozen.js";
 
 /** What guests hold on one host: hardware threads per socket, memory and GPUs. */
 export interface HostLoad {
@@ -21,15 +20,6 @@ export interface Slot {
 
 const EPS = 1e-9;
 
-/** No guest anywhere, per socket count: hosts nobody runs on are read as this, not given a load each. */
-const EMPTY = new Map<string, HostLoad>();
-const noLoad = (sockets: number): HostLoad =>
-  sharedFrozen(EMPTY, String(sockets), () => {
-    const load = emptyLoad(sockets);
-    Object.freeze(load.threads);
-    return load;
-  });
-
 /** Marks "does not fit" where a socket number (or -1, every socket) is expected. */
 const NO_FIT = -2;
 
@@ -39,7 +29,7 @@ const NO_FIT = -2;
  */
 function socketOn(host: Host, load: HostLoad | undefined, type: TypeSpec): number {
   const spec = host.spec;
-  const l = load ?? noLoad(spec.sockets);
+  const l = load ?? emptyLoad(spec.sockets);
   if (spec.guestMemoryMiB - l.memoryMiB < type.memoryMiB) return NO_FIT;
   if (type.gpus > 0 && spec.gpus - l.gpus < type.gpus) return NO_FIT;
   // Bare metal takes the whole machine and cannot share it with virtualised guests.

@@ -10,6 +10,14 @@ const MIGRATIONS = [
      resource_type TEXT NOT NULL,
      PRIMARY KEY (account, region, resource_id, key)) WITHOUT ROWID;
    CREATE INDEX ec2_tags_by_key ON ec2_tags (account, region, key, value);`,
+  // An instance's tags are part of what its answer shows: a tag write bumps the instance row's
+  // version in the same transaction, so a listing names an answer's version by the row alone.
+  ...["INSERT", "UPDATE", "DELETE"].map((event) => {
+    const row = event === "DELETE" ? "OLD" : "NEW";
+    return `CREATE TRIGGER ec2_tags_touch_instance_${event.toLowerCase()} AFTER ${event} ON ec2_tags WHEN ${row}.resource_type = 'instance' BEGIN
+       UPDATE ec2_instances SET version = version + 1 WHERE instance_id = ${row}.resource_id;
+     END`;
+  }),
 ];
 
 /** The EC2 resource type of an id, from its prefix (what DescribeTags reports as ResourceType). */
@@ -46,29 +54,6 @@ export class TagStore {
   private readonly byKeyValue: BetterSqlite3.Statement;
   private readonly all: BetterSqlite3.Statement;
 
-  /** A number per resource that changes whenever its tags may have, so cached views can tell they are stale. */
-  private readonly generations = new Map<string, number>();
-  private counter = 0;
-
-  // Keyed by id alone: ids are unique across accounts and regions, and a shared bump is only a spurious refresh.
-  generation(_account: string, _region: string, resourceId: string): number {
-    return this.generations.get(resourceId) ?? 0;
-  }
-
-  private touch(_account: string, _region: string, resourceId: string): void {
-    this.generations.set(resourceId, ++this.counter);
-  }
-
-  /** Moves with every tag write (and reset): while it has not, no resource's generation has either. */
-  get changes(): number {
-    return this.counter;
-  }
-
-  reset(): void {
-    this.generations.clear();
-    this.counter++;
-  }
-
   constructor(private readonly db: Database) {
     db.registerSchema("ec2-tags", MIGRATIONS);
     const sql = db.sql;
@@ -85,14 +70,12 @@ export class TagStore {
 
   /** Adds or overwrites tags (call inside the caller's transaction). */
   set(account: string, region: string, resourceId: string, resourceType: string, tags: Tag[]): void {
-    this.touch(account, region, resourceId);
     for (const t of tags) this.put.run(account, region, resourceId, t.Key!, t.Value ?? "", resourceType);
     if ((this.countOf.get(account, region, resourceId) as number) > 50) throw new ServiceError("TagLimitExceeded", `The maximum number of tags per resource (50) has been reached for resource '${resourceId}'.`);
   }
 
   /** DeleteTags semantics: a tag given with a value is removed only if the value matches. */
   delete(account: string, region: string, resourceId: string, tags: Tag[] | undefined): void {
-    this.touch(account, region, resourceId);
     if (!tags || tags.length === 0) {
       this.removeAll.run(account, region, resourceId);
       return;
@@ -104,7 +87,6 @@ export class TagStore {
   }
 
   deleteAll(account: string, region: string, resourceId: string): void {
-    this.touch(account, region, resourceId);
     this.removeAll.run(account, region, resourceId);
   }
 

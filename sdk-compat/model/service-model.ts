@@ -53,12 +53,6 @@ export interface Shape {
   event?: boolean;
   /** cloudbox patch: the root element name of an XML output (S3). */
   xmlRootName?: string;
-  /**
-   * cloudbox patch: the members of a structure that differ from one value to the next (ids,
-   * addresses, times). The XML writer caches the text of the members between them; only a hint
-   * for speed, since a cached run is reused only for the very same values.
-   */
-  varyingMembers?: string[];
 }
 
 export interface Operation {

@@ -1,4 +1,5 @@
-import type { Operation } from "../model/service-model.js";
+import type { MemberRef, Operation } from "../model/service-model.js";
+import { CommonErrors } from "../errors/service-error.js";
 import type { ServiceError } from "../errors/service-error.js";
 import { outputShape, XML_DECLARATION } from "./protocol.js";
 import type { WireResponse } from "./wire.js";
@@ -26,5 +27,9 @@ export class Ec2Protocol extends QueryProtocol {
   override serializeError(error: ServiceError, requestId: string): WireResponse {
     const body = `${XML_DECLARATION}<Response><Errors><Error><Code>${escapeXml(error.code)}</Code><Message>${escapeXml(error.message)}</Message></Error></Errors><RequestID>${requestId}</RequestID></Response>`;
     return { status: error.status, headers: { "content-type": "text/xml;charset=UTF-8", "x-amzn-requestid": requestId, ...error.headers }, body };
+  }
+
+  override missingMember(name: string, ref: MemberRef): ServiceError {
+    return CommonErrors.missingParameter(ref.queryName ?? name);
   }
 }

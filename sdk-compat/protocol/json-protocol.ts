@@ -1,5 +1,5 @@
-import type { Operation, ServiceModel } from "../model/service-model.js";
-import { ServiceError } from "../errors/service-error.js";
+import type { MemberRef, Operation, ServiceModel } from "../model/service-model.js";
+import { CommonErrors, ServiceError } from "../errors/service-error.js";
 import type { Protocol, ResolvedOperation } from "./protocol.js";
 import { inputShape, outputShape } from "./protocol.js";
 import type { WireRequest, WireResponse } from "./wire.js";
@@ -14,6 +14,8 @@ import { wireErrorCode } from "./query-protocol.js";
 export class JsonProtocol implements Protocol {
   readonly name = "json" as const;
   readonly routesByBody = false;
+  readonly checksPayloadDigest = false;
+  readonly hostNamesResource = false;
   private readonly contentType: string;
 
   constructor(readonly model: ServiceModel) {
@@ -59,5 +61,13 @@ export class JsonProtocol implements Protocol {
     if (this.model.metadata.awsQueryCompatible) headers["x-amzn-query-error"] = `${wireErrorCode(this.model, error.code)};${error.fault}`;
     const body = JSON.stringify({ __type: `com.amazonaws.${this.model.metadata.endpointPrefix}#${error.code}`, message: error.message, ...error.fields });
     return { status: error.status, headers, body };
+  }
+
+  unknownOperation(request: WireRequest): ServiceError {
+    return new ServiceError("UnknownOperationException", `The operation ${request.headers["x-amz-target"] ?? "(none)"} is not known.`);
+  }
+
+  missingMember(name: string, ref: MemberRef): ServiceError {
+    return CommonErrors.missingParameter(ref.locationName ?? name);
   }
 }

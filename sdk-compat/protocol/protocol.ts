@@ -1,4 +1,4 @@
-import type { Operation, ServiceModel, Shape } from "../model/service-model.js";
+import type { MemberRef, Operation, ServiceModel, Shape } from "../model/service-model.js";
 import type { ServiceError } from "../errors/service-error.js";
 import type { WireRequest, WireResponse } from "./wire.js";
 
@@ -22,6 +22,14 @@ export interface Protocol {
   parseInput(resolved: ResolvedOperation, request: WireRequest): Record<string, unknown>;
   serializeOutput(operation: Operation, output: Record<string, unknown>, requestId: string): WireResponse;
   serializeError(error: ServiceError, requestId: string, operation: Operation | undefined, request: WireRequest): WireResponse;
+  /** The error for a request that names no operation of the model, as this protocol's services answer it. */
+  unknownOperation(request: WireRequest): ServiceError;
+  /** The error for a required member the input lacks. */
+  missingMember(name: string, ref: MemberRef): ServiceError;
+  /** Whether the service checks the body against x-amz-content-sha256 itself (XAmzContentSHA256Mismatch), as S3-style REST services do. */
+  readonly checksPayloadDigest: boolean;
+  /** Whether the Host header may name the resource (S3's virtual-hosted buckets). */
+  readonly hostNamesResource: boolean;
 }
 
 export function inputShape(model: ServiceModel, operation: Operation): Shape | undefined {

@@ -1,15 +1,12 @@
-import type { Operation, ServiceModel } from "../model/service-model.js";
-import type { ServiceError } from "../errors/service-error.js";
+import type { MemberRef, Operation, ServiceModel } from "../model/service-model.js";
+import { CommonErrors, ServiceError } from "../errors/service-error.js";
 import type { Protocol, ResolvedOperation } from "./protocol.js";
 import { errorShape, inputShape, outputShape, XML_DECLARATION } from "./protocol.js";
 import type { WireRequest, WireResponse } from "./wire.js";
 import { formParams, parseQueryInput } from "./query-parser.js";
 import { XmlWriter, escapeXml } from "./xml-writer.js";
 
-/**
- * The request's form parameters, parsed on first use and kept on the request itself: a WeakMap
- * keyed by requests made V8's scavenger carry every request through one more collection.
- */
+/** The request's form parameters, parsed on first use and kept on the request itself (it lives as long as they are needed). */
 export function requestParams(request: WireRequest): Map<string, string> {
   return (request.formParams ??= formParams(request.body, request.query));
 }
@@ -22,6 +19,8 @@ export function requestParams(request: WireRequest): Map<string, string> {
 export class QueryProtocol implements Protocol {
   readonly name: "query" | "ec2" = "query";
   readonly routesByBody = true;
+  readonly checksPayloadDigest = false;
+  readonly hostNamesResource = false;
   protected readonly namespace: string;
 
   constructor(readonly model: ServiceModel) {
@@ -61,6 +60,17 @@ export class QueryProtocol implements Protocol {
     const code = wireErrorCode(this.model, error.code);
     const body = `${XML_DECLARATION}<ErrorResponse xmlns="${this.namespace}"><Error><Type>${error.fault}</Type><Code>${escapeXml(code)}</Code><Message>${escapeXml(error.message)}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`;
     return { status: error.status, headers: { "content-type": "text/xml", "x-amzn-requestid": requestId, ...error.headers }, body };
+  }
+
+  unknownOperation(request: WireRequest): ServiceError {
+    const action = requestParams(request).get("Action");
+    return action
+      ? new ServiceError("InvalidAction", `The action ${action} is not valid for this web service.`)
+      : new ServiceError("MissingAction", "The request must contain the parameter Action.");
+  }
+
+  missingMember(name: string, ref: MemberRef): ServiceError {
+    return CommonErrors.missingParameter(ref.locationName ?? name);
   }
 }
 

@@ -1,7 +1,7 @@
 import { Readable } from "node:stream";
 import type { MemberRef, Operation, ServiceModel, Shape } from "../model/service-model.js";
 import { shapeOf } from "../model/service-model.js";
-import { ServiceError } from "../errors/service-error.js";
+import { CommonErrors, ServiceError } from "../errors/service-error.js";
 import type { Protocol, ResolvedOperation } from "./protocol.js";
 import { inputShape, outputShape, XML_DECLARATION } from "./protocol.js";
 import type { WireRequest, WireResponse } from "./wire.js";
@@ -26,6 +26,7 @@ interface Binding {
 
 export class RestProtocol implements Protocol {
   readonly routesByBody = false;
+  readonly checksPayloadDigest = true;
   private readonly bindings = new Map<Shape, Binding[]>();
   private readonly router: RestRouter;
   private readonly namespace: string | undefined;
@@ -213,5 +214,22 @@ export class RestProtocol implements Protocol {
     const fields = Object.entries(error.fields).map(([k, v]) => `<${k}>${escapeXml(v instanceof Date ? v.toISOString() : String(v))}</${k}>`).join("");
     const body = `${XML_DECLARATION}<Error><Code>${escapeXml(error.code)}</Code><Message>${escapeXml(error.message)}</Message>${fields}<RequestId>${requestId}</RequestId><HostId>${headers["x-amz-id-2"] ?? ""}</HostId></Error>`;
     return { status: error.status, headers, body };
+  }
+
+  get hostNamesResource(): boolean {
+    return this.name === "rest-xml";
+  }
+
+  unknownOperation(request: WireRequest): ServiceError {
+    if (this.name === "rest-xml") return new ServiceError("MethodNotAllowed", "The specified method is not allowed against this resource.", { status: 405 });
+    return new ServiceError("UnknownOperationException", `No operation matches ${request.method} ${request.path}.`, { status: 404 });
+  }
+
+  missingMember(name: string, ref: MemberRef): ServiceError {
+    // rest-json services (EBS direct API) validate like Coral/Smithy services do, not with EC2/SQS's MissingParameter.
+    if (this.name === "rest-json") {
+      return new ServiceError("ValidationException", `1 validation error detected: Value null at '${name[0]!.toLowerCase()}${name.slice(1)}' failed to satisfy constraint: Member must not be null`);
+    }
+    return CommonErrors.missingParameter(ref.locationName ?? name);
   }
 }

@@ -30,42 +30,14 @@ const EMPTY = Buffer.alloc(0);
 /** Most AWS calls carry no query string: they share one empty, never-written parameter list. */
 const NO_QUERY = new URLSearchParams();
 
-function unknownOperation(protocol: Protocol, request: WireRequest): ServiceError {
-  switch (protocol.name) {
-    case "query":
-    case "ec2": {
-      const action = requestParams(request).get("Action");
-      return action
-        ? new ServiceError("InvalidAction", `The action ${action} is not valid for this web service.`)
-        : new ServiceError("MissingAction", "The request must contain the parameter Action.");
-    }
-    case "json":
-      return new ServiceError("UnknownOperationException", `The operation ${request.headers["x-amz-target"] ?? "(none)"} is not known.`);
-    case "rest-xml":
-      return new ServiceError("MethodNotAllowed", "The specified method is not allowed against this resource.", { status: 405 });
-    case "rest-json":
-      return new ServiceError("UnknownOperationException", `No operation matches ${request.method} ${request.path}.`, { status: 404 });
-  }
-}
-
 function checkRequired(protocol: Protocol, resolved: ResolvedOperation, input: Record<string, unknown>): void {
   const shape = inputShape(protocol.model, resolved.operation);
   for (const name of shape?.required ?? []) {
-    if (input[name] === undefined) {
-      const ref = shape!.members![name]!;
-      // rest-json services (EBS direct API) validate like Coral/Smithy services do, not with EC2/SQS's MissingParameter.
-      if (protocol.name === "rest-json") {
-        throw new ServiceError("ValidationException", `1 validation error detected: Value null at '${name[0]!.toLowerCase()}${name.slice(1)}' failed to satisfy constraint: Member must not be null`);
-      }
-      throw CommonErrors.missingParameter(protocol.name === "ec2" ? ref.queryName ?? name : ref.locationName ?? name);
-    }
+    if (input[name] === undefined) throw protocol.missingMember(name, shape!.members![name]!);
   }
 }
 
-/**
- * A handler's OperationContext. A class with the signal getter on its prototype: an object literal
- * with a getter per request is kept alive by V8's scavenger, and everything it references with it.
- */
+/** A handler's OperationContext, with the signal getter on the class (as HttpRawRequest: less garbage-collection time per call). */
 class RequestContext implements OperationContext {
   readonly account: string;
 
@@ -164,12 +136,12 @@ export class AwsDispatcher {
       const caller = this.resolveCaller(scope, service.name);
       const presigned = parsePresignedQuery(query);
       if (presigned) checkPresignedExpiry(presigned, this.now());
-      if (protocol.name === "rest-xml") {
+      if (protocol.hostNamesResource) {
         path = s3VirtualHostPath(raw.headers["host"], path);
         wire.path = path;
       }
       resolved = protocol.resolveOperation(wire);
-      if (!resolved) throw unknownOperation(protocol, wire);
+      if (!resolved) throw protocol.unknownOperation(wire);
       if (wire.stream && !protocol.streamsInput(resolved.operation)) {
         wire.body = await readBody(wire.stream, undefined, raw.bodyless && !chunked);
         wire.stream = undefined;
@@ -178,9 +150,8 @@ export class AwsDispatcher {
         wire.body = await readBody(wire.stream, SMALL_STREAMED_PAYLOAD, raw.bodyless);
         wire.stream = undefined;
       }
-      // Only S3-style REST services answer XAmzContentSHA256Mismatch; elsewhere the digest only
-      // feeds the signature, which strict SigV4 below checks against the body itself.
-      const payloadSha256 = verifyPayload && (protocol.name === "rest-xml" || protocol.name === "rest-json") ? declaredPayloadSha256(raw.headers) : undefined;
+      // Elsewhere the digest only feeds the signature, which strict SigV4 below checks against the body itself.
+      const payloadSha256 = verifyPayload && protocol.checksPayloadDigest ? declaredPayloadSha256(raw.headers) : undefined;
       if (payloadSha256) {
         if (!wire.stream) checkPayloadSha256(payloadSha256, wire.body);
         else {

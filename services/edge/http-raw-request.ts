@@ -3,9 +3,8 @@ import type { RawRequest } from "../../sdk-compat/protocol/wire.js";
 import { httpFramingHasNoBody } from "./read-body.js";
 
 /**
- * A node HTTP request seen as a RawRequest. A class, not an object literal with a getter: V8 gives
- * each literal with an accessor a slow shape that the scavenger keeps alive, and with it the request,
- * response and headers of every call (measured: 40 µs of GC per call instead of 4).
+ * A node HTTP request seen as a RawRequest. A class, not an object literal with a getter, which
+ * kept each call's request, response and headers alive longer (measured: 40 µs of GC per call instead of 4).
  */
 export class HttpRawRequest implements RawRequest {
   readonly method: string;

@@ -1,6 +1,7 @@
 import type { Filter, Tag, TagSpecification } from "@aws-sdk/client-ec2";
 import { ServiceError } from "../../sdk-compat/errors/service-error.js";
 import { memoized } from "../state/bounded-memo.js";
+import { valueMatcher } from "../../compute/ec2/filters.js";
 
 /**
  * EC2 list conventions shared by the EBS Describe* calls: filters (values OR'ed, filters AND'ed,
@@ -8,11 +9,6 @@ import { memoized } from "../state/bounded-memo.js";
  * TagSpecifications.
  */
 export type FilterValues = (item: never) => (string | number | boolean | Date | undefined | null)[];
-
-function wildcard(pattern: string): RegExp {
-  const escaped = pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
-  return new RegExp(`^${escaped}$`, "s");
-}
 
 function asText(value: string | number | boolean | Date): string {
   return value instanceof Date ? value.toISOString() : String(value);
@@ -33,13 +29,13 @@ export function compileFilters<T>(filters: Filter[] | undefined, fields: Record<
   const tests: ((item: T) => boolean)[] = [];
   for (const filter of filters ?? []) {
     const name = filter.Name ?? "";
-    const patterns = (filter.Values ?? []).map(wildcard);
+    const matches = valueMatcher(filter.Values ?? []);
     const field = fields[name];
     const isTag = name === "tag-key" || name === "tag-value" || name.startsWith("tag:");
     if (!field && !isTag) throw new ServiceError("InvalidParameterValue", `The filter '${name}' is invalid`);
     tests.push((item) => {
       const values = (isTag ? tagFilterValues(tagsOf(item), name)! : field!(item)).filter((v) => v !== undefined && v !== null) as (string | number | boolean | Date)[];
-      return values.some((v) => patterns.some((p) => p.test(asText(v))));
+      return values.some((v) => matches(asText(v)));
     });
   }
   return (item) => tests.every((t) => t(item));

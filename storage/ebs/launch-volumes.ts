@@ -17,15 +17,12 @@ function attachedVolume(store: EbsStore, row: AttachmentRow): AttachedVolume {
 /** The VolumeHooks EC2 calls at RunInstances, DescribeInstances, ModifyInstanceAttribute and termination. */
 export function createVolumeHooks(store: EbsStore): VolumeHooks {
   const { db } = store.env;
-  const views = new WeakMap<Map<string, unknown>, Map<string, AttachedVolume[]>>();
   return {
     createLaunchVolumes(account, region, availabilityZone, instanceId, volumes: LaunchVolumeRequest[]): AttachedVolume[] {
       // RunInstances calls this inside its own transaction, which any failure here rolls back
       // whole: a nested one (a savepoint, two more statements per launch) would add nothing.
       return db.sql.inTransaction ? create() : db.transaction(create);
       function create(): AttachedVolume[] {
-        // Plain loops, not map(): the arrays made here reach DescribeInstances' and the XML
-        // writer's optimized code, which would be sent back to the compiler by a new array class.
         const devices = new Set<string>();
         const plans: { plan: VolumePlan; request: LaunchVolumeRequest; isRoot: boolean }[] = [];
         for (let index = 0; index < volumes.length; index++) {
@@ -68,17 +65,12 @@ export function createVolumeHooks(store: EbsStore): VolumeHooks {
     },
 
     attachedToInstances(account, region, instanceIds): Map<string, AttachedVolume[]> {
-      const byInstance = store.attachmentsByInstance(account, region, instanceIds);
-      const known = views.get(byInstance);
-      if (known) return known;
       const out = new Map<string, AttachedVolume[]>();
-      for (const [instanceId, rows] of byInstance) out.set(instanceId, rows.map((row) => attachedVolume(store, row)));
-      // The store hands out the same map only while no state in it has changed: so may we.
-      if (!instanceIds) views.set(byInstance, out);
+      for (const [instanceId, rows] of store.attachmentsByInstance(account, region, instanceIds)) out.set(instanceId, rows.map((row) => attachedVolume(store, row)));
       return out;
     },
 
-    reset: () => store.forgetCached(),
+    attachmentVersions: (account, region) => store.attachmentVersions(account, region),
 
     instanceTerminated(account, region, instanceId): void {
       db.transaction(() => {

@@ -42,11 +42,14 @@ export interface VolumeHooks {
   /**
    * The volumes attached to each of the listed instances (every instance of the account and region
    * when no ids are given), read at once for a Describe over many instances. Instances without
-   * volumes are absent from the map. The map may be shared between calls: callers never mutate it.
+   * volumes are absent from the map.
    */
   attachedToInstances(account: string, region: string, instanceIds?: readonly string[]): Map<string, AttachedVolume[]>;
-  /** Forgets what EBS keeps in memory, after the database was emptied (a platform reset). */
-  reset?(): void;
+  /**
+   * For every instance of the account and region with volumes, a text that changes whenever what
+   * attachedTo answers for it does (a version for the answer cache), made in one query.
+   */
+  attachmentVersions(account: string, region: string): Map<string, string>;
   /** Deletes the DeleteOnTermination volumes and detaches the others. */
   instanceTerminated(account: string, region: string, instanceId: string): void;
   /** ModifyInstanceAttribute BlockDeviceMapping: returns false when no volume is attached at that device. */

@@ -1,31 +1,18 @@
 import BetterSqlite3 from "better-sqlite3";
-
-/** A cache that mirrors table data in memory and must drop it when a transaction it saw rolls back. */
-export interface UncommittedReader {
-  rolledBack(): void;
-}
+import { CommonErrors } from "../../sdk-compat/errors/service-error.js";
 
 /**
- * The metadata store: one SQLite database per cloudbox, in memory or in `<data-dir>/state.db` (WAL).
- * Modules register their schema as an ordered list of migrations; only the new ones are applied.
- * WAL with synchronous=NORMAL keeps every committed transaction through a process kill without
- * an fsync per write; `durable` (fsync on commit) survives power loss too.
+ * The metadata store: one SQLite database per cloudbox, in memory or in `<data-dir>/state.db` (WAL),
+ * and the one truth of every stored fact (docs/state.md). Modules register their schema as an
+ * ordered list of migrations; only the new ones are applied. WAL with synchronous=NORMAL keeps every
+ * committed transaction through a process kill without an fsync per write; `durable` (fsync on
+ * commit) survives power loss too.
  */
 export class Database {
   readonly sql: BetterSqlite3.Database;
   // One transaction wrapper for every call: better-sqlite3 builds four wrapped variants per
   // transaction(fn), about 5 µs, which the hot paths (SQS batches, receives) paid on every request.
   private readonly runInTransaction: (fn: () => unknown) => unknown;
-  /**
-   * Transactions that threw (and so rolled back). A cache that counts its table's writes may have
-   * read, inside a transaction, a row that a rollback then undid: it also compares this count.
-   */
-  rollbacks = 0;
-  /**
-   * Caches that took in writes or rows inside the open transaction. A failed request of any service
-   * rolls back; only the caches that saw the rolled-back transaction have to read their rows again.
-   */
-  private readonly uncommittedReaders = new Set<UncommittedReader>();
 
   constructor(file: string | ":memory:", options: { durable?: boolean } = {}) {
     this.sql = new BetterSqlite3(file);
@@ -46,23 +33,18 @@ export class Database {
     });
   }
 
+  /**
+   * Runs `fn` as one transaction: all of it is stored, or (when it throws) none. A broken
+   * constraint (a duplicate id, a missing row it refers to) is the service's fault, and answers as
+   * AWS answers one: an InternalError.
+   */
   transaction<T>(fn: () => T): T {
     try {
-      const result = this.runInTransaction(fn) as T;
-      if (!this.sql.inTransaction) this.uncommittedReaders.clear();
-      return result;
+      return this.runInTransaction(fn) as T;
     } catch (error) {
-      this.rollbacks++;
-      // A nested transaction undoes only its own part, but which cache saw which part is not known.
-      for (const reader of this.uncommittedReaders) reader.rolledBack();
-      if (!this.sql.inTransaction) this.uncommittedReaders.clear();
+      if (error instanceof BetterSqlite3.SqliteError && error.code.startsWith("SQLITE_CONSTRAINT")) throw CommonErrors.internal(`A stored invariant was violated: ${error.message}`);
       throw error;
     }
-  }
-
-  /** `reader` has just taken in a write or rows of the open transaction, if one is open. */
-  tookIn(reader: UncommittedReader): void {
-    if (this.sql.inTransaction) this.uncommittedReaders.add(reader);
   }
 
   /** Empties every table, keeping the schema. */

@@ -91,6 +91,23 @@ function printScenario(scenario: Scenario, rows: Row[]): void {
 
 /** BENCH_TARGETS=cloudbox,bare-node runs only those servers: for iterating on one side, never for a reported figure. */
 const onlyTargets = process.env["BENCH_TARGETS"]?.split(",").map((t) => t.trim());
+/**
+ * CLOUDBOX_BASELINE=<another built checkout> runs that build after this one wherever a scenario runs
+ * cloudbox, and BENCH_ROUNDS=n runs every scenario's servers n times in turn: paired figures of a
+ * change on a shared, noisy machine (compare their medians).
+ */
+const baseline = process.env["CLOUDBOX_BASELINE"];
+const rounds = Math.max(1, Number(process.env["BENCH_ROUNDS"] ?? 1));
+
+function targetsOf(scenario: Scenario): TargetName[] {
+  const targets = baseline ? scenario.targets.flatMap((t): TargetName[] => (t === "cloudbox" ? ["cloudbox", "cloudbox-baseline"] : [t])) : scenario.targets;
+  return targets.filter((t) => !onlyTargets || onlyTargets.includes(t) || (t === "cloudbox-baseline" && onlyTargets.includes("cloudbox")));
+}
+
+function median(values: number[]): number {
+  const sorted = values.filter((v) => !Number.isNaN(v)).sort((a, b) => a - b);
+  return sorted.length ? sorted[Math.floor((sorted.length - 1) / 2)]! : NaN;
+}
 
 async function main(): Promise<void> {
   const filters = process.argv.slice(2);
@@ -103,7 +120,7 @@ async function main(): Promise<void> {
   console.log("Server CPU per operation is the figure that compares servers: the client shares this machine's cores.");
   for (const scenario of scenarios) {
     const rows: Row[] = [];
-    for (const name of scenario.targets.filter((t) => !onlyTargets || onlyTargets.includes(t))) {
+    for (let round = 0; round < rounds; round++) for (const name of targetsOf(scenario)) {
       let server: RunningServer | undefined;
       try {
         if (scenario.standalone) {
@@ -121,6 +138,9 @@ async function main(): Promise<void> {
       }
     }
     printScenario(scenario, rows);
+    if (rounds > 1) {
+      console.log(`\nmedian server CPU µs/op over ${rounds} rounds: ${targetsOf(scenario).map((t) => `${t} ${fmt(median(rows.filter((r) => r.target === t).map((r) => r.cpuPerOpMicros)), 0)}`).join(", ")}`);
+    }
   }
 }
 

@@ -3,8 +3,15 @@
  * compare servers on the same noisy machine at the same moment. The harness measures the server's
  * CPU time (from /proc/<pid>/stat) and peak RSS around `run`; the scenario reports latencies.
  */
-/** "bare-node-store" is the same bare server addressed at its store path (PUT to disk with MD5). */
-export type TargetName = "cloudbox" | "moto" | "s3rver" | "bare-node" | "bare-node-store";
+/**
+ * "bare-node-store" is the same bare server addressed at its store path (PUT to disk with MD5).
+ * "cloudbox-baseline" is another cloudbox build (CLOUDBOX_BASELINE names its checkout), run beside
+ * this one to compare a change with what it changes.
+ */
+export type TargetName = "cloudbox" | "cloudbox-baseline" | "moto" | "s3rver" | "bare-node" | "bare-node-store";
+
+/** Both cloudbox builds run a scenario's cloudbox side. */
+export const isCloudbox = (target: BenchTarget): boolean => target.name === "cloudbox" || target.name === "cloudbox-baseline";
 
 export interface BenchTarget {
   name: TargetName;

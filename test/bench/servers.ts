@@ -62,6 +62,7 @@ interface Recipe {
 
 const RECIPES: Record<TargetName, Recipe> = {
   cloudbox: { command: process.execPath, args: (port) => ["bin/cloudbox.js", "--port", String(port)], probe: "/_cloudbox/health" },
+  "cloudbox-baseline": { command: process.execPath, args: (port) => [join(process.env["CLOUDBOX_BASELINE"] ?? ".", "bin/cloudbox.js"), "--port", String(port)], probe: "/_cloudbox/health" },
   "bare-node": { command: process.execPath, args: (port) => ["dist/test/bench/bare-server.js", String(port)], probe: "/" },
   "bare-node-store": { command: process.execPath, args: (port) => ["dist/test/bench/bare-server.js", String(port)], probe: "/" },
   moto: { command: process.env["CLOUDBOX_PYTHON"] ?? "python3", args: (port) => ["-m", "moto.server", "-H", "127.0.0.1", "-p", String(port)], probe: "/moto-api/" },

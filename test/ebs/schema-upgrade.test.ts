@@ -20,8 +20,8 @@ const volume = (id: string, size: number, type: string, iops: number | null): Vo
 
 const volumeIndexes = (db: Database) => db.sql.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'ebs_volumes' ORDER BY name").pluck().all();
 
-describe("EBS volume table: found by id through a map of row numbers instead of a primary key index", () => {
-  it("the rebuild without the primary key keeps every column of every row and their rowids, and volumes are found, changed and deleted by id", () => {
+describe("EBS volume table: a data directory from every earlier schema upgrades in place, volume ids unique by constraint", () => {
+  it("the upgrade keeps every column of every row and their rowids, and volumes are found, changed and deleted by id", () => {
     const db = new Database(":memory:");
     const rebuild = MIGRATIONS.findIndex((m) => m.includes("ebs_volumes_rebuilt"));
     db.registerSchema("ebs", MIGRATIONS.slice(0, rebuild));
@@ -34,8 +34,8 @@ describe("EBS volume table: found by id through a map of row numbers instead of 
     const before = db.sql.prepare("SELECT rowid AS seq, * FROM ebs_volumes ORDER BY rowid").all();
     const store = new EbsStore({ db, clock, settings: {}, blobs: undefined as unknown as BlobStore });
     assert.deepEqual(db.sql.prepare("SELECT * FROM ebs_volumes ORDER BY seq").all(), before);
-    assert.deepEqual(volumeIndexes(db), ["ebs_volumes_scope"], "no autoindex for the primary key is left");
-    assert.equal(store.volume("a", "r", "vol-0000000000000000a")!.seq, 4);
+    assert.deepEqual(volumeIndexes(db), ["ebs_volumes_by_id", "ebs_volumes_scope"]);
+    assert.equal(store.volume("a", "r", "vol-0000000000000000a")!.size, 8);
     assert.equal(store.volume("a", "r", "vol-0000000000000000b")!.deleted_at, clock.now(), "a deleting volume is still found");
     assert.equal(store.volume("other", "r", "vol-0000000000000000a"), undefined, "another account's id is not found");
     assert.equal(store.volumeByToken("a", "r", "token-a")!.volume_id, "vol-0000000000000000a");
@@ -45,8 +45,8 @@ describe("EBS volume table: found by id through a map of row numbers instead of 
     assert.deepEqual([a.size, a.auto_enable_io, a.deleted_at], [20, 0, null]);
     assert.equal(store.volume("a", "r", "vol-0000000000000000b")!.size, 10, "a write by seq changes its own row only");
     store.insertVolume(volume("vol-0000000000000000c", 4, "gp3", 3000));
-    assert.equal(store.volume("a", "r", "vol-0000000000000000c")!.seq, 10, "new rows go on after the highest rowid");
-    assert.throws(() => store.insertVolume(volume("vol-0000000000000000a", 4, "gp3", 3000)), /vol-0000000000000000a exists/, "ids stay unique without the index");
+    assert.equal(db.sql.prepare("SELECT seq FROM ebs_volumes WHERE volume_id = 'vol-0000000000000000c'").pluck().get(), 10, "new rows go on after the highest rowid");
+    assert.throws(() => db.transaction(() => store.insertVolume(volume("vol-0000000000000000a", 4, "gp3", 3000))), (e: Error & { code?: string; status?: number }) => e.code === "InternalError" && e.status === 500, "a taken id is refused by the table");
     store.deleteVolume(store.volume("a", "r", "vol-0000000000000000c")!);
     assert.notEqual(store.volume("a", "r", "vol-0000000000000000c")!.deleted_at, null);
     assert.equal(store.volume("a", "r", "vol-0000000000000000a")!.deleted_at, null);
@@ -72,7 +72,6 @@ describe("EBS volume table: found by id through a map of row numbers instead of 
     store.insertVolume(volume("vol-2", 7, "gp3", 3000));
     assert.equal(store.volume("a", "r", "vol-2")!.size, 7, "the rolled-back id is free");
     db.reset();
-    store.forgetCached();
     assert.equal(store.volume("a", "r", "vol-1"), undefined);
     store.insertVolume(volume("vol-1", 4, "gp3", 3000));
     assert.equal(store.volume("a", "r", "vol-1")!.size, 4, "an id freed by a reset can be written again");
@@ -83,7 +82,7 @@ describe("EBS volume table: found by id through a map of row numbers instead of 
 describe("EBS storage usage per type (the quotas' running sums)", () => {
   it("a data directory with the usage table upgrades in place, and every write keeps the sums equal to the volumes", () => {
     const db = new Database(":memory:");
-    const before = MIGRATIONS.findIndex((m) => m.includes("DROP TABLE ebs_usage"));
+    const before = MIGRATIONS.findIndex((m) => m.includes("DROP TABLE ebs_usage")) + 1;
     db.registerSchema("ebs", MIGRATIONS.slice(0, before));
     const insert = db.sql.prepare(`INSERT INTO ebs_volumes (volume_id, account, region, az, size, volume_type, iops, throughput, encrypted, multi_attach, created_at, ready_at, deleted_at, lineage)
       VALUES (?, 'a', 'r', 'r1', ?, ?, ?, NULL, 0, 0, 0, 0, ?, 'l')`);
@@ -92,7 +91,7 @@ describe("EBS storage usage per type (the quotas' running sums)", () => {
     insert.run("vol-3", 100, "gp3", 3000, 5);
     insert.run("vol-4", 125, "sc1", null, null);
     const store = new EbsStore({ db, clock: new VirtualClock(), settings: {}, blobs: undefined as unknown as BlobStore });
-    assert.equal((db.sql.prepare("SELECT COUNT(*) AS n FROM sqlite_master WHERE name LIKE 'ebs_usage%'").get() as { n: number }).n, 0, "the table and its triggers are gone");
+    assert.equal((db.sql.prepare("SELECT COUNT(*) AS n FROM sqlite_master WHERE name LIKE 'ebs_usage%'").get() as { n: number }).n, 4, "the table and its three triggers are back, filled from the volumes");
     const usage = () => ["gp3", "io2", "sc1"].map((t) => ({ volume_type: t, ...store.usage("a", "r", t) })).filter((u) => u.size > 0 || u.iops > 0);
     assert.deepEqual(usage(), [{ volume_type: "gp3", size: 18, iops: 6000 }, { volume_type: "sc1", size: 125, iops: 0 }]);
 
@@ -107,9 +106,8 @@ describe("EBS storage usage per type (the quotas' running sums)", () => {
     }));
     assert.deepEqual(usage(), summed(db));
     assert.deepEqual(usage(), [{ volume_type: "gp3", size: 4, iops: 3000 }, { volume_type: "io2", size: 20, iops: 500 }, { volume_type: "sc1", size: 125, iops: 0 }]);
-    // A platform reset empties the tables, then tells the store.
+    // A platform reset empties the tables, the sums with them.
     db.reset();
-    store.forgetCached();
     assert.deepEqual(usage(), []);
     db.close();
   });

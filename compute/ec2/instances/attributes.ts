@@ -53,7 +53,6 @@ export function modifyInstanceAttribute(c: Ec2Context, input: ModifyInstanceAttr
   if (NEEDS_STOPPED.has(attribute) && state !== "stopped") throw Ec2Errors.incorrectState(`The instance '${row!.instance_id}' is not in the 'stopped' state.`);
   const updates: [Parameters<typeof c.instances.update>[1], string | number | null][] = [];
   let deleteOnTermination: [string, boolean][] = [];
-  let invalidate = false;
   switch (attribute) {
     case "instanceType": {
       const type = typeSpec(String(value));
@@ -87,7 +86,6 @@ export function modifyInstanceAttribute(c: Ec2Context, input: ModifyInstanceAttr
         updates.push(["guest_shutdown_ends_at", guest.endsAt], ["host_release_at", guest.endsAt], ["terminated_at", value === "terminate" ? guest.endsAt : null]);
         const boots = (JSON.parse(r.boots) as { at: number; kind: string }[]).map((e) => (e.at === r.guest_shutdown_at && e.kind !== "boot" ? { ...e, kind: value === "terminate" ? "terminate" : "stop" } : e));
         updates.push(["boots", JSON.stringify(boots)]);
-        invalidate = true;
       }
       break;
     }
@@ -122,10 +120,6 @@ export function modifyInstanceAttribute(c: Ec2Context, input: ModifyInstanceAttr
     for (const [column, v] of updates) c.instances.update(row!.instance_id, column, v);
     for (const [device, flag] of deleteOnTermination) c.volumes?.setDeleteOnTermination(ctx.account, ctx.region, row!.instance_id, device, flag);
   });
-  if (invalidate) {
-    c.hypervisor.invalidate(row!.region, row!.az, row!.host_family);
-    c.usage.invalidate(row!.account, row!.region);
-  }
   return {};
 }
 

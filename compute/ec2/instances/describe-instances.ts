@@ -8,24 +8,25 @@ import { privateDnsName, publicDnsName } from "../../network/addresses.js";
 import { availabilityZonesOf } from "../regions.js";
 import { typeSpec } from "../../hypervisor/catalog-port.js";
 import { findImage } from "../../images/catalogue.js";
-import type { InstanceRow } from "./instance-store.js";
+import type { InstanceRow, ListedRow } from "./instance-store.js";
 import { STATE_CODES, currentState } from "./lifecycle.js";
-import { holdsPublicIp, parseGroups, presentCached } from "./present.js";
+import { blockDevices, holdsPublicIp, parseGroups, presentDeferred, presentVersioned } from "./present.js";
 import type { AttachedVolume } from "../../../storage/ebs/volume-hooks.js";
 import { visible } from "./purge.js";
 
-/** A row with its state derived once and the instance as answered, which is what every filter reads. */
+/** A row with its state derived once and its attachments, which is what every filter reads. */
 export interface Derived {
+  c: Ec2Context;
   row: InstanceRow;
   state: ReturnType<typeof currentState>;
-  instance: Instance;
+  attached: AttachedVolume[] | undefined;
 }
 
 /**
  * The block device filters read the mappings the instance is answered with (its live attachments),
  * not the devices recorded at launch: a volume attached later matches, a detached one does not.
  */
-const mapped = <T>(d: Derived, field: (m: InstanceBlockDeviceMapping) => T): T[] => (d.instance.BlockDeviceMappings ?? []).map(field);
+const mapped = <T>(d: Derived, field: (m: InstanceBlockDeviceMapping) => T): T[] => blockDevices(d.c, d.row, d.state, d.attached).map(field);
 
 const publicIpOf = (d: Derived) => (holdsPublicIp(d.state) ? d.row.public_ip : null);
 
@@ -111,7 +112,7 @@ export function rowsById(c: Ec2Context, ctx: OperationContext, ids: string[], no
   const missing: string[] = [];
   for (const id of ids) assertIdShape(id, "i", "InvalidInstanceID.Malformed");
   for (const id of new Set(ids)) {
-    const row = c.instances.byIdCached(id);
+    const row = c.instances.byId(id);
     if (!row || row.account !== ctx.account || row.region !== ctx.region || !visible(c, row, now)) missing.push(id);
     else rows.push(row);
   }
@@ -131,59 +132,24 @@ export function candidateRows(c: Ec2Context, ctx: OperationContext, ids: string[
     for (const v of tagFilter.Values!) for (const id of c.tags.resourcesWith(ctx.account, ctx.region, tagFilter.Name!.slice(4), v)) if (id.startsWith("i-")) found.add(id);
     const rows: InstanceRow[] = [];
     for (const id of found) {
-      const row = c.instances.byIdCached(id);
+      const row = c.instances.byId(id);
       if (row && visible(c, row, now)) rows.push(row);
     }
     return rows.sort((a, b) => a.seq - b.seq);
   }
-  return c.instances.allCached(ctx.account, ctx.region).filter((r) => visible(c, r, now));
+  return c.instances.all(ctx.account, ctx.region).filter((r) => visible(c, r, now));
 }
 
 /**
  * Attachments for the candidate instances, read in one query: for the listed ids when the
  * candidates are a few (an id or tag lookup), else for the whole account and region.
  */
-function volumesFor(c: Ec2Context, ctx: OperationContext, rows: InstanceRow[], all: boolean): ((instanceId: string) => AttachedVolume[]) | undefined {
+function volumesFor(c: Ec2Context, ctx: OperationContext, rows: ListedRow[], all: boolean): ((instanceId: string) => AttachedVolume[]) | undefined {
   const hooks = c.volumes;
   if (!hooks) return undefined;
   if (rows.length === 0) return () => [];
   const attached = hooks.attachedToInstances(ctx.account, ctx.region, all ? undefined : rows.map((r) => r.instance_id));
   return (id) => attached.get(id) ?? [];
-}
-
-/**
- * The reservations of the last unfiltered listing of each account and region, frozen. A
- * reservation whose instances are the very same (frozen, unchanged) objects as last time is
- * handed out again, so the XML writer reuses its serialization whole: a listing of a thousand
- * unchanged instances writes ten pieces instead of a thousand.
- */
-const listedReservations = new WeakMap<Ec2Context, Map<string, Map<string, Reservation>>>();
-
-function sameInstances(a: readonly unknown[], b: readonly unknown[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
-function reuseReservations(c: Ec2Context, ctx: OperationContext, reservations: Reservation[]): Reservation[] {
-  let byScope = listedReservations.get(c);
-  if (!byScope) listedReservations.set(c, (byScope = new Map()));
-  const key = `${ctx.account}|${ctx.region}`;
-  const previous = byScope.get(key);
-  const next = new Map<string, Reservation>();
-  const out: Reservation[] = [];
-  for (const r of reservations) {
-    const known = previous?.get(r.ReservationId!);
-    const shown = known && sameInstances(known.Instances!, r.Instances!) ? known : Object.freeze({ ...r, Groups: Object.freeze([]) as never, Instances: Object.freeze(r.Instances!) as never });
-    next.set(r.ReservationId!, shown);
-    out.push(shown);
-  }
-  byScope.set(key, next);
-  return out;
-}
-
-export function forgetListedReservations(c: Ec2Context): void {
-  listedReservations.delete(c);
 }
 
 export function describeInstances(c: Ec2Context, input: DescribeInstancesRequest, ctx: OperationContext): DescribeInstancesResult {
@@ -192,9 +158,15 @@ export function describeInstances(c: Ec2Context, input: DescribeInstancesRequest
   const after = decodeToken(input.NextToken);
   if (after !== undefined && typeof after !== "number") throw Ec2Errors.badNextToken();
   const filters = compileFilters(input.Filters, INSTANCE_FILTERS);
-  const rows = candidateRows(c, ctx, input.InstanceIds, input.Filters, now);
+  // Without filters a listing reads every row narrowly and a whole row only for an answer not cached yet.
+  const narrow = filters.length === 0 && !input.InstanceIds?.length;
+  const rows: ListedRow[] = narrow ? c.instances.listed(ctx.account, ctx.region).filter((r) => visible(c, r, now)) : candidateRows(c, ctx, input.InstanceIds, input.Filters, now);
   dryRunGate(input);
-  const attachedOf = volumesFor(c, ctx, rows, rows.length > 50);
+  const many = rows.length > 50;
+  const attachedOf = narrow ? undefined : volumesFor(c, ctx, rows, many);
+  const attachmentVersions = narrow ? c.volumes?.attachmentVersions(ctx.account, ctx.region) : undefined;
+  // Tags for the candidates in one query when they are many, else one lookup each.
+  const tagged = many && !narrow ? c.tags.tagsOfType(ctx.account, ctx.region, "instance") : undefined;
   const reservations: Reservation[] = [];
   let current: Reservation | undefined;
   let count = 0;
@@ -203,8 +175,15 @@ export function describeInstances(c: Ec2Context, input: DescribeInstancesRequest
   for (const row of rows) {
     if (after !== undefined && row.seq <= after) continue;
     const state = currentState(row, now);
-    const shown = presentCached(c, row, state, now, attachedOf?.(row.instance_id));
-    if (!passes(filters, { row, state, instance: shown.instance }, shown.tags)) continue;
+    let instance: Instance;
+    if (narrow) instance = presentDeferred(c, row, state, now, attachmentVersions?.get(row.instance_id) ?? "");
+    else {
+      const full = row as InstanceRow;
+      const tags = tagged ? (tagged.get(row.instance_id) ?? new Map<string, string>()) : c.tags.tagsOf(row.account, row.region, row.instance_id);
+      const attached = attachedOf?.(row.instance_id);
+      instance = presentVersioned(c, full, state, now, tags, attached);
+      if (!passes(filters, { c, row: full, state, attached }, tags)) continue;
+    }
     // A page never splits a reservation: it ends before the first instance of the next one.
     if (limit !== undefined && count >= limit && current?.ReservationId !== row.reservation_id) {
       nextToken = encodeToken(lastSeq);
@@ -214,11 +193,9 @@ export function describeInstances(c: Ec2Context, input: DescribeInstancesRequest
       current = { ReservationId: row.reservation_id, OwnerId: row.account, Groups: [], Instances: [] };
       reservations.push(current);
     }
-    current.Instances!.push(shown.instance);
+    current.Instances!.push(instance);
     count++;
     lastSeq = row.seq;
   }
-  // Only whole listings are remembered: a filtered or paged one would evict them for nothing.
-  const whole = !input.InstanceIds?.length && !input.Filters?.length && limit === undefined && after === undefined;
-  return { Reservations: whole ? reuseReservations(c, ctx, reservations) : reservations, NextToken: nextToken };
+  return { Reservations: reservations, NextToken: nextToken };
 }

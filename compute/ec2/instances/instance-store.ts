@@ -1,10 +1,32 @@
 import type BetterSqlite3 from "better-sqlite3";
 import type { Database } from "../../../storage/state/database.js";
 import type { InstanceStateName } from "./lifecycle.js";
-import { ClaimedValues } from "../../../storage/state/claimed-values.js";
-import { interned } from "../../../storage/state/interned.js";
-import { HOLDING_COLUMNS, Holdings, isHoldingColumn } from "./holdings.js";
-import type { Holding, HostUsage } from "./holdings.js";
+
+/** One host socket's sums, as placement reads them. */
+export interface HostUsage {
+  host_id: string;
+  socket: number;
+  threads: number;
+  mem: number;
+  gpus: number;
+  guests: number;
+}
+
+/** The columns whose change moves what a row holds on its host and against its account's vCPU quota. */
+const LOAD_COLUMNS = "account, region, az, host_family, host_id, socket, host_threads, memory_mib, gpus, vcpus, quota_bucket, host_release_at";
+const addLoad = (row: "NEW") => `
+     INSERT INTO ec2_host_load (region, az, host_family, host_id, socket, threads, memory_mib, gpus, guests)
+       VALUES (${row}.region, ${row}.az, ${row}.host_family, ${row}.host_id, ${row}.socket, ${row}.host_threads, ${row}.memory_mib, ${row}.gpus, 1)
+       ON CONFLICT DO UPDATE SET threads = threads + excluded.threads, memory_mib = memory_mib + excluded.memory_mib, gpus = gpus + excluded.gpus, guests = guests + 1;
+     INSERT INTO ec2_vcpu_load (account, region, quota_bucket, vcpus) VALUES (${row}.account, ${row}.region, ${row}.quota_bucket, ${row}.vcpus)
+       ON CONFLICT DO UPDATE SET vcpus = vcpus + excluded.vcpus;`;
+// An update, not an upsert: a reset empties the sums before (or after) the rows, never below zero.
+const removeLoad = (row: "OLD") => `
+     UPDATE ec2_host_load SET threads = threads - ${row}.host_threads, memory_mib = memory_mib - ${row}.memory_mib, gpus = gpus - ${row}.gpus, guests = guests - 1
+       WHERE region = ${row}.region AND az = ${row}.az AND host_family = ${row}.host_family AND host_id = ${row}.host_id AND socket = ${row}.socket;
+     UPDATE ec2_vcpu_load SET vcpus = vcpus - ${row}.vcpus WHERE account = ${row}.account AND region = ${row}.region AND quota_bucket = ${row}.quota_bucket;`;
+/** A row holds its host (and counts against the quota) for good while it has a host and no release time. */
+const holdsForGood = (row: "NEW" | "OLD") => `${row}.host_id IS NOT NULL AND ${row}.host_release_at IS NULL`;
 
 /** Migrations are only ever appended: a data directory made by an earlier cloudbox upgrades in place. */
 export const MIGRATIONS = [
@@ -86,6 +108,33 @@ export const MIGRATIONS = [
    ALTER TABLE ec2_instances_rebuilt RENAME TO ec2_instances;
    CREATE INDEX ec2_instances_by_owner ON ec2_instances (account, region, seq);
    CREATE INDEX ec2_instances_by_expiry ON ec2_instances (account, region, terminated_at) WHERE terminated_at IS NOT NULL;`,
+  // SQLite is the one truth (docs/state.md): ids are unique by constraint again, lookups go through
+  // indexes, and what hosts and quotas hold is summed by triggers in the writing transaction (rows
+  // held for good) plus a read of the few rows whose release time lies ahead (ec2_instances_by_release).
+  `CREATE UNIQUE INDEX ec2_instances_by_id ON ec2_instances (instance_id);
+   CREATE INDEX ec2_instances_by_token ON ec2_instances (account, region, client_token) WHERE client_token IS NOT NULL;
+   CREATE INDEX ec2_instances_by_address ON ec2_instances (subnet_id, private_ip);
+   CREATE INDEX ec2_instances_by_public_ip ON ec2_instances (region, public_ip) WHERE public_ip IS NOT NULL;
+   CREATE INDEX ec2_instances_by_release ON ec2_instances (region, host_release_at) WHERE host_release_at IS NOT NULL AND host_id IS NOT NULL;
+   CREATE TABLE ec2_host_load (
+     region TEXT NOT NULL, az TEXT NOT NULL, host_family TEXT NOT NULL, host_id TEXT NOT NULL, socket INTEGER NOT NULL,
+     threads REAL NOT NULL, memory_mib INTEGER NOT NULL, gpus INTEGER NOT NULL, guests INTEGER NOT NULL,
+     PRIMARY KEY (region, az, host_family, host_id, socket)) WITHOUT ROWID;
+   CREATE TABLE ec2_vcpu_load (
+     account TEXT NOT NULL, region TEXT NOT NULL, quota_bucket TEXT NOT NULL, vcpus INTEGER NOT NULL,
+     PRIMARY KEY (account, region, quota_bucket)) WITHOUT ROWID;
+   INSERT INTO ec2_host_load SELECT region, az, host_family, host_id, socket, SUM(host_threads), SUM(memory_mib), SUM(gpus), COUNT(*)
+     FROM ec2_instances WHERE host_id IS NOT NULL AND host_release_at IS NULL GROUP BY region, az, host_family, host_id, socket;
+   INSERT INTO ec2_vcpu_load SELECT account, region, quota_bucket, SUM(vcpus)
+     FROM ec2_instances WHERE host_id IS NOT NULL AND host_release_at IS NULL GROUP BY account, region, quota_bucket;
+   CREATE TRIGGER ec2_load_insert AFTER INSERT ON ec2_instances WHEN ${holdsForGood("NEW")} BEGIN ${addLoad("NEW")}
+   END;
+   CREATE TRIGGER ec2_load_update_old AFTER UPDATE OF ${LOAD_COLUMNS} ON ec2_instances WHEN ${holdsForGood("OLD")} BEGIN ${removeLoad("OLD")}
+   END;
+   CREATE TRIGGER ec2_load_update_new AFTER UPDATE OF ${LOAD_COLUMNS} ON ec2_instances WHEN ${holdsForGood("NEW")} BEGIN ${addLoad("NEW")}
+   END;
+   CREATE TRIGGER ec2_load_delete AFTER DELETE ON ec2_instances WHEN ${holdsForGood("OLD")} BEGIN ${removeLoad("OLD")}
+   END;`,
 ];
 
 /** A block device as recorded on the instance (what DescribeInstances reports when EBS is not wired in). */
@@ -173,35 +222,14 @@ export interface InstanceRow {
   guest_shutdown_ends_at: number | null;
   /** When the instance is (or will be) terminated: addresses are free and the hour of visibility starts. */
   terminated_at: number | null;
-  /** Bumped by every update, so cached copies of the row know they are stale. */
+  /** Bumped by every update: what an answer shows of the row changes only with it. */
   version: number;
 }
 
 export type NewInstance = Omit<InstanceRow, "seq" | "version">;
 
-/**
- * better-sqlite3 sets a row's columns one by one, which leaves an object with this many
- * properties in V8's dictionary mode: every field read is then a hash lookup (a listing of a
- * thousand rows reads each of them a dozen times). Rows are copied once into an object of one
- * fixed shape when read; the rows this store keeps are those copies. Columns with few distinct
- * values share one string per value.
- */
-function fastRow(r: InstanceRow): InstanceRow {
-  return {
-    seq: r.seq, instance_id: r.instance_id, account: interned(r.account), region: interned(r.region), reservation_id: r.reservation_id, launch_index: r.launch_index,
-    image_id: interned(r.image_id), instance_type: interned(r.instance_type), vcpus: r.vcpus, memory_mib: r.memory_mib, host_threads: r.host_threads, gpus: r.gpus,
-    quota_bucket: interned(r.quota_bucket), socket: r.socket, host_family: interned(r.host_family), hypervisor: interned(r.hypervisor), az: interned(r.az), subnet_id: interned(r.subnet_id),
-    vpc_id: interned(r.vpc_id), private_ip: r.private_ip, public_ip: r.public_ip, eni_id: r.eni_id, mac: r.mac, host_id: interned(r.host_id),
-    previous_host_id: interned(r.previous_host_id), key_name: interned(r.key_name), launch_time: r.launch_time, state: interned(r.state), state_at: r.state_at, settles_at: r.settles_at,
-    host_release_at: r.host_release_at, transition_reason: r.transition_reason, state_reason_code: interned(r.state_reason_code), state_reason_message: interned(r.state_reason_message), client_token: r.client_token, token_scope: interned(r.token_scope),
-    request_hash: r.request_hash, user_data: r.user_data, groups: interned(r.groups), disable_api_termination: r.disable_api_termination, disable_api_stop: r.disable_api_stop, shutdown_behavior: interned(r.shutdown_behavior),
-    architecture: interned(r.architecture), virtualization_type: interned(r.virtualization_type), root_device_name: interned(r.root_device_name), root_device_type: interned(r.root_device_type), platform: interned(r.platform), kernel_id: interned(r.kernel_id),
-    ramdisk_id: interned(r.ramdisk_id), ebs_optimized: r.ebs_optimized, source_dest_check: r.source_dest_check, ena_support: r.ena_support, monitoring: interned(r.monitoring), tenancy: interned(r.tenancy),
-    placement_group: interned(r.placement_group), block_devices: r.block_devices, boots: r.boots, guest_shutdown_at: r.guest_shutdown_at, guest_shutdown_ends_at: r.guest_shutdown_ends_at, terminated_at: r.terminated_at,
-    version: r.version,
-  };
-}
-
+/** What a listing reads of every row: enough to derive its state and name its answer's version. */
+export type ListedRow = Pick<InstanceRow, "seq" | "instance_id" | "reservation_id" | "account" | "region" | "version" | "state" | "settles_at" | "guest_shutdown_at" | "guest_shutdown_ends_at" | "shutdown_behavior" | "terminated_at">;
 
 const COLUMNS: (keyof NewInstance)[] = [
   "instance_id", "account", "region", "reservation_id", "launch_index", "image_id", "instance_type", "vcpus", "memory_mib", "host_threads", "gpus", "quota_bucket", "socket", "host_family", "hypervisor",
@@ -213,188 +241,103 @@ const COLUMNS: (keyof NewInstance)[] = [
   "guest_shutdown_at", "guest_shutdown_ends_at", "terminated_at",
 ];
 
-/**
- * The insert's values in COLUMNS order, read by name: a loop over COLUMNS would read the row by
- * computed keys, one megamorphic lookup per column on every launch.
- */
-function insertValues(r: NewInstance): unknown[] {
-  return [
-    r.instance_id, r.account, r.region, r.reservation_id, r.launch_index, r.image_id, r.instance_type, r.vcpus, r.memory_mib, r.host_threads,
-    r.gpus, r.quota_bucket, r.socket, r.host_family, r.hypervisor, r.az, r.subnet_id, r.vpc_id, r.private_ip, r.public_ip, r.eni_id, r.mac,
-    r.host_id, r.previous_host_id, r.key_name, r.launch_time, r.state, r.state_at, r.settles_at, r.host_release_at, r.transition_reason,
-    r.state_reason_code, r.state_reason_message, r.client_token, r.token_scope, r.request_hash, r.user_data, r.groups, r.disable_api_termination,
-    r.disable_api_stop, r.shutdown_behavior, r.architecture, r.virtualization_type, r.root_device_name, r.root_device_type, r.platform,
-    r.kernel_id, r.ramdisk_id, r.ebs_optimized, r.source_dest_check, r.ena_support, r.monitoring, r.tenancy, r.placement_group, r.block_devices,
-    r.boots, r.guest_shutdown_at, r.guest_shutdown_ends_at, r.terminated_at,
-  ];
-}
-
-// The two lists must agree column for column: checked once, on a row whose values are their names.
-if (insertValues(Object.fromEntries(COLUMNS.map((c) => [c, c])) as unknown as NewInstance).some((v, i) => v !== COLUMNS[i])) {
-  throw new Error("instance-store: insertValues and COLUMNS disagree");
-}
 
 /** Columns ModifyInstanceAttribute may change. */
 export type MutableColumn = "quota_bucket" | "boots" | "guest_shutdown_ends_at" | "host_release_at" | "terminated_at" | "instance_type" | "vcpus" | "memory_mib" | "host_threads" | "gpus" | "host_family" | "hypervisor" | "user_data" | "groups" | "disable_api_termination" | "disable_api_stop" | "shutdown_behavior" | "ebs_optimized" | "source_dest_check" | "ena_support" | "kernel_id" | "ramdisk_id" | "block_devices" | "monitoring";
 
 /**
  * The instance table and every statement on it, prepared once. A host's occupancy is never
- * stored: it is the sum over instances whose host_id names it and whose host_release_at (set when
- * a stop or termination settles) has not passed, read from the rows' holdings kept in memory.
+ * stored per instance elsewhere: it is the sum over instances whose host_id names it and whose
+ * host_release_at (set when a stop or termination settles) has not passed, kept by the table's
+ * triggers for the rows held for good and read from the rows for those released at a later time.
  */
 export class InstanceStore {
   private readonly s: Record<string, BetterSqlite3.Statement>;
   private readonly updates = new Map<string, BetterSqlite3.Statement>();
-  private readonly rows = new Map<string, InstanceRow>();
-  /**
-   * Every write through this store bumps the generation, so a listing made at the same generation
-   * is still what the table holds (a bump by a rolled-back write only costs a re-read).
-   */
-  private generation = 0;
-  private readonly lists = new Map<string, { generation: number; rows: InstanceRow[] }>();
-  /** Public addresses held by the rows of each region, and those claimed since. */
-  private readonly publicIps: ClaimedValues;
-  /** The hosts, vCPUs, private addresses and client tokens each row holds, mirrored in memory. */
-  private readonly holdings: Holdings;
 
   constructor(private readonly db: Database) {
     db.registerSchema("ec2-instances", MIGRATIONS);
     const sql = db.sql;
     const holds = "host_id IS NOT NULL AND (host_release_at IS NULL OR host_release_at > ?)";
+    // Rows that hold their host until a time still ahead: few, found through ec2_instances_by_release.
+    const releasing = "region = @region AND host_release_at > @now AND host_id IS NOT NULL";
+    const holdsAddress = "(terminated_at IS NULL OR terminated_at > ?)";
     this.s = {
-      // positional, not @named: better-sqlite3 looks each named parameter up on the object (~4 µs for 60)
+      // Positional parameters: better-sqlite3 looks each named one up on the object (~4 µs for 60).
       insert: sql.prepare(`INSERT INTO ec2_instances (${COLUMNS.join(", ")}) VALUES (${COLUMNS.map(() => "?").join(", ")})`),
-      // Statements on one instance find its row by seq, looked up in the holdings. They match the id
-      // too: a seq is reused once its row is gone, and a second store on the database (or process
-      // on the data directory) may hold a stale one.
-      bySeq: sql.prepare("SELECT * FROM ec2_instances WHERE seq = ? AND instance_id = ?"),
+      byId: sql.prepare("SELECT * FROM ec2_instances WHERE instance_id = ?"),
       all: sql.prepare("SELECT * FROM ec2_instances WHERE account = ? AND region = ? ORDER BY seq"),
-      holdings: sql.prepare(`SELECT ${HOLDING_COLUMNS.join(", ")} FROM ec2_instances ORDER BY seq`),
+      listed: sql.prepare(`SELECT seq, instance_id, reservation_id, account, region, version, state, settles_at, guest_shutdown_at, guest_shutdown_ends_at, shutdown_behavior, terminated_at
+        FROM ec2_instances WHERE account = ? AND region = ? ORDER BY seq`),
+      byToken: sql.prepare("SELECT * FROM ec2_instances WHERE account = ? AND region = ? AND client_token = ? ORDER BY seq"),
+      hostUsage: sql.prepare(`SELECT host_id, socket, threads, memory_mib AS mem, gpus, guests FROM ec2_host_load WHERE region = @region AND az = @az AND host_family = @family AND guests > 0
+        UNION ALL SELECT host_id, socket, host_threads, memory_mib, gpus, 1 FROM ec2_instances WHERE ${releasing} AND az = @az AND host_family = @family`),
+      vcpusInUse: sql.prepare(`SELECT COALESCE((SELECT vcpus FROM ec2_vcpu_load WHERE account = @account AND region = @region AND quota_bucket = @bucket), 0)
+        + (SELECT COALESCE(SUM(vcpus), 0) FROM ec2_instances WHERE ${releasing} AND account = @account AND quota_bucket = @bucket)`).pluck(),
       onHosts: sql.prepare(`SELECT instance_id, account, instance_type, vcpus, memory_mib, host_threads, socket, host_id, az, host_family, state, settles_at, guest_shutdown_at, guest_shutdown_ends_at, shutdown_behavior FROM ec2_instances WHERE region = ? AND ${holds}`),
-      publicIps: sql.prepare("SELECT public_ip FROM ec2_instances WHERE region = ? AND public_ip IS NOT NULL").pluck(),
+      publicIpTaken: sql.prepare("SELECT 1 FROM ec2_instances WHERE region = ? AND public_ip = ? LIMIT 1").pluck(),
+      privateIpHeld: sql.prepare(`SELECT 1 FROM ec2_instances WHERE subnet_id = ? AND private_ip = ? AND ${holdsAddress} LIMIT 1`).pluck(),
+      privateIpsUsed: sql.prepare(`SELECT private_ip FROM ec2_instances WHERE subnet_id = ? AND ${holdsAddress}`).pluck(),
       expired: sql.prepare("SELECT instance_id FROM ec2_instances WHERE account = ? AND region = ? AND terminated_at <= ?").pluck(),
-      delete: sql.prepare("DELETE FROM ec2_instances WHERE seq = ? AND instance_id = ?"),
+      delete: sql.prepare("DELETE FROM ec2_instances WHERE instance_id = ?"),
       setState: sql.prepare(
-        "UPDATE ec2_instances SET version = version + 1, guest_shutdown_at = NULL, guest_shutdown_ends_at = NULL, terminated_at = @terminated_at, state = @state, state_at = @state_at, settles_at = @settles_at, host_release_at = @host_release_at, transition_reason = @transition_reason, state_reason_code = @state_reason_code, state_reason_message = @state_reason_message, boots = @boots WHERE seq = @seq AND instance_id = @instance_id",
+        "UPDATE ec2_instances SET version = version + 1, guest_shutdown_at = NULL, guest_shutdown_ends_at = NULL, terminated_at = @terminated_at, state = @state, state_at = @state_at, settles_at = @settles_at, host_release_at = @host_release_at, transition_reason = @transition_reason, state_reason_code = @state_reason_code, state_reason_message = @state_reason_message, boots = @boots WHERE instance_id = @instance_id",
       ),
       start: sql.prepare(
-        "UPDATE ec2_instances SET version = version + 1, guest_shutdown_at = NULL, guest_shutdown_ends_at = NULL, terminated_at = NULL, state = 'pending', state_at = @state_at, settles_at = @settles_at, host_release_at = NULL, host_id = @host_id, socket = @socket, previous_host_id = @previous_host_id, public_ip = @public_ip, transition_reason = '', state_reason_code = NULL, state_reason_message = NULL, boots = @boots WHERE seq = @seq AND instance_id = @instance_id",
+        "UPDATE ec2_instances SET version = version + 1, guest_shutdown_at = NULL, guest_shutdown_ends_at = NULL, terminated_at = NULL, state = 'pending', state_at = @state_at, settles_at = @settles_at, host_release_at = NULL, host_id = @host_id, socket = @socket, previous_host_id = @previous_host_id, public_ip = @public_ip, transition_reason = '', state_reason_code = NULL, state_reason_message = NULL, boots = @boots WHERE instance_id = @instance_id",
       ),
-      setBoots: sql.prepare("UPDATE ec2_instances SET version = version + 1, boots = ? WHERE seq = ? AND instance_id = ?"),
-      versions: sql.prepare("SELECT instance_id, version FROM ec2_instances WHERE account = ? AND region = ? ORDER BY seq").raw(),
-      versionOf: sql.prepare("SELECT version FROM ec2_instances WHERE seq = ? AND instance_id = ?").pluck(),
+      setBoots: sql.prepare("UPDATE ec2_instances SET version = version + 1, boots = ? WHERE instance_id = ?"),
     };
-    const publicIps = this.s["publicIps"]!;
-    this.publicIps = new ClaimedValues((region) => publicIps.all(region) as string[]);
-    const holdings = this.s["holdings"]!;
-    this.holdings = new Holdings(db, () => holdings.all() as Holding[]);
   }
 
   insert(row: NewInstance): void {
-    // The table has no UNIQUE index on instance_id: the holdings, which know every row, keep ids unique.
-    if (this.holdings.seqOf(row.instance_id) !== undefined) throw new Error(`instance id ${row.instance_id} is taken`);
-    this.generation++;
-    const { lastInsertRowid } = this.s["insert"]!.run(insertValues(row));
-    this.holdings.inserted(row, Number(lastInsertRowid));
+    this.s["insert"]!.run(COLUMNS.map((column) => row[column]));
   }
 
   byId(instanceId: string): InstanceRow | undefined {
-    const seq = this.holdings.seqOf(instanceId);
-    const read = seq === undefined ? undefined : (this.s["bySeq"]!.get(seq, instanceId) as InstanceRow | undefined);
-    const row = read && fastRow(read);
-    // Only committed rows are cached: a row read inside a transaction may yet be rolled back.
-    if (row && !this.db.sql.inTransaction) this.rows.set(instanceId, row);
-    return row;
+    return this.s["byId"]!.get(instanceId) as InstanceRow | undefined;
   }
 
   all(account: string, region: string): InstanceRow[] {
     return this.s["all"]!.all(account, region) as InstanceRow[];
   }
 
-  /**
-   * The rows of an account+region for Describe: a narrow (id, version) scan, with whole rows read
-   * only for instances that changed since last time. Rows come back shared: callers never mutate them.
-   */
-  allCached(account: string, region: string): InstanceRow[] {
-    const key = `${account}|${region}`;
-    const listed = this.lists.get(key);
-    if (listed && listed.generation === this.generation) return listed.rows;
-    const generation = this.generation;
-    const out: InstanceRow[] = [];
-    for (const [id, version] of this.s["versions"]!.all(account, region) as [string, number][]) {
-      const cached = this.rows.get(id);
-      if (cached && cached.version === version) out.push(cached);
-      else {
-        const row = this.byId(id);
-        if (row) out.push(row);
-      }
-    }
-    if (!this.db.sql.inTransaction) this.lists.set(key, { generation, rows: out });
-    return out;
+  /** Every row of an account and region, narrowly: a whole row is read only for an answer not cached yet. */
+  listed(account: string, region: string): ListedRow[] {
+    return this.s["listed"]!.all(account, region) as ListedRow[];
   }
 
-  byIdCached(instanceId: string): InstanceRow | undefined {
-    const seq = this.holdings.seqOf(instanceId);
-    const version = seq === undefined ? undefined : (this.s["versionOf"]!.get(seq, instanceId) as number | undefined);
-    if (version === undefined) return undefined;
-    const cached = this.rows.get(instanceId);
-    return cached && cached.version === version ? cached : this.byId(instanceId);
-  }
-
-  forgetCached(): void {
-    this.rows.clear();
-    this.lists.clear();
-    this.publicIps.clear();
-    this.holdings.clear();
-    this.generation++;
-  }
-
-  /**
-   * The rows launched with this client token, in launch order. The SDKs send a fresh token with
-   * every RunInstances: nearly every call finds none, which answers without a query.
-   */
+  /** The rows launched with this client token, in launch order. */
   rowsOfLaunchToken(account: string, region: string, token: string): InstanceRow[] {
-    const rows: InstanceRow[] = [];
-    for (const id of this.holdings.launchedWith(account, region, token)) {
-      const row = this.byId(id);
-      if (row) rows.push(row);
-    }
-    return rows;
+    return this.s["byToken"]!.all(account, region, token) as InstanceRow[];
   }
 
+  /** Threads, memory and GPUs held per host and socket among one AZ's hosts of one family. */
   hostUsage(region: string, az: string, family: string, now: number): HostUsage[] {
-    return this.holdings.hostUsage(region, az, family, now);
+    return this.s["hostUsage"]!.all({ region, az, family, now }) as HostUsage[];
   }
 
   onHosts(region: string, now: number): Pick<InstanceRow, "instance_id" | "account" | "instance_type" | "vcpus" | "memory_mib" | "host_threads" | "socket" | "host_id" | "az" | "host_family" | "state" | "settles_at" | "guest_shutdown_at" | "guest_shutdown_ends_at" | "shutdown_behavior">[] {
     return this.s["onHosts"]!.all(region, now) as never;
   }
 
+  /** Running On-Demand vCPUs of an account, region and quota bucket. */
   vcpusInUse(account: string, region: string, bucket: string, now: number): number {
-    return this.holdings.vcpusInUse(account, region, bucket, now);
-  }
-
-  /** When the next host held by these rows is released (a stop or termination settling), if any. */
-  nextHostRelease(region: string, az: string, family: string, now: number): number | null {
-    return this.holdings.nextHostRelease(region, az, family, now);
-  }
-
-  nextAccountRelease(account: string, region: string, bucket: string, now: number): number | null {
-    return this.holdings.nextAccountRelease(account, region, bucket, now);
+    return this.s["vcpusInUse"]!.get({ account, region, bucket, now }) as number;
   }
 
   /** Whether an instance that is not terminated holds this private address of the subnet. */
   privateIpHeld(subnetId: string, ip: string, now: number): boolean {
-    return this.holdings.addressHeld(subnetId, ip, now);
+    return this.s["privateIpHeld"]!.get(subnetId, ip, now) !== undefined;
   }
 
   privateIpsUsed(subnetId: string, now: number): string[] {
-    return this.holdings.addressesHeld(subnetId, now);
+    return this.s["privateIpsUsed"]!.all(subnetId, now) as string[];
   }
 
-  /** Takes a public address for a row about to be written; false when a row of the region holds it. */
-  claimPublicIp(region: string, ip: string): boolean {
-    return this.publicIps.claim(region, ip);
+  /** Whether a row of the region (of any state) has this public address. */
+  publicIpTaken(region: string, ip: string): boolean {
+    return this.s["publicIpTaken"]!.get(region, ip) !== undefined;
   }
 
   /** Terminated instances whose visibility window is over. */
@@ -403,39 +346,24 @@ export class InstanceStore {
   }
 
   delete(instanceId: string): void {
-    const seq = this.holdings.seqOf(instanceId);
-    this.generation++;
-    this.rows.delete(instanceId);
-    if (seq !== undefined) this.s["delete"]!.run(seq, instanceId);
-    this.holdings.deleted(instanceId);
+    this.s["delete"]!.run(instanceId);
   }
 
   setState(change: Pick<InstanceRow, "instance_id" | "terminated_at" | "state" | "state_at" | "settles_at" | "host_release_at" | "transition_reason" | "state_reason_code" | "state_reason_message" | "boots">): void {
-    const seq = this.holdings.seqOf(change.instance_id);
-    this.generation++;
-    if (seq !== undefined) this.s["setState"]!.run({ ...change, seq });
-    this.holdings.changed(change.instance_id, { terminated_at: change.terminated_at, host_release_at: change.host_release_at });
+    this.s["setState"]!.run(change);
   }
 
   start(change: Pick<InstanceRow, "instance_id" | "state_at" | "settles_at" | "host_id" | "socket" | "previous_host_id" | "public_ip" | "boots">): void {
-    const seq = this.holdings.seqOf(change.instance_id);
-    this.generation++;
-    if (seq !== undefined) this.s["start"]!.run({ ...change, seq });
-    this.holdings.changed(change.instance_id, { host_id: change.host_id, socket: change.socket, host_release_at: null, terminated_at: null });
+    this.s["start"]!.run(change);
   }
 
   setBoots(instanceId: string, boots: string): void {
-    const seq = this.holdings.seqOf(instanceId);
-    this.generation++;
-    if (seq !== undefined) this.s["setBoots"]!.run(boots, seq, instanceId);
+    this.s["setBoots"]!.run(boots, instanceId);
   }
 
   update(instanceId: string, column: MutableColumn, value: string | number | null): void {
-    this.generation++;
     let statement = this.updates.get(column);
-    if (!statement) this.updates.set(column, (statement = this.db.sql.prepare(`UPDATE ec2_instances SET version = version + 1, ${column} = ? WHERE seq = ? AND instance_id = ?`)));
-    const seq = this.holdings.seqOf(instanceId);
-    if (seq !== undefined) statement.run(value, seq, instanceId);
-    if (isHoldingColumn(column)) this.holdings.changed(instanceId, { [column]: value });
+    if (!statement) this.updates.set(column, (statement = this.db.sql.prepare(`UPDATE ec2_instances SET version = version + 1, ${column} = ? WHERE instance_id = ?`)));
+    statement.run(value, instanceId);
   }
 }

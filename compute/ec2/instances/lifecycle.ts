@@ -1,4 +1,3 @@
-import { sharedFrozen } from "../../shared-frozen.js";
 
 /**
  * Instance states (reference A.2). A row stores the state it was last put in and, for the
@@ -37,11 +36,9 @@ export function currentState(row: StoredState, now: number): InstanceStateName {
   return row.state;
 }
 
-const STATES = new Map<string, Readonly<{ Code: number; Name: InstanceStateName }>>();
-
-/** `{ Code, Name }` of a state: one frozen object per state, whose XML the writer keeps. */
-export function stateOf(name: InstanceStateName): Readonly<{ Code: number; Name: InstanceStateName }> {
-  return sharedFrozen(STATES, name, () => ({ Code: STATE_CODES[name], Name: name }));
+/** `{ Code, Name }` of a state, as EC2 answers it. */
+export function stateOf(name: InstanceStateName): { Code: number; Name: InstanceStateName } {
+  return { Code: STATE_CODES[name], Name: name };
 }
 
 /** "User initiated (2024-01-01 12:00:00 GMT)", as StateTransitionReason reads on AWS. */

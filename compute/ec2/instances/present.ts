@@ -3,51 +3,31 @@ import { findImage } from "../../images/catalogue.js";
 import { privateDnsName, publicDnsName } from "../../network/addresses.js";
 import { toTagList } from "../../tags/tag-store.js";
 import type { Ec2Context } from "../context.js";
-import type { InstanceRow, RecordedDevice } from "./instance-store.js";
+import type { InstanceRow, ListedRow, RecordedDevice } from "./instance-store.js";
 import type { AttachedVolume } from "../../../storage/ebs/volume-hooks.js";
 import { currentState, guestShutDown, stateOf } from "./lifecycle.js";
 import type { InstanceStateName } from "./lifecycle.js";
 import { availabilityZonesOf } from "../regions.js";
 import { typeSpec } from "../../hypervisor/catalog-port.js";
-import { sharedFrozen } from "../../shared-frozen.js";
+import { deferred } from "../../../sdk-compat/protocol/answer-cache.js";
 
-// The parts of an instance that are the same for many instances are shared frozen objects: the
-// XML writer serializes a frozen structure once and reuses its text.
-const LAUNCH_STATE_REASON = Object.freeze({ Code: "pending", Message: "pending" });
-const CAPACITY_RESERVATION = Object.freeze({ CapacityReservationPreference: "open" as const });
-const HIBERNATION = Object.freeze({ Configured: false });
-const ENCLAVE = Object.freeze({ Enabled: false });
-const PRIVATE_DNS_NAME_OPTIONS = Object.freeze({ HostnameType: "ip-name" as const, EnableResourceNameDnsARecord: false, EnableResourceNameDnsAAAARecord: false });
-const MAINTENANCE = Object.freeze({ AutoRecovery: "default" as const });
+const LAUNCH_STATE_REASON = { Code: "pending", Message: "pending" };
 const metadataOptions = (state: "pending" | "applied") =>
-  Object.freeze({ State: state, HttpTokens: "required" as const, HttpPutResponseHopLimit: 2, HttpEndpoint: "enabled" as const, HttpProtocolIpv6: "disabled" as const, InstanceMetadataTags: "disabled" as const });
-const METADATA_AT_LAUNCH = metadataOptions("pending");
-const METADATA = metadataOptions("applied");
-// Frozen too: the XML writer reuses the text of the members around them (patches/ec2.json).
-const NO_PRODUCT_CODES: Instance["ProductCodes"] = Object.freeze([]) as unknown as [];
-const NO_IPV6_ADDRESSES: InstanceNetworkInterface["Ipv6Addresses"] = Object.freeze([]) as unknown as [];
-const MONITORING = new Map<string, Readonly<{ State: "disabled" }>>();
-const CPU_OPTIONS = new Map<string, Readonly<{ CoreCount: number; ThreadsPerCore: number }>>();
-const GROUPS = new Map<string, { GroupId: string; GroupName: string }[]>();
-const PLACEMENTS = new Map<string, Instance["Placement"]>();
+  ({ State: state, HttpTokens: "required" as const, HttpPutResponseHopLimit: 2, HttpEndpoint: "enabled" as const, HttpProtocolIpv6: "disabled" as const, InstanceMetadataTags: "disabled" as const });
 
 /** Auto-assigned public addresses exist only while the instance holds its place on a host. */
 export const holdsPublicIp = (state: InstanceStateName) => state === "pending" || state === "running" || state === "stopping" || state === "shutting-down";
 
-/** An instance's security groups, one frozen list per stored value (most instances of a VPC share one). */
+/** An instance's security groups, as stored. */
 export function parseGroups(row: InstanceRow): { GroupId: string; GroupName: string }[] {
-  return sharedFrozen(GROUPS, row.groups, () => (JSON.parse(row.groups) as { GroupId: string; GroupName: string }[]).map((g) => Object.freeze(g)));
+  return JSON.parse(row.groups) as { GroupId: string; GroupName: string }[];
 }
 
 function placement(row: InstanceRow): Instance["Placement"] {
-  return sharedFrozen(PLACEMENTS, `${row.region}/${row.az}/${row.tenancy}/${row.placement_group ?? ""}`, () => ({
-    AvailabilityZone: row.az, AvailabilityZoneId: availabilityZonesOf(row.region).find((z) => z.name === row.az)?.id, GroupName: row.placement_group ?? "", Tenancy: row.tenancy as "default",
-  }));
+  return { AvailabilityZone: row.az, AvailabilityZoneId: availabilityZonesOf(row.region).find((z) => z.name === row.az)?.id, GroupName: row.placement_group ?? "", Tenancy: row.tenancy as "default" };
 }
 
-// Arrays here are built with push, not map(): map()'s result has another hidden class when it ran
-// optimized, and each switch sends the code that reads these arrays back to the compiler.
-function blockDevices(c: Ec2Context, row: InstanceRow, state: InstanceStateName, attached: AttachedVolume[] | undefined): InstanceBlockDeviceMapping[] {
+export function blockDevices(c: Ec2Context, row: InstanceRow, state: InstanceStateName, attached: AttachedVolume[] | undefined): InstanceBlockDeviceMapping[] {
   const out: InstanceBlockDeviceMapping[] = [];
   if (state === "terminated") return out;
   if (c.volumes) {
@@ -62,7 +42,7 @@ function blockDevices(c: Ec2Context, row: InstanceRow, state: InstanceStateName,
   return out;
 }
 
-/** The primary interface, a function of its own to keep presentInstance small enough to optimize cheaply. */
+/** The primary interface. */
 function networkInterfaces(row: InstanceRow, groups: { GroupId: string; GroupName: string }[], publicIp: string | undefined, privateDns: string, atLaunch: boolean): InstanceNetworkInterface[] {
   const association = () => (publicIp ? { PublicIp: publicIp, PublicDnsName: publicDnsName(publicIp, row.region), IpOwnerId: "amazon" } : undefined);
   return [{
@@ -71,7 +51,7 @@ function networkInterfaces(row: InstanceRow, groups: { GroupId: string; GroupNam
     Attachment: { AttachmentId: `eni-attach-${row.eni_id.slice(4)}`, DeviceIndex: 0, Status: atLaunch ? "attaching" : "attached", AttachTime: new Date(row.launch_time), DeleteOnTermination: true, NetworkCardIndex: 0 },
     Association: association(),
     PrivateIpAddresses: [{ Primary: true, PrivateIpAddress: row.private_ip, PrivateDnsName: privateDns, Association: association() }],
-    Ipv6Addresses: NO_IPV6_ADDRESSES, InterfaceType: "interface",
+    Ipv6Addresses: [], InterfaceType: "interface",
   }];
 }
 
@@ -99,19 +79,19 @@ export function presentInstance(c: Ec2Context, row: InstanceRow, now: number, ta
     StateTransitionReason: row.transition_reason,
     KeyName: row.key_name ?? undefined,
     AmiLaunchIndex: row.launch_index,
-    ProductCodes: NO_PRODUCT_CODES,
+    ProductCodes: [],
     InstanceType: row.instance_type as Instance["InstanceType"],
     LaunchTime: new Date(row.launch_time),
     Placement: placement(row),
     KernelId: row.kernel_id ?? undefined,
     RamdiskId: row.ramdisk_id ?? undefined,
     Platform: row.platform === "windows" ? ("windows" as "Windows") : undefined,
-    Monitoring: monitoring(row.monitoring),
+    Monitoring: { State: row.monitoring as "disabled" },
     SubnetId: terminated ? undefined : row.subnet_id,
     VpcId: terminated ? undefined : row.vpc_id,
     PrivateIpAddress: terminated ? undefined : row.private_ip,
     PublicIpAddress: publicIp,
-    StateReason: atLaunch ? LAUNCH_STATE_REASON : guestShutDown(row, now)
+    StateReason: atLaunch ? { ...LAUNCH_STATE_REASON } : guestShutDown(row, now)
       ? { Code: "Client.InstanceInitiatedShutdown", Message: "Client.InstanceInitiatedShutdown: Instance initiated shutdown" }
       : row.state_reason_code ? { Code: row.state_reason_code, Message: row.state_reason_message ?? row.state_reason_code } : undefined,
     Architecture: row.architecture as "x86_64",
@@ -129,81 +109,49 @@ export function presentInstance(c: Ec2Context, row: InstanceRow, now: number, ta
     EbsOptimized: row.ebs_optimized === 1,
     EnaSupport: row.ena_support === 1,
     CpuOptions: cpuOptions(row.instance_type, row.vcpus),
-    CapacityReservationSpecification: CAPACITY_RESERVATION,
-    HibernationOptions: HIBERNATION,
-    MetadataOptions: atLaunch ? METADATA_AT_LAUNCH : METADATA,
-    EnclaveOptions: ENCLAVE,
+    CapacityReservationSpecification: { CapacityReservationPreference: "open" },
+    HibernationOptions: { Configured: false },
+    MetadataOptions: metadataOptions(atLaunch ? "pending" : "applied"),
+    EnclaveOptions: { Enabled: false },
     PlatformDetails: image?.platformDetails ?? "Linux/UNIX",
     UsageOperation: image?.usageOperation ?? "RunInstances",
     UsageOperationUpdateTime: new Date(row.launch_time),
-    PrivateDnsNameOptions: PRIVATE_DNS_NAME_OPTIONS,
-    MaintenanceOptions: MAINTENANCE,
+    PrivateDnsNameOptions: { HostnameType: "ip-name", EnableResourceNameDnsARecord: false, EnableResourceNameDnsAAAARecord: false },
+    MaintenanceOptions: { AutoRecovery: "default" },
     BootMode: image?.bootMode as "uefi" | undefined,
     CurrentInstanceBootMode: image?.bootMode === "uefi" || image?.bootMode === "uefi-preferred" ? "uefi" : "legacy-bios",
   };
   return out;
 }
 
-function cpuOptions(name: string, vcpus: number): Readonly<{ CoreCount: number; ThreadsPerCore: number }> {
-  return sharedFrozen(CPU_OPTIONS, `${name}/${vcpus}`, () => {
-    const info = typeSpec(name)?.info.VCpuInfo;
-    return { CoreCount: info?.DefaultCores ?? vcpus, ThreadsPerCore: info?.DefaultThreadsPerCore ?? 1 };
-  });
-}
-
-const monitoring = (state: string) => sharedFrozen(MONITORING, state, () => ({ State: state as "disabled" }));
-
-interface Presented {
-  version: number;
-  state: InstanceStateName;
-  tagGeneration: number;
-  /** The tag store's change count when the generation was last found unchanged. */
-  tagsSeen: number;
-  volumes: AttachedVolume[] | undefined;
-  tags: Map<string, string>;
-  instance: Instance;
-}
-
-// By row object: the instance store hands out the same object while the row is unchanged, and a
-// lookup by identity costs less than one by id string (a listing does a thousand of them).
-const presentedBy = new WeakMap<Ec2Context, WeakMap<InstanceRow, Presented>>();
-
-function sameVolumes(a: AttachedVolume[] | undefined, b: AttachedVolume[] | undefined): boolean {
-  if (a === b) return true;
-  if (!a || !b || a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) {
-    const x = a[i]!;
-    const y = b[i]!;
-    if (x.volumeId !== y.volumeId || x.deviceName !== y.deviceName || x.status !== y.status || x.deleteOnTermination !== y.deleteOnTermination || x.attachTime.getTime() !== y.attachTime.getTime()) return false;
-  }
-  return true;
+function cpuOptions(name: string, vcpus: number): { CoreCount: number; ThreadsPerCore: number } {
+  const info = typeSpec(name)?.info.VCpuInfo;
+  return { CoreCount: info?.DefaultCores ?? vcpus, ThreadsPerCore: info?.DefaultThreadsPerCore ?? 1 };
 }
 
 /**
- * An instance as Describe shows it, reused while nothing it shows has changed (row version,
- * derived state, tags, attachments). The object is frozen, which lets the XML writer reuse its
- * serialization too: listing a thousand unchanged instances costs little more than reading them.
+ * An instance as Describe shows it, marked with the version of everything it shows (row version,
+ * derived state, tags, attachments): the answer cache writes its XML once per version.
  */
-export function presentCached(c: Ec2Context, row: InstanceRow, state: InstanceStateName, now: number, attached: AttachedVolume[] | undefined): Presented {
-  let cache = presentedBy.get(c);
-  if (!cache) presentedBy.set(c, (cache = new WeakMap()));
-  const changes = c.tags.changes;
-  const hit = cache.get(row);
-  if (hit && hit.version === row.version && hit.state === state && sameVolumes(hit.volumes, attached)) {
-    // No tag written anywhere since the last look: this instance's tags are as they were.
-    if (hit.tagsSeen === changes) return hit;
-    if (hit.tagGeneration === c.tags.generation(row.account, row.region, row.instance_id)) {
-      hit.tagsSeen = changes;
-      return hit;
-    }
-  }
-  const generation = c.tags.generation(row.account, row.region, row.instance_id);
-  const tags = c.tags.tagsOf(row.account, row.region, row.instance_id);
-  const entry: Presented = { version: row.version, state, tagGeneration: generation, tagsSeen: changes, volumes: attached, tags, instance: Object.freeze(presentInstance(c, row, now, tags, attached)) };
-  cache.set(row, entry);
-  return entry;
+export function presentVersioned(c: Ec2Context, row: InstanceRow, state: InstanceStateName, now: number, tags: Map<string, string>, attached: AttachedVolume[] | undefined): Instance {
+  return deferred(answerVersion(row, state, now, tags, attached), () => presentInstance(c, row, now, tags, attached));
 }
 
-export function forgetPresented(c: Ec2Context): void {
-  presentedBy.delete(c);
+/**
+ * The same from a narrow row (whose version moves with its tags too) and the version of its
+ * attachments: the whole row, its tags and attachments are read and presented only when the answer
+ * cache has no text for the version.
+ */
+export function presentDeferred(c: Ec2Context, row: ListedRow, state: InstanceStateName, now: number, attachmentVersion: string): Instance {
+  const version = `listed/${row.instance_id}/${row.version}/${state}/${guestShutDown(row, now) ? 1 : 0}/${attachmentVersion}`;
+  return deferred(version, () => {
+    const tags = c.tags.tagsOf(row.account, row.region, row.instance_id);
+    return presentInstance(c, c.instances.byId(row.instance_id)!, now, tags, c.volumes?.attachedTo(row.account, row.region, row.instance_id));
+  });
+}
+
+function answerVersion(row: ListedRow, state: InstanceStateName, now: number, tags: Map<string, string>, attached: AttachedVolume[] | undefined): string {
+  let version = `whole/${row.instance_id}/${row.version}/${state}/${guestShutDown(row, now) ? 1 : 0}/${JSON.stringify([...tags])}`;
+  for (const v of attached ?? []) version += `/${v.volumeId},${v.deviceName},${v.status},${v.deleteOnTermination ? 1 : 0},${v.attachTime.getTime()}`;
+  return version;
 }

@@ -12,7 +12,6 @@ import type { MachineImage } from "../../images/catalogue.js";
 import { typeSpec } from "../../hypervisor/catalog-port.js";
 import type { TypeSpec } from "../../hypervisor/catalog-port.js";
 import type { Slot } from "../../hypervisor/placement.js";
-import type { PlacementSession } from "../../hypervisor/hypervisor.js";
 import type { Subnet } from "../../network/network-store.js";
 import { allocatePrivateIp, macAddress, randomPublicIp } from "../../network/addresses.js";
 import { tagsBySpecification } from "../../tags/tag-store.js";
@@ -130,8 +129,7 @@ export function runInstances(c: Ec2Context, input: RunInstancesRequest, ctx: Ope
   const hash = token ? requestFingerprint(input) : null;
   const now = c.env.clock.now();
 
-  let committed: { session: PlacementSession; vcpus: number } | undefined;
-  const reservation = c.env.db.transaction(() => {
+  return c.env.db.transaction(() => {
     if (token) {
       const previous: InstanceRow[] = [];
       for (const r of c.instances.rowsOfLaunchToken(account, region, token)) if (r.token_scope === scope) previous.push(r);
@@ -144,14 +142,13 @@ export function runInstances(c: Ec2Context, input: RunInstancesRequest, ctx: Ope
     purgeExpired(c, account, region, now);
     const bucket = quotaBucket(type.family);
     const limit = c.settings.vcpuQuota(bucket);
-    const byQuota = Math.floor((limit - c.usage.used(account, region, bucket, now)) / type.vcpus);
+    const byQuota = Math.floor((limit - c.instances.vcpusInUse(account, region, bucket, now)) / type.vcpus);
     if (byQuota < input.MinCount!) throw Ec2Errors.vcpuLimit(limit);
     const wanted = Math.min(input.MaxCount!, byQuota);
 
     const candidates = subnet ? [subnet.availabilityZone] : wantedZone ? [wantedZone] : zones.map((z) => z.name);
     let az: string | undefined;
     let hosts: Slot[] = [];
-    let used: PlacementSession | undefined;
     for (const zone of candidates) {
       const session = c.hypervisor.session(region, zone, type, now);
       const placed: Slot[] = [];
@@ -163,7 +160,6 @@ export function runInstances(c: Ec2Context, input: RunInstancesRequest, ctx: Ope
       if (placed.length >= input.MinCount!) {
         az = zone;
         hosts = placed;
-        used = session;
         break;
       }
     }
@@ -203,22 +199,8 @@ export function runInstances(c: Ec2Context, input: RunInstancesRequest, ctx: Ope
     // What the answer shows is what was just written: no need to read the tags back.
     const launchTags = new Map<string, string>();
     for (const t of launch.instanceTags) launchTags.set(t.Key!, t.Value ?? "");
-    // Fewer addresses than hosts: the session holds guests that were not launched.
-    // The memoized sums take the new guests as they are, unless some were not launched (fewer
-    // addresses than hosts) or will leave their host by themselves (a user-data shutdown): then
-    // they are read again from the rows.
-    if (count === hosts.length && !rows.some((r) => r.host_release_at !== null)) committed = { session: used!, vcpus: count * type.vcpus };
-    else {
-      c.hypervisor.invalidate(region, az, type.family);
-      c.usage.invalidate(account, region);
-    }
     return reservationOf(c, rows, now, () => launchTags, undefined, true);
   });
-  if (committed) {
-    c.hypervisor.commit(committed.session);
-    c.usage.add(account, region, quotaBucket(type.family), committed.vcpus);
-  }
-  return reservation;
 }
 
 /** What every instance of one RunInstances call shares. */
@@ -244,11 +226,7 @@ interface Launch {
   instanceTags: Tag[];
 }
 
-/**
- * Writes one instance of a launch (row, volumes, tags) and returns its row as stored. A function
- * of its own, with plain loops: the launch is the hottest write path, and one huge function that
- * inlines everything costs the optimizing compiler a hundred milliseconds each time it is redone.
- */
+/** Writes one instance of a launch (row, volumes, tags) and returns its row as stored. */
 function launchInstance(c: Ec2Context, l: Launch, index: number, slot: Slot, privateIp: string): InstanceRow {
   const { host, socket } = slot;
   const { account, region, input, now, shutdown, image, type } = l;
@@ -315,7 +293,7 @@ function placeable(c: Ec2Context, region: string, az: string, type: TypeSpec, co
 function publicIp(c: Ec2Context, region: string): string {
   for (;;) {
     const ip = randomPublicIp();
-    if (c.instances.claimPublicIp(region, ip)) return ip;
+    if (!c.instances.publicIpTaken(region, ip)) return ip;
   }
 }
 
@@ -348,9 +326,6 @@ export function reservationOf(
   attachedOf: (id: string) => AttachedVolume[] | undefined = () => undefined,
   atLaunch = false,
 ): Reservation {
-  // Plain loops rather than map() in the launch path: an array's hidden class differs depending on
-  // whether map() ran optimized or not, and each change sends its readers back to the compiler.
-  const instances: Instance[] = [];
-  for (const r of rows) instances.push(presentInstance(c, r, now, tagsOf(r), attachedOf(r.instance_id), atLaunch));
+  const instances = rows.map((r) => presentInstance(c, r, now, tagsOf(r), attachedOf(r.instance_id), atLaunch));
   return { ReservationId: rows[0]!.reservation_id, OwnerId: rows[0]!.account, Groups: [], Instances: instances };
 }

@@ -23,12 +23,6 @@ const ids = (list: string[] | undefined): string[] => {
   return list;
 };
 
-/** Occupancy and quota sums change with these rows: drop their memos (after the write). */
-function forget(c: Ec2Context, rows: InstanceRow[]): void {
-  for (const r of rows) c.hypervisor.invalidate(r.region, r.az, r.host_family);
-  if (rows.length) c.usage.invalidate(rows[0]!.account, rows[0]!.region);
-}
-
 function appendBoot(row: InstanceRow, event: BootEvent): string {
   const events = JSON.parse(row.boots) as BootEvent[];
   events.push(event);
@@ -50,11 +44,7 @@ export function startInstances(c: Ec2Context, input: StartInstancesRequest, ctx:
     if (s === "stopping" || s === "shutting-down" || s === "terminated") throw Ec2Errors.incorrectState(`The instance '${r.instance_id}' is not in a state from which it can be started.`);
   });
   dryRunGate(input);
-  try {
-    return startAll(c, rows, states, ctx, now);
-  } finally {
-    forget(c, rows);
-  }
+  return startAll(c, rows, states, ctx, now);
 }
 
 function startAll(c: Ec2Context, rows: InstanceRow[], states: InstanceStateName[], ctx: OperationContext, now: number): StartInstancesResult {
@@ -65,7 +55,7 @@ function startAll(c: Ec2Context, rows: InstanceRow[], states: InstanceStateName[
     });
     for (const [bucket, vcpus] of needed) {
       const limit = c.settings.vcpuQuota(bucket);
-      if (c.usage.used(ctx.account, ctx.region, bucket, now) + vcpus > limit) throw Ec2Errors.vcpuLimit(limit);
+      if (c.instances.vcpusInUse(ctx.account, ctx.region, bucket, now) + vcpus > limit) throw Ec2Errors.vcpuLimit(limit);
     }
     const sessions = new Map<string, PlacementSession>();
     const out: InstanceStateChange[] = [];
@@ -104,11 +94,7 @@ export function stopInstances(c: Ec2Context, input: StopInstancesRequest, ctx: O
     if (s === "running" && r.disable_api_stop === 1) throw Ec2Errors.notPermitted(`The instance '${r.instance_id}' may not be stopped. Modify its 'disableApiStop' instance attribute and try again.`);
   });
   dryRunGate(input);
-  try {
-    return stopAll(c, rows, states, input, now);
-  } finally {
-    forget(c, rows);
-  }
+  return stopAll(c, rows, states, input, now);
 }
 
 function stopAll(c: Ec2Context, rows: InstanceRow[], states: InstanceStateName[], input: StopInstancesRequest, now: number): StopInstancesResult {
@@ -144,12 +130,7 @@ export function terminateInstances(c: Ec2Context, input: TerminateInstancesReque
     const r = [...blockedZones.values()][0]!;
     refusal = Ec2Errors.notPermitted(`The instance '${r.instance_id}' may not be terminated. Modify its 'disableApiTermination' instance attribute and try again.`);
   }
-  let result: TerminateInstancesResult;
-  try {
-    result = terminateAll(c, rows, blockedZones, ctx, now);
-  } finally {
-    forget(c, rows);
-  }
+  const result = terminateAll(c, rows, blockedZones, ctx, now);
   if (refusal) throw refusal;
   return result;
 }

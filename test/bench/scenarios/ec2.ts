@@ -1,5 +1,6 @@
 import { EC2Client, RunInstancesCommand, DescribeInstancesCommand, DescribeImagesCommand, CreateTagsCommand, TerminateInstancesCommand } from "@aws-sdk/client-ec2";
 import type { BenchTarget, Scenario } from "../scenario.js";
+import { isCloudbox } from "../scenario.js";
 import { benchClientConfig, measureLoop, warmUp } from "../scenario.js";
 
 /** An x86_64 Amazon image the target knows (cloudbox's catalogue or moto's). */
@@ -40,7 +41,7 @@ async function thousandInstances(target: BenchTarget, region: string): Promise<F
  * hundreds of calls for its figure to mean anything (50 calls of 0.3 ms read as 0 or 200 µs each),
  * while a peer that needs a second per call gets the same resolution from a few. The figure is per call.
  */
-const describeCalls = (target: BenchTarget, fast: number, slow: number) => (target.name === "cloudbox" ? fast : slow);
+const describeCalls = (target: BenchTarget, fast: number, slow: number) => (isCloudbox(target) ? fast : slow);
 
 async function describeAll(ec2: EC2Client): Promise<void> {
   const out = await ec2.send(new DescribeInstancesCommand({}));

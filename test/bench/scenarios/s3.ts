@@ -1,6 +1,7 @@
 import { request } from "node:http";
 import { S3Client, CreateBucketCommand, PutObjectCommand, GetObjectCommand, ListObjectsV2Command } from "@aws-sdk/client-s3";
 import type { BenchTarget, RunResult, Scenario } from "../scenario.js";
+import { isCloudbox } from "../scenario.js";
 import { benchClientConfig, measureLoop, warmUp } from "../scenario.js";
 
 const KiB = Buffer.alloc(1024, 120);
@@ -121,7 +122,7 @@ export const scenarios: Scenario[] = [
     targets: ["cloudbox", "bare-node", "bare-node-store"],
     target: { throughputRatioToBare: 0.7, peakRssMb: 150 },
     async setup(target) {
-      if (target.name === "cloudbox") (await bucketClient(target, "bench-big")).destroy();
+      if (isCloudbox(target)) (await bucketClient(target, "bench-big")).destroy();
     },
     run: (target) => timed(() => exchange(target, "PUT", bigPath(target, "PUT"), GiB)),
   },

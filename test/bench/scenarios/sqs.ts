@@ -1,5 +1,6 @@
 import { SQSClient, CreateQueueCommand, SendMessageCommand, SendMessageBatchCommand, ReceiveMessageCommand, DeleteMessageBatchCommand } from "@aws-sdk/client-sqs";
 import type { BenchTarget, Scenario } from "../scenario.js";
+import { isCloudbox } from "../scenario.js";
 import { benchClientConfig, measureLoop, warmUp, WARMUP_OPERATIONS } from "../scenario.js";
 
 interface QueueState {
@@ -10,7 +11,7 @@ interface QueueState {
 const BODY_256 = "x".repeat(256);
 // moto needs about 10 ms per send and 50 ms per cycle; fewer operations keep its run short while
 // the per-operation figures stay comparable.
-const count = (target: BenchTarget, cloudbox: number, peer: number) => (target.name === "cloudbox" ? cloudbox : peer);
+const count = (target: BenchTarget, cloudbox: number, peer: number) => (isCloudbox(target) ? cloudbox : peer);
 
 async function setupQueue(target: BenchTarget, name: string): Promise<QueueState> {
   const sqs = new SQSClient(benchClientConfig(target));
