@@ -13,6 +13,8 @@ import { AccessStore } from "./access/access-store.js";
 import { Authorizer } from "./access/authorizer.js";
 import { RequestHooks } from "./access/request-hooks.js";
 import { accessHandlers } from "./access/access-handlers.js";
+import { EventSequence } from "./notifications/event-sequence.js";
+import { Notifier } from "./notifications/notifier.js";
 
 /**
  * The narrow interface S3 offers the edge, which answers CORS (preflights and the headers on every answer):
@@ -31,7 +33,7 @@ export function isS3Provider(provider: ServiceProvider | undefined): provider is
 }
 
 export interface S3Deps {
-  /** SQS's delivery interface (notification destinations are checked through it), looked up when needed. */
+  /** SQS's delivery interface (notification destinations are checked and events delivered through it), looked up when needed. */
   queues?: () => QueueDelivery | undefined;
 }
 import { versioningHandlers } from "./versioning-handlers.js";
@@ -48,8 +50,11 @@ export function createS3Provider(env: DomainEnvironment, deps: S3Deps = {}): S3P
   // The access check of every request on a bucket (storage/s3/access/authorizer.ts).
   const hooks = new RequestHooks(access, store, new Authorizer(access, store, env.clock));
   const bucketFor = hooks.bucketFor;
+  const queues = deps.queues ?? (() => undefined);
+  // Event notifications go out around everything else, once a write and its ACL have committed.
+  const notifier = new Notifier({ store, configs, sequence: new EventSequence(env.db), clock: env.clock, queues });
   return {
-    handlers: hooks.wrap({
+    handlers: notifier.wrap(hooks.wrap({
       ...bucketHandlers(store, env.clock, bucketFor),
       ...objectHandlers({ store, clock: env.clock, bucketFor }),
       ...listingHandlers(store, bucketFor),
@@ -59,9 +64,9 @@ export function createS3Provider(env: DomainEnvironment, deps: S3Deps = {}): S3P
       ...taggingHandlers(store, bucketFor),
       ...objectLockHandlers(store, env.clock, bucketFor),
       ...objectAttributeHandlers(store, env.clock, bucketFor),
-      ...configHandlers({ store, configs, clock: env.clock, bucketFor, queues: deps.queues ?? (() => undefined) }),
+      ...configHandlers({ store, configs, clock: env.clock, bucketFor, queues }),
       ...accessHandlers({ access, store, bucketFor }),
-    }),
+    })),
     cors: {
       rulesOf(name) {
         const bucket = store.bucket(name);

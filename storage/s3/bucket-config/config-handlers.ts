@@ -180,7 +180,7 @@ export function configHandlers(deps: ConfigDeps) {
     PutBucketNotificationConfiguration(input: PutBucketNotificationConfigurationRequest, ctx: OperationContext): Out {
       const bucket = bucketFor(input.Bucket!, ctx);
       if (input.SkipDestinationValidation) throw notHonoured("x-amz-skip-destination-validation");
-      const config = validateNotification(input.NotificationConfiguration, deps.queues(), bucket.name, ctx.requestId, clock.now());
+      const config = validateNotification(input.NotificationConfiguration, deps.queues(), bucket, ctx.requestId, clock.now());
       const empty = !config.QueueConfigurations?.length && !config.TopicConfigurations?.length && !config.EventBridgeConfiguration;
       if (empty) configs.delete(bucket.id, "notification");
       else configs.write(bucket.id, "notification", config);

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type { NotificationConfiguration } from "@aws-sdk/client-s3";
 import { ServiceError } from "../../../sdk-compat/errors/service-error.js";
 import type { QueueDelivery } from "../../../messaging/sqs/queue-delivery.js";
@@ -14,6 +15,12 @@ const EVENTS = new Set([
   "s3:ObjectTagging:Put", "s3:ObjectTagging:Delete",
 ]);
 
+/** The events cloudbox delivers (storage/s3/notifications/): a destination asking for another is refused, not left silent. */
+const DELIVERED = /^s3:(ObjectCreated|ObjectRemoved):/;
+
+/** The source S3 delivers as: the queue's policy must let `s3.amazonaws.com` send for the bucket. */
+export const s3Source = (bucket: string, account: string) => ({ service: "s3.amazonaws.com", sourceArn: `arn:aws:s3:::${bucket}`, sourceAccount: account });
+
 const unableToValidate = (arn: string) =>
   new ServiceError("InvalidArgument", "Unable to validate the following destination configurations", { fields: { ArgumentName1: arn, ArgumentValue1: "Permissions on the destination queue do not allow S3 to publish notifications from this bucket" } });
 
@@ -24,7 +31,10 @@ interface Destination {
 
 function checkDestination(destination: Destination): void {
   if (!destination.Events?.length) throw ConfigErrors.malformedXml();
-  for (const event of destination.Events) if (!EVENTS.has(event)) throw ConfigErrors.invalidArgument("The event is not supported for notifications", "Event", event);
+  for (const event of destination.Events) {
+    if (!EVENTS.has(event)) throw ConfigErrors.invalidArgument("The event is not supported for notifications", "Event", event);
+    if (!DELIVERED.test(event)) throw notHonoured(`delivery of ${event} event notifications (only s3:ObjectCreated:* and s3:ObjectRemoved:* are sent)`);
+  }
   const seen = new Set<string>();
   for (const rule of destination.Filter?.Key?.FilterRules ?? []) {
     const name = rule.Name?.toLowerCase();
@@ -41,16 +51,16 @@ function testEvent(bucket: string, requestId: string, now: number): string {
 
 /**
  * Checks a notification configuration as PutBucketNotificationConfiguration does: known events, prefix/suffix
- * filters, unique ids, and SQS destinations that exist (each gets AWS's s3:TestEvent). Stored only: events are
- * not delivered yet. SNS topics and Lambda functions are not checked for existence: SNS offers no interface for
- * it yet, and cloudbox serves no Lambda.
+ * filters, unique ids (made up where missing, as S3 does), and SQS destinations that exist and whose policy lets
+ * S3 send for the bucket (each gets AWS's s3:TestEvent). SNS topic destinations are refused: SNS offers other
+ * modules no interface to publish through, so S3 could not deliver to them; cloudbox serves no Lambda.
  */
-export function validateNotification(config: NotificationConfiguration | undefined, queues: QueueDelivery | undefined, bucket: string, requestId: string, now: number): NotificationConfiguration {
+export function validateNotification(config: NotificationConfiguration | undefined, queues: QueueDelivery | undefined, bucket: { name: string; account: string }, requestId: string, now: number): NotificationConfiguration {
   const out = config ?? {};
   if (out.LambdaFunctionConfigurations?.length) throw notHonoured("Lambda function destinations for S3 event notifications");
+  if (out.TopicConfigurations?.length) throw notHonoured("SNS topic destinations for S3 event notifications (SNS offers no delivery interface to S3 yet)");
   const ids = new Set<string>();
-  const all: (Destination & { Id?: string })[] = [...(out.QueueConfigurations ?? []), ...(out.TopicConfigurations ?? [])];
-  for (const destination of all) {
+  for (const destination of out.QueueConfigurations ?? []) {
     checkDestination(destination);
     if (destination.Id !== undefined) {
       if (ids.has(destination.Id)) throw ConfigErrors.invalidArgument("Configuration is ambiguously defined. Cannot have overlapping suffixes in two rules if the prefixes are overlapping for the same event type.", "Id", destination.Id);
@@ -61,11 +71,12 @@ export function validateNotification(config: NotificationConfiguration | undefin
     const arn = queue.QueueArn ?? "";
     if (!queues) throw unableToValidate(arn);
     try {
-      queues.deliver(arn, { body: testEvent(bucket, requestId, now) });
+      queues.deliver(arn, { body: testEvent(bucket.name, requestId, now) }, s3Source(bucket.name, bucket.account));
     } catch (error) {
       if (error instanceof ServiceError) throw unableToValidate(arn);
       throw error;
     }
   }
-  return out;
+  const QueueConfigurations = out.QueueConfigurations?.map((q) => (q.Id !== undefined ? q : { ...q, Id: Buffer.from(randomUUID()).toString("base64") }));
+  return QueueConfigurations ? { ...out, QueueConfigurations } : out;
 }
