@@ -6,7 +6,7 @@ import { checkLength, checkPattern } from "./constraints.js";
 import { issueCredentials, sessionDetails } from "./sessions.js";
 import { assumedRoleArn } from "./arns.js";
 import { awsPrincipal, checkTrust, notAuthorized } from "./trust.js";
-import { refuseUnhonoured } from "./sts-provider.js";
+import { refuseUnhonoured } from "./errors.js";
 
 /** AssumeRole: the role must exist and trust the caller (its account, user or role, with the ExternalId it asks for). */
 export function assumeRoleHandlers({ store, clock }: StsContext) {
