@@ -6,7 +6,7 @@ import { checkLength, checkPattern } from "./constraints.js";
 import { issueCredentials, sessionDetails } from "./sessions.js";
 import { assumedRoleArn } from "./arns.js";
 import { awsPrincipal, checkTrust, notAuthorized } from "./trust.js";
-import { refuseUnhonoured } from "./sts-provider.js";
+import { refuseUnhonoured } from "./errors.js";
 
 /** AssumeRole: the role must exist and trust the caller (its account, user or role, with the ExternalId it asks for). */
 export function assumeRoleHandlers({ store, clock }: StsContext) {
@@ -24,7 +24,7 @@ export function assumeRoleHandlers({ store, clock }: StsContext) {
       if (!role) throw notAuthorized(ctx.caller.arn, "sts:AssumeRole", input.RoleArn!);
       const callerSession = ctx.caller.accessKeyId?.startsWith("ASIA") ? store.session(ctx.caller.accessKeyId) : undefined;
       const callerRole = callerSession?.kind === "assumed-role" ? sessionDetails(callerSession).roleArn : undefined;
-      checkTrust(role.attrs.AssumeRolePolicyDocument, {
+      const trustRequest = {
         principal: awsPrincipal(ctx.caller, callerRole),
         action: "sts:AssumeRole",
         resource: role.arn,
@@ -38,7 +38,11 @@ export function assumeRoleHandlers({ store, clock }: StsContext) {
           ...Object.fromEntries((extras.tags ?? []).map((t) => [`aws:RequestTag/${t.Key}`, t.Value])),
           "aws:TagKeys": extras.tags?.map((t) => t.Key),
         },
-      }, ctx.caller.arn, callerRole ? [ctx.caller.arn] : []);
+      };
+      const sessionIds = callerRole ? [ctx.caller.arn] : [];
+      checkTrust(role.attrs.AssumeRolePolicyDocument, trustRequest, ctx.caller.arn, sessionIds);
+      // Passing session tags is a second permission the trust policy must grant, as in AWS.
+      if (extras.tags || extras.transitiveTagKeys) checkTrust(role.attrs.AssumeRolePolicyDocument, { ...trustRequest, action: "sts:TagSession" }, ctx.caller.arn, sessionIds);
       const duration = roleSessionDuration(input.DurationSeconds, role.attrs, callerRole !== undefined);
       const arn = assumedRoleArn(role.row.account, role.row.name, input.RoleSessionName!);
       const userId = `${role.row.id}:${input.RoleSessionName}`;

@@ -1,4 +1,4 @@
-import { ServiceError } from "../../sdk-compat/errors/service-error.js";
+import { CommonErrors, ServiceError } from "../../sdk-compat/errors/service-error.js";
 
 /** IAM's errors: the wire codes and statuses of its model (NoSuchEntity 404, EntityAlreadyExists 409, …). */
 export const IamErrors = {
@@ -25,3 +25,8 @@ export const StsErrors = {
   invalidAuthorizationMessage: (message: string) => new ServiceError("InvalidAuthorizationMessageException", message, { status: 400 }),
   malformedPolicyDocument: (message: string) => new ServiceError("MalformedPolicyDocument", message, { status: 400 }),
 };
+
+/** A parameter of STS or IAM that cloudbox does not honour: refused (501), never ignored. */
+export function refuseUnhonoured(input: Record<string, unknown>, members: string[]): void {
+  for (const member of members) if (input[member] !== undefined) throw CommonErrors.notImplemented(`the ${member} parameter`);
+}

@@ -2,11 +2,11 @@ import type { NoOutput } from "./iam-context.js";
 import type * as Iam from "@aws-sdk/client-iam";
 import type { OperationContext } from "../../sdk-compat/protocol/operation-handler.js";
 import type { IamContext } from "./iam-context.js";
-import { checkNewTags, mergeTags, removeTags } from "./iam-context.js";
+import { checkNewTags, mergeTags, page, removeTags } from "./iam-context.js";
 import type { ProviderRow } from "./identity-store.js";
 import type { Tag } from "./entities.js";
 import { checkLength, checkPattern } from "./constraints.js";
-import { IamErrors, validationError } from "./errors.js";
+import { IamErrors, refuseUnhonoured, validationError } from "./errors.js";
 
 interface OidcAttrs {
   Url: string;
@@ -20,6 +20,12 @@ interface SamlAttrs {
   SAMLMetadataDocument: string;
   ValidUntil?: number;
   Tags: Tag[];
+}
+
+/** The expiry a SAML metadata document states (its validUntil attribute), if it states one. */
+function validUntilOf(document: string): number | undefined {
+  const validUntil = /validUntil="([^"]+)"/.exec(document)?.[1];
+  return validUntil ? Date.parse(validUntil) : undefined;
 }
 
 /** OpenID Connect and SAML providers: stored, and what AssumeRoleWithWebIdentity/WithSAML look for. */
@@ -121,20 +127,21 @@ export function identityProviderHandlers({ store, clock }: IamContext) {
     },
 
     ListOpenIDConnectProviderTags(input: Iam.ListOpenIDConnectProviderTagsRequest, ctx: OperationContext): Iam.ListOpenIDConnectProviderTagsResponse {
-      return { Tags: oidc(ctx, input.OpenIDConnectProviderArn).attrs.Tags, IsTruncated: false };
+      const { items, IsTruncated, Marker } = page(oidc(ctx, input.OpenIDConnectProviderArn).attrs.Tags, input);
+      return { Tags: items, IsTruncated, Marker };
     },
 
     CreateSAMLProvider(input: Iam.CreateSAMLProviderRequest, ctx: OperationContext): Iam.CreateSAMLProviderResponse {
       checkLength("Name", input.Name, 1, 128);
       checkPattern("Name", input.Name, /^[\w._-]+$/, "[\\w._-]+");
       checkMetadata(input.SAMLMetadataDocument);
-      if (input.AssertionEncryptionMode !== undefined || input.AddPrivateKey !== undefined) throw IamErrors.invalidInput("cloudbox does not decrypt SAML assertions: AssertionEncryptionMode and AddPrivateKey are not supported.");
+      // cloudbox does not decrypt SAML assertions: the parameters that ask it to are refused, not ignored.
+      refuseUnhonoured(input as unknown as Record<string, unknown>, ["AssertionEncryptionMode", "AddPrivateKey"]);
       const tags = checkNewTags(input.Tags);
       const arn = `arn:aws:iam::${ctx.account}:saml-provider/${input.Name}`;
       return store.transaction(() => {
         if (store.provider(arn)) throw IamErrors.entityAlreadyExists(`SAMLProvider ${input.Name} already exists.`);
-        const validUntil = /validUntil="([^"]+)"/.exec(input.SAMLMetadataDocument!)?.[1];
-        const attrs: SamlAttrs = { Name: input.Name!, SAMLMetadataDocument: input.SAMLMetadataDocument!, ValidUntil: validUntil ? Date.parse(validUntil) : undefined, Tags: tags };
+        const attrs: SamlAttrs = { Name: input.Name!, SAMLMetadataDocument: input.SAMLMetadataDocument!, ValidUntil: validUntilOf(input.SAMLMetadataDocument!), Tags: tags };
         store.insertProvider({ arn, account: ctx.account, kind: "saml", created_at: clock.now(), attrs: JSON.stringify(attrs) });
         return { SAMLProviderArn: arn, Tags: tags.length ? tags : undefined };
       });
@@ -159,13 +166,14 @@ export function identityProviderHandlers({ store, clock }: IamContext) {
     },
 
     UpdateSAMLProvider(input: Iam.UpdateSAMLProviderRequest, ctx: OperationContext): Iam.UpdateSAMLProviderResponse {
-      if (input.AssertionEncryptionMode !== undefined || input.AddPrivateKey !== undefined || input.RemovePrivateKey !== undefined) {
-        throw IamErrors.invalidInput("cloudbox does not decrypt SAML assertions: AssertionEncryptionMode and private keys are not supported.");
-      }
+      refuseUnhonoured(input as unknown as Record<string, unknown>, ["AssertionEncryptionMode", "AddPrivateKey", "RemovePrivateKey"]);
       checkMetadata(input.SAMLMetadataDocument);
       return store.transaction(() => {
         const { row, attrs } = saml(ctx, input.SAMLProviderArn);
-        if (input.SAMLMetadataDocument !== undefined) attrs.SAMLMetadataDocument = input.SAMLMetadataDocument;
+        if (input.SAMLMetadataDocument !== undefined) {
+          attrs.SAMLMetadataDocument = input.SAMLMetadataDocument;
+          attrs.ValidUntil = validUntilOf(input.SAMLMetadataDocument);
+        }
         store.updateProvider(row.arn, JSON.stringify(attrs));
         return { SAMLProviderArn: row.arn };
       });

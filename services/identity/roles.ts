@@ -11,12 +11,7 @@ import { IamErrors } from "./errors.js";
 import { uniqueId } from "./ids.js";
 import { checkTrustPolicy } from "./policy-documents.js";
 import { requireAttachable } from "./managed-policies.js";
-
-function serviceLinkedRoleName(service: string, suffix: string | undefined): string {
-  // elasticbeanstalk.amazonaws.com → AWSServiceRoleForElasticBeanstalk, as IAM names them.
-  const base = service.split(".")[0]!.split("-").map((w) => w[0]!.toUpperCase() + w.slice(1)).join("");
-  return `AWSServiceRoleFor${base}${suffix ? `_${suffix}` : ""}`;
-}
+import { serviceLinkedRoleName } from "./service-linked-roles.js";
 
 export function roleHandlers({ store, clock }: IamContext) {
   function role(ctx: OperationContext, name: string | undefined): EntityRow {
@@ -142,7 +137,10 @@ export function roleHandlers({ store, clock }: IamContext) {
       checkPattern("CustomSuffix", input.CustomSuffix, /^[\w+=,.@-]+$/, "[\\w+=,.@-]+");
       const trust = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: [service] }, Action: ["sts:AssumeRole"] }] });
       const attrs: RoleAttrs = { AssumeRolePolicyDocument: trust, Description: input.Description, MaxSessionDuration: 3600, ServiceLinked: service };
-      return { Role: create(ctx, serviceLinkedRoleName(service, input.CustomSuffix), `/aws-service-role/${service}/`, attrs) };
+      const name = serviceLinkedRoleName(service, input.CustomSuffix);
+      // IAM words a second service-linked role of a service as bad input, not as a duplicate entity.
+      if (store.entity(ctx.account, "role", name)) throw IamErrors.invalidInput(`Service role name ${name} has been taken in this account, please try a different suffix.`);
+      return { Role: create(ctx, name, `/aws-service-role/${service}/`, attrs) };
     },
 
     /** Deletion is immediate in cloudbox: the task it answers is already done. */

@@ -6,14 +6,19 @@ import { checkLength, checkPattern, checkRange } from "./constraints.js";
 import { StsErrors, validationError } from "./errors.js";
 import { issueCredentials } from "./sessions.js";
 import { federatedUserArn } from "./arns.js";
+import type { IdentityStore } from "./identity-store.js";
 
 function isRoot(ctx: OperationContext): boolean {
   return ctx.caller.arn.endsWith(":root");
 }
 
-/** Session credentials cannot mint more: GetSessionToken and GetFederationToken need long-term keys. */
-function requireLongTermKey(ctx: OperationContext, operation: string): void {
-  if (ctx.caller.arn.startsWith("arn:aws:sts::")) throw StsErrors.accessDenied(`Cannot call ${operation} with session credentials`);
+/**
+ * Session credentials cannot mint more: GetSessionToken and GetFederationToken need long-term keys.
+ * The key decides, not the ARN: a GetSessionToken session keeps its user's ARN.
+ */
+function requireLongTermKey(store: IdentityStore, ctx: OperationContext, operation: string): void {
+  const keyId = ctx.caller.accessKeyId;
+  if (keyId !== undefined && store.session(keyId)) throw StsErrors.accessDenied(`Cannot call ${operation} with session credentials`);
 }
 
 /** Durations of user sessions: 900 s to 36 hours; an account's root gets at most an hour. */
@@ -27,7 +32,7 @@ export function tokenHandlers({ store, clock }: StsContext) {
   return {
     /** Temporary credentials standing for the calling user (or root) itself, MFA or not. */
     GetSessionToken(input: Sts.GetSessionTokenRequest, ctx: OperationContext): Sts.GetSessionTokenResponse {
-      requireLongTermKey(ctx, "GetSessionToken");
+      requireLongTermKey(store, ctx, "GetSessionToken");
       checkLength("SerialNumber", input.SerialNumber, 9, 256);
       checkPattern("TokenCode", input.TokenCode, /^\d{6}$/, "[\\d]*");
       const duration = userSessionDuration(input.DurationSeconds, ctx);
@@ -39,7 +44,7 @@ export function tokenHandlers({ store, clock }: StsContext) {
 
     /** Credentials for a federated user named by the caller: `arn:aws:sts::ACCOUNT:federated-user/NAME`. */
     GetFederationToken(input: Sts.GetFederationTokenRequest, ctx: OperationContext): Sts.GetFederationTokenResponse {
-      requireLongTermKey(ctx, "GetFederationToken");
+      requireLongTermKey(store, ctx, "GetFederationToken");
       checkSessionName("Name", input.Name, 32);
       const extras = sessionExtras(input);
       const duration = userSessionDuration(input.DurationSeconds, ctx);

@@ -1,6 +1,5 @@
 import type * as Sts from "@aws-sdk/client-sts";
 import type { OperationContext, ServiceProvider } from "../../sdk-compat/protocol/operation-handler.js";
-import { CommonErrors } from "../../sdk-compat/errors/service-error.js";
 import type { DomainEnvironment } from "../../storage/state/environment.js";
 import { IdentityStore } from "./identity-store.js";
 import { assumeRoleHandlers } from "./assume-role.js";
@@ -41,9 +40,4 @@ export function createStsProvider(env: DomainEnvironment, deps: StsDeps): Servic
       ...tokenHandlers(sts),
     },
   };
-}
-
-/** A parameter STS has and cloudbox does not honour: refused, never ignored. */
-export function refuseUnhonoured(input: Record<string, unknown>, members: string[]): void {
-  for (const member of members) if (input[member] !== undefined) throw CommonErrors.notImplemented(`the ${member} parameter`);
 }
