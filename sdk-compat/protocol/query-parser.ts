@@ -1,14 +1,15 @@
 import type { MemberRef, ServiceModel, Shape } from "../model/service-model.js";
 import { shapeOf } from "../model/service-model.js";
 import { parseScalar } from "./scalars.js";
+import { ServiceError } from "../errors/service-error.js";
 
 /**
  * Parses form parameters (`query` and `ec2` protocols) into a typed input, driven by the shape.
  * Query lists are `Name.member.N` (or `Name.N` when flattened, named by the member's locationName);
  * EC2 lists are always `Name.N`, named by queryName or the capitalised locationName. Maps are
  * `Name.entry.N.key/value` (flattened: `Name.N.<key>/<value>`). Like AWS, a list sent as `Name=`
- * is empty. When the serialized name is absent the member name is tried too, because some older
- * clients send that instead (the Java SDK v2 for SQS does).
+ * is empty. For the query protocol, when the serialized name is absent the member name is tried too, as some older
+ * clients send that (the Java SDK v2 for SQS does); EC2 refuses any key it does not know (UnknownParameter).
  */
 interface PlannedMember {
   name: string;
@@ -35,6 +36,11 @@ export class QueryInputParser {
    * not by probing for every member it could have.
    */
   private readonly children = new Map<string, Set<string>>();
+  /**
+   * The first key sent that names no member where it stands (ec2 only: EC2 answers it with
+   * `UnknownParameter`, where the query services ignore it): the unknown segment and its full path.
+   */
+  unrecognized: { segment: string; key: string } | undefined;
 
   constructor(private readonly model: ServiceModel, private readonly params: Map<string, string>, private readonly ec2: boolean) {
     for (const key of params.keys()) {
@@ -65,7 +71,11 @@ export class QueryInputParser {
     const found: PlannedMember[] = [];
     for (const segment of sent) {
       const members = byKey.get(segment);
-      if (members) for (const member of members) if (!found.includes(member)) found.push(member);
+      if (members) {
+        for (const member of members) if (!found.includes(member)) found.push(member);
+      } else if (!(prefix === "" && isEnvelopeKey(segment))) {
+        this.noteUnrecognized(prefix, segment);
+      }
     }
     if (found.length > 1) found.sort((a, b) => a.index - b.index);
     for (const member of found) {
@@ -75,6 +85,15 @@ export class QueryInputParser {
       if (value !== undefined) out[member.name] = value;
     }
     return out;
+  }
+
+  private noteUnrecognized(prefix: string, segment: string): void {
+    if (!this.ec2 || this.unrecognized) return;
+    const path = prefix ? `${prefix}.${segment}` : segment;
+    // The whole key as sent, to name one whose segment is empty (`.InstanceId.1`).
+    let key = path;
+    for (const sent of this.params.keys()) if (sent === path || sent.startsWith(`${path}.`)) { key = sent; break; }
+    this.unrecognized = { segment, key };
   }
 
   /** A structure's members by each of their candidate keys, worked out once per shape (not per request). */
@@ -101,10 +120,12 @@ export class QueryInputParser {
 
   private candidateKeys(name: string, ref: MemberRef): string[] {
     const target = shapeOf(this.model, ref);
-    let primary: string;
     if (this.ec2) {
-      primary = ref.queryName ?? (ref.locationName ? ref.locationName[0]!.toUpperCase() + ref.locationName.slice(1) : name);
-    } else if ((target.type === "list" || target.type === "map") && (target.flattened || ref.flattened)) {
+      // EC2 knows each member by its wire name alone: the member name, where it differs, is an unknown parameter.
+      return [ref.queryName ?? (ref.locationName ? ref.locationName[0]!.toUpperCase() + ref.locationName.slice(1) : name)];
+    }
+    let primary: string;
+    if ((target.type === "list" || target.type === "map") && (target.flattened || ref.flattened)) {
       primary = ref.locationName ?? (target.type === "list" ? target.member?.locationName : undefined) ?? name;
     } else {
       primary = ref.locationName ?? name;
@@ -122,6 +143,9 @@ export class QueryInputParser {
       case "map":
         return this.parseMap(shape, ref, key);
       default: {
+        // A scalar has no members: anything sent under it (`DryRun.Value=true`) is unknown.
+        const under = this.children.get(`${key}.`);
+        if (under) for (const segment of under) this.noteUnrecognized(key, segment);
         const text = this.params.get(key);
         return text === undefined ? undefined : parseScalar(shape, text, name);
       }
@@ -134,6 +158,11 @@ export class QueryInputParser {
     const base = flattened ? key : `${key}.${shape.member?.locationName ?? "member"}`;
     const items: unknown[] = [];
     for (let i = 1; this.prefixes.has(`${base}.${i}`); i++) items.push(this.parseValue(shape.member!, `${base}.${i}`, key));
+    // What is under the list but not one of its items 1..n (`Tag.Item.1`, a gap before `Filter.3`).
+    const under = this.children.get(`${base}.`);
+    if (under && under.size > items.length) {
+      for (const segment of under) if (!(/^[1-9][0-9]*$/.test(segment) && Number(segment) <= items.length)) this.noteUnrecognized(base, segment);
+    }
     return items;
   }
 
@@ -151,6 +180,16 @@ export class QueryInputParser {
     }
     return out;
   }
+}
+
+/**
+ * What every request may carry beside the operation's input: the action and API version, and
+ * the signature when it travels in the query (SigV4 `X-Amz-*`, and the SigV2 names older clients send).
+ */
+const ENVELOPE_KEYS = new Set(["Action", "Version", "AWSAccessKeyId", "Signature", "SignatureMethod", "SignatureVersion", "Timestamp", "Expires", "SecurityToken"]);
+
+function isEnvelopeKey(key: string): boolean {
+  return ENVELOPE_KEYS.has(key) || key.startsWith("X-Amz-");
 }
 
 export function formParams(body: Buffer, query: URLSearchParams): Map<string, string> {
@@ -187,5 +226,12 @@ function addPlainPairs(params: Map<string, string>, form: string): void {
 
 export function parseQueryInput(model: ServiceModel, inputShape: Shape | undefined, params: Map<string, string>, ec2: boolean): Record<string, unknown> {
   if (!inputShape) return {};
-  return new QueryInputParser(model, params, ec2).parseStructure(inputShape, "");
+  const parser = new QueryInputParser(model, params, ec2);
+  const input = parser.parseStructure(inputShape, "");
+  if (parser.unrecognized) {
+    // AWS names the segment it does not know ("The parameter Item is not recognized" for `Tag.Item.1.Key`).
+    const { segment, key } = parser.unrecognized;
+    throw new ServiceError("UnknownParameter", `The parameter ${segment || key} is not recognized`);
+  }
+  return input;
 }

@@ -57,11 +57,37 @@ describe("ec2 protocol fixtures (EC2 model)", () => {
       for (const fragment of c.contains ?? []) assert.ok(String(response.body).includes(fragment), `${fragment} in ${response.body}`);
     });
   }
-  it("reads only the keys sent under each structure: a key that starts with a dot names nothing", () => {
-    const describe = (body: string) => parseCase(ec2, { name: "", operation: "DescribeInstances", request: { headers: form, body: `Action=DescribeInstances&${body}` }, input: {} }).input;
-    assert.deepEqual(describe(".InstanceId.1=i-1&.Filter.1.Name=x"), {});
-    assert.deepEqual(describe("InstanceId.1=i-1&.InstanceId=x"), { InstanceIds: ["i-1"] });
-    assert.deepEqual(describe("Filter.1.Name=owner-id&Filter.1..Value.1=x&Filter.1.Value.1=y"), { Filters: [{ Name: "owner-id", Values: ["y"] }] });
+  const refusal = (operation: string, body: string) => {
+    try {
+      parseCase(ec2, { name: "", operation, request: { headers: form, body: `Action=${operation}&Version=2016-11-15&${body}` }, input: {} });
+    } catch (error) {
+      assert.ok(error instanceof ServiceError);
+      return { code: error.code, status: error.status, message: error.message };
+    }
+    return undefined;
+  };
+
+  it("refuses a key that names no member, at any depth, with 400 UnknownParameter naming the unknown segment", () => {
+    const unknown = (name: string) => ({ code: "UnknownParameter", status: 400, message: `The parameter ${name} is not recognized` });
+    assert.deepEqual(refusal("DescribeInstances", "InstanceId.1=i-1&ImageType=machine"), unknown("ImageType"));
+    assert.deepEqual(refusal("CreateTags", "ResourceId.1=i-1&Tag.Item.1.Key=k"), unknown("Item"));
+    assert.deepEqual(refusal("RunInstances", "ImageId=ami-1&MinCount=1&MaxCount=1&BlockDeviceMapping.1.Ebs.Size=8"), unknown("Size"));
+    assert.deepEqual(refusal("RunInstances", "ImageId=ami-1&MinCount=1&MaxCount=1&TagSpecification.1.ResourceType=instance&TagSpecification.1.Tag.1.Name=k"), unknown("Name"));
+    assert.deepEqual(refusal("DescribeInstances", "Filter.1.Name=x&Filter.1.Value.1=y&Filter.1.Values.1=z"), unknown("Values"));
+    // A scalar has no members; a list item after a gap is no item.
+    assert.deepEqual(refusal("DescribeInstances", "DryRun.Value=true"), unknown("Value"));
+    assert.deepEqual(refusal("DescribeInstances", "InstanceId.1=i-1&InstanceId.3=i-3"), unknown("3"));
+    // The wire name is lowerCamel for some members (instanceId) where the SDKs send InstanceId: AWS refuses the other spelling.
+    assert.deepEqual(refusal("DescribeInstanceAttribute", "InstanceId=i-1&Attribute=userData&instanceId=i-1"), unknown("instanceId"));
+    // A key that starts with a dot is named whole.
+    assert.deepEqual(refusal("DescribeInstances", ".InstanceId.1=i-1"), unknown(".InstanceId.1"));
+    assert.deepEqual(refusal("DescribeInstances", "Filter.1.Name=owner-id&Filter.1..Value.1=x&Filter.1.Value.1=y"), unknown("Filter.1..Value.1"));
+  });
+
+  it("accepts the envelope beside the input: Action, Version and a signature carried in the query", () => {
+    const sigv4 = "X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=a%2F20260101%2Fus-east-1%2Fec2%2Faws4_request&X-Amz-Date=20260101T000000Z&X-Amz-SignedHeaders=host&X-Amz-Signature=00&X-Amz-Security-Token=t";
+    const sigv2 = "AWSAccessKeyId=a&SignatureMethod=HmacSHA256&SignatureVersion=2&Timestamp=2026-01-01T00%3A00%3A00Z&Signature=00";
+    for (const envelope of [sigv4, sigv2]) assert.equal(refusal("DescribeInstances", `InstanceId.1=i-1&${envelope}`), undefined);
   });
 
   it("of several invalid parameters, the first in the model is reported, whatever order they were sent in", () => {
