@@ -5,7 +5,8 @@ import { checkSessionName, findRole, packedPolicySize, roleSessionDuration, sess
 import { checkLength, checkPattern } from "./constraints.js";
 import { issueCredentials, sessionDetails } from "./sessions.js";
 import { assumedRoleArn } from "./arns.js";
-import { awsPrincipal, checkTrust, notAuthorized } from "./trust.js";
+import { checkTrust, notAuthorized } from "./trust.js";
+import { principalTagKeys } from "./principal-tags.js";
 import { refuseUnhonoured } from "./errors.js";
 
 /** AssumeRole: the role must exist and trust the caller (its account, user or role, with the ExternalId it asks for). */
@@ -25,7 +26,7 @@ export function assumeRoleHandlers({ store, clock }: StsContext) {
       const callerSession = ctx.caller.accessKeyId?.startsWith("ASIA") ? store.session(ctx.caller.accessKeyId) : undefined;
       const callerRole = callerSession?.kind === "assumed-role" ? sessionDetails(callerSession).roleArn : undefined;
       const trustRequest = {
-        principal: awsPrincipal(ctx.caller, callerRole),
+        principal: { type: "AWS" as const, id: ctx.caller.arn, account: ctx.caller.account },
         action: "sts:AssumeRole",
         resource: role.arn,
         context: {
@@ -35,14 +36,14 @@ export function assumeRoleHandlers({ store, clock }: StsContext) {
           "aws:PrincipalAccount": ctx.caller.account,
           "aws:PrincipalArn": callerRole ?? ctx.caller.arn,
           "aws:MultiFactorAuthPresent": input.SerialNumber && input.TokenCode ? "true" : "false",
+          ...principalTagKeys(store, ctx.caller),
           ...Object.fromEntries((extras.tags ?? []).map((t) => [`aws:RequestTag/${t.Key}`, t.Value])),
           "aws:TagKeys": extras.tags?.map((t) => t.Key),
         },
       };
-      const sessionIds = callerRole ? [ctx.caller.arn] : [];
-      checkTrust(role.attrs.AssumeRolePolicyDocument, trustRequest, ctx.caller.arn, sessionIds);
+      checkTrust(role.attrs.AssumeRolePolicyDocument, trustRequest, ctx.caller.arn);
       // Passing session tags is a second permission the trust policy must grant, as in AWS.
-      if (extras.tags || extras.transitiveTagKeys) checkTrust(role.attrs.AssumeRolePolicyDocument, { ...trustRequest, action: "sts:TagSession" }, ctx.caller.arn, sessionIds);
+      if (extras.tags || extras.transitiveTagKeys) checkTrust(role.attrs.AssumeRolePolicyDocument, { ...trustRequest, action: "sts:TagSession" }, ctx.caller.arn);
       const duration = roleSessionDuration(input.DurationSeconds, role.attrs, callerRole !== undefined);
       const arn = assumedRoleArn(role.row.account, role.row.name, input.RoleSessionName!);
       const userId = `${role.row.id}:${input.RoleSessionName}`;

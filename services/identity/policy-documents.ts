@@ -1,7 +1,7 @@
 import type { IdentityStore } from "./identity-store.js";
 import { IamErrors } from "./errors.js";
-import { parsePolicy } from "./policy-engine.js";
-import type { Policy } from "./policy-engine.js";
+import { parsePolicy } from "./policy/index.js";
+import type { Policy } from "./policy/index.js";
 
 /** Policy sizes IAM enforces, in characters without whitespace, and the quota names its errors give. */
 export const POLICY_QUOTAS = {
@@ -25,10 +25,6 @@ function checkSize(text: string, kind: keyof typeof POLICY_QUOTAS): void {
   if (text.replace(/\s/g, "").length > size) throw IamErrors.limitExceeded(`Cannot exceed quota for ${quota}: ${size}`);
 }
 
-function values(value: unknown): string[] {
-  return typeof value === "string" ? [value] : Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : [];
-}
-
 /** An AWS principal a trust policy may name: everyone, an account, or a user, role or session that exists. */
 function checkAwsPrincipal(store: IdentityStore, principal: string): void {
   if (principal === "*" || /^\d{12}$/.test(principal) || /^arn:aws:iam::\d{12}:root$/.test(principal)) return;
@@ -38,23 +34,16 @@ function checkAwsPrincipal(store: IdentityStore, principal: string): void {
   throw IamErrors.malformedPolicyDocument(`Invalid principal in policy: "AWS":"${principal}"`);
 }
 
-/** A role's trust policy: every statement names a principal, none names a resource. */
+/** A role's trust policy: every statement names a principal, none names a resource, every action is STS's. */
 export function checkTrustPolicy(store: IdentityStore, text: string): void {
   checkSize(text, "trust");
   const policy = parseOrMalformed(text);
-  for (const statement of policy.Statement) {
-    if (statement.Resource !== undefined || statement.NotResource !== undefined) throw IamErrors.malformedPolicyDocument("Has prohibited field Resource");
-    if (statement.Principal === undefined && statement.NotPrincipal === undefined) throw IamErrors.malformedPolicyDocument("Missing required field Principal");
-    const principal = statement.Principal ?? statement.NotPrincipal;
-    if (principal !== "*") {
-      if (!principal || typeof principal !== "object" || Array.isArray(principal)) throw IamErrors.malformedPolicyDocument("Syntax errors in policy.");
-      for (const [type, ids] of Object.entries(principal as Record<string, unknown>)) {
-        if (!["AWS", "Service", "Federated", "CanonicalUser"].includes(type)) throw IamErrors.malformedPolicyDocument(`Invalid principal in policy: "${type}"`);
-        if (values(ids).length === 0) throw IamErrors.malformedPolicyDocument("Syntax errors in policy.");
-        if (type === "AWS") for (const id of values(ids)) checkAwsPrincipal(store, id);
-      }
-    }
-    for (const action of values(statement.Action ?? statement.NotAction)) {
+  for (const statement of policy.statements) {
+    if (statement.resource !== undefined || statement.notResource !== undefined) throw IamErrors.malformedPolicyDocument("Has prohibited field Resource");
+    const principal = statement.principal ?? statement.notPrincipal;
+    if (principal === undefined) throw IamErrors.malformedPolicyDocument("Missing required field Principal");
+    if (principal !== "*") for (const id of principal.AWS ?? []) checkAwsPrincipal(store, id);
+    for (const action of statement.action ?? statement.notAction ?? []) {
       if (action !== "*" && !/^sts:/i.test(action)) throw IamErrors.malformedPolicyDocument(`AssumeRole policy may only specify STS AssumeRole actions.`);
     }
   }
@@ -64,11 +53,8 @@ export function checkTrustPolicy(store: IdentityStore, text: string): void {
 export function checkIdentityPolicy(text: string, kind: "managed" | "user" | "group" | "role"): void {
   checkSize(text, kind);
   const policy = parseOrMalformed(text);
-  for (const statement of policy.Statement) {
-    if (statement.Principal !== undefined || statement.NotPrincipal !== undefined) throw IamErrors.malformedPolicyDocument("Policy document should not specify a principal.");
-    if (statement.Resource === undefined && statement.NotResource === undefined) throw IamErrors.malformedPolicyDocument("Policy statement must contain resources.");
-    for (const action of values(statement.Action ?? statement.NotAction)) {
-      if (action !== "*" && !/^[a-z0-9-]+:[\w*?-]+$/i.test(action)) throw IamErrors.malformedPolicyDocument(`Actions/Conditions must be prefaced by a vendor, e.g., iam, sdb, ec2, etc.`);
-    }
+  for (const statement of policy.statements) {
+    if (statement.principal !== undefined || statement.notPrincipal !== undefined) throw IamErrors.malformedPolicyDocument("Policy document should not specify a principal.");
+    if (statement.resource === undefined && statement.notResource === undefined) throw IamErrors.malformedPolicyDocument("Policy statement must contain resources.");
   }
 }

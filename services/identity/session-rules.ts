@@ -5,7 +5,7 @@ import { attrsOf } from "./entities.js";
 import { parseRoleArn } from "./arns.js";
 import { checkLength, checkPattern, checkRange } from "./constraints.js";
 import { StsErrors, validationError } from "./errors.js";
-import { parsePolicy } from "./policy-engine.js";
+import { parsePolicy } from "./policy/index.js";
 import type { SessionDetails } from "./sessions.js";
 
 /** What the STS handlers share: the identity store and the clock. */
