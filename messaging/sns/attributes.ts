@@ -47,6 +47,10 @@ export function validateTopicAttribute(name: string, value: string, fifo: boolea
     throw SnsErrors.notHonoured(`the topic attribute ${name}`, "delivery status logging to CloudWatch Logs is not emulated");
   }
   switch (name) {
+    case "KmsMasterKeyId":
+      // No KMS here: the key would be echoed back while messages are stored as they came. "" (no key) is the truth.
+      if (value !== "") throw SnsErrors.notHonoured("the topic attribute KmsMasterKeyId", "SSE-KMS is not emulated (there is no KMS)");
+      return;
     case "SignatureVersion":
       if (value !== "1" && value !== "2") throw SnsErrors.invalidParameter("Attributes Reason: SignatureVersion: Invalid value [" + value + "]. Must be 1 or 2.");
       return;

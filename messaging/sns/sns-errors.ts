@@ -1,4 +1,4 @@
-import { ServiceError } from "../../sdk-compat/errors/service-error.js";
+import { CommonErrors, ServiceError } from "../../sdk-compat/errors/service-error.js";
 
 /**
  * SNS's errors with AWS's wire codes and statuses. Most validation failures are `InvalidParameter`
@@ -19,8 +19,7 @@ export const SnsErrors = {
   invalidBatchEntryId: () => new ServiceError("InvalidBatchEntryId", "A batch entry id can only contain alphanumeric characters, hyphens and underscores. It can be at most 80 letters long.", { status: 400 }),
   batchTooLong: () => new ServiceError("BatchRequestTooLong", "The length of all the messages put together is more than the limit.", { status: 400 }),
   /** A parameter or attribute whose effect cloudbox does not emulate: refused rather than stored and ignored. */
-  notHonoured: (what: string, why: string) =>
-    new ServiceError("NotImplemented", `cloudbox does not honour ${what}: ${why}.`, { status: 501, fault: "Receiver" }),
+  notHonoured: CommonErrors.notHonoured,
   authorization: (message: string) => new ServiceError("AuthorizationError", message, { status: 403 }),
   /** A caller the topic's policy does not admit (SNS writes the action as SNS:Name). */
   notAuthorized: (callerArn: string, action: string, resourceArn: string, why: "none" | "explicit") =>

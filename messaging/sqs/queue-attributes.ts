@@ -1,4 +1,5 @@
 import { parsePolicy, PolicySyntaxError } from "../../services/identity/policy/index.js";
+import { CommonErrors } from "../../sdk-compat/errors/service-error.js";
 import { SqsErrors } from "./errors.js";
 
 /** The 2025 limit: bodies (with attributes) up to 1 MiB, which is also the default for new queues. */
@@ -68,10 +69,14 @@ export function validateAttributes(input: Record<string, string>, fifo: boolean,
       const [min, max] = integerRanges[name]!;
       const n = Number(value);
       if (value.trim() === "" || !Number.isInteger(n) || n < min || n > max) throw SqsErrors.invalidAttributeValue(name);
+      // How long a KMS data key is reused only means something with a KMS key, which cloudbox cannot hold.
+      if (name === "KmsDataKeyReusePeriodSeconds") throw CommonErrors.notHonoured("the queue attribute KmsDataKeyReusePeriodSeconds", "SSE-KMS is not emulated (there is no KMS)");
       out[name] = String(n);
     } else if (name === "SqsManagedSseEnabled") {
       out[name] = bool(name, value);
     } else if (name === "KmsMasterKeyId") {
+      // No KMS here: a key would be echoed back while nothing is encrypted with it. "" (no key) is the truth.
+      if (value !== "") throw CommonErrors.notHonoured("the queue attribute KmsMasterKeyId", "SSE-KMS is not emulated (there is no KMS); SqsManagedSseEnabled is accepted");
       out[name] = value;
     } else if (name === "Policy") {
       if (value !== "") checkQueuePolicy(value);

@@ -33,6 +33,9 @@ export function serviceError(code: string, message: string, status = 400, fields
 export const CommonErrors = {
   notImplemented: (operation: string) =>
     new ServiceError("NotImplemented", `The operation ${operation} is not implemented by cloudbox.`, { status: 501, fault: "Receiver" }),
+  /** A parameter or value cloudbox would have to ignore to accept: refused rather than silently dropped. */
+  notHonoured: (what: string, why: string) =>
+    new ServiceError("NotImplemented", `cloudbox does not honour ${what}: ${why}.`, { status: 501, fault: "Receiver" }),
   missingParameter: (name: string) => new ServiceError("MissingParameter", `The request must contain the parameter ${name}`),
   invalidParameterValue: (message: string) => new ServiceError("InvalidParameterValue", message),
   serialization: (message: string) => new ServiceError("SerializationException", message),
